@@ -1,0 +1,116 @@
+"""Clean stage: turn the Markdown body into plain blocks and drop web-page residue.
+
+Residue (\"تحميل المزيد\", photo credits, publication stamps, a repeated headline) is removed by
+rules from site.yaml; every removal is recorded so `build --verbose` can list it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .arabic import normalize
+from .config import CleaningRule
+from .sentences import split_sentences
+from .structure import Block, CleanArticle, Removal, SourceArticle
+
+HEAD_BLOCKS = 5  # "head" rules look at this many first blocks
+TAIL_BLOCKS = 3  # "tail" rules look at this many last blocks
+_BLOCK_KINDS = {"paragraph_open": "p", "heading_open": "h", "blockquote_open": "quote", "list_item_open": "li"}
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with raw HTML off: content can never inject markup."""
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def clean_article(article: SourceArticle, rules: tuple[CleaningRule, ...]) -> CleanArticle:
+    blocks = parse_blocks(article.body, plain=article.path.endswith(".txt"))
+    kept, removals = apply_rules(blocks, rules, article)
+    return CleanArticle(article, tuple(kept), tuple(removals))
+
+
+def parse_blocks(body: str, plain: bool = False) -> list[Block]:
+    """Blocks of a body: every non-empty line of a .txt file, or the block structure of Markdown."""
+    if plain:
+        return [_block("p", line.strip(), "") for line in body.split("\n") if line.strip()]
+    md = markdown_parser()
+    tokens = md.parse(body)
+    blocks: list[Block] = []
+    context: list[str] = []
+    for token in tokens:
+        if token.type in _BLOCK_KINDS:
+            kind = _BLOCK_KINDS[token.type]
+            context.append("h2" if kind == "h" and token.tag in ("h1", "h2") else "h3" if kind == "h" else kind)
+        elif token.type.endswith("_close") and token.type.replace("_close", "_open") in _BLOCK_KINDS:
+            context.pop()
+        elif token.type in ("inline", "code_block", "fence") and token.content.strip():
+            kind = next((k for k in reversed(context) if k != "p"), "p") if context else "p"
+            if token.type == "inline":
+                text = _inline_text(token.children or [])
+                html = md.renderer.renderInline(token.children or [], md.options, {})
+            else:
+                text, html = token.content.strip(), ""
+            if text.strip():
+                blocks.append(_block(kind, text, html))
+    return blocks
+
+
+def _inline_text(children: list[Token]) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def _block(kind: str, text: str, html: str) -> Block:
+    sentences = tuple(s for line in text.split("\n") for s in split_sentences(line))
+    flat = " ".join(sentences)
+    # Soft line breaks become sentence boundaries; the markdown HTML keeps the inline markup.
+    return Block(kind, flat, sentences, html.replace("\n", " ") if html else "")
+
+
+def apply_rules(blocks: list[Block], rules: tuple[CleaningRule, ...],
+                article: SourceArticle) -> tuple[list[Block], list[Removal]]:
+    kept: list[Block] = []
+    removals: list[Removal] = []
+    title = normalize(article.meta.title)
+    source = normalize(article.meta.source or "")
+    for index, block in enumerate(blocks):
+        reason = _removal_reason(block, index, len(blocks), rules, title, source)
+        if reason:
+            removals.append(Removal(reason, block.text))
+        else:
+            kept.append(block)
+    return kept, removals
+
+
+def _removal_reason(block: Block, index: int, count: int, rules: tuple[CleaningRule, ...],
+                    title: str, source: str) -> str | None:
+    in_head = index < HEAD_BLOCKS
+    in_tail = index >= count - TAIL_BLOCKS
+    normalized = normalize(block.text)
+    if in_head and index == 0 and normalized == title and count > 1:
+        return "repeated-title"
+    if in_head and source and normalized == source:
+        return "source-line"
+    for rule in rules:
+        if (rule.where == "head" and not in_head) or (rule.where == "tail" and not in_tail):
+            continue
+        if _compiled(rule.pattern).search(block.text):
+            return rule.name
+    return None

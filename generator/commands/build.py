@@ -1,0 +1,41 @@
+"""`build`: run the whole pipeline once."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..pipeline import BuildOptions, build
+from ..structure import BuildFailed
+from .report import print_details, print_diagnostics, print_summary
+
+NAME = "build"
+HELP = "build the site into output/"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, metavar="DIR", help="where to write the site (default: DIR/output)")
+    parser.add_argument("--base-url", metavar="URL", help="the address the site is served from, e.g. "
+                        "https://org.github.io/briefing/ (overrides site.yaml)")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (inferred dates, pending translations) as errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every cleaning removal and inference")
+
+
+def options_from(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(site_dir=args.site, output=args.output, base_url=args.base_url, strict=args.strict)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = options_from(args)
+    try:
+        report = build(options)
+    except BuildFailed as failure:
+        print_diagnostics(failure.diagnostics)
+        print(f"Build failed: {len(failure.diagnostics)} problem(s). The previous output was left as it was.")
+        return 1
+    print_diagnostics(report.diagnostics)
+    if args.verbose:
+        print_details(report)
+    print_summary(report, str(args.output or args.site / "output"))
+    return 0

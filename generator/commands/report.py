@@ -1,0 +1,33 @@
+"""How commands tell the editor what happened: diagnostics first, then a short summary."""
+
+from __future__ import annotations
+
+import sys
+
+from ..structure import BuildReport, Diagnostic
+
+
+def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in sorted(diagnostics, key=lambda d: (d.level != "error", d.path, d.line or 0)):
+        print(str(diagnostic), file=sys.stderr)
+
+
+def print_details(report: BuildReport) -> None:
+    """--verbose: every removal made by the cleaning rules and every inferred field."""
+    for path, removals in sorted(report.removals.items()):
+        for removal in removals:
+            print(f"{path}: removed ({removal.rule}): {removal.text}")
+    for path, fields in sorted(report.inferred.items()):
+        print(f"{path}: inferred {', '.join(fields)} from the text")
+
+
+def print_summary(report: BuildReport, output: str) -> None:
+    print(f"Built {report.articles} article(s) into {output}: "
+          f"{report.pages_written} page(s) written, {report.pages_unchanged} unchanged.")
+    model = report.translation_model or "no model"
+    print(f"Translation: {report.segments_from_memory} segment(s) from memory, "
+          f"{report.segments_translated} translated in {report.translation_seconds:.1f} s ({model}).")
+    if report.pending_translations:
+        print(f"{len(report.pending_translations)} article(s) show 'translation pending'.")
+    counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+    print(counts if report.diagnostics else "No problems found.")

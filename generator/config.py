@@ -1,0 +1,328 @@
+"""site.yaml: read once, validated once, turned into a frozen SiteConfig.
+
+Every error names the file, the line and the key, so an editor can go straight to it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from .structure import BuildFailed, Diagnostic, Theme
+
+CONFIG_NAME = "site.yaml"
+THEME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class CleaningRule:
+    """Drop a whole line of body text when it matches `pattern` (a regular expression)."""
+
+    name: str
+    pattern: str
+    where: str = "anywhere"  # "anywhere" | "head" | "tail": only in the first / last few lines
+
+
+@dataclass(frozen=True)
+class TranslationSettings:
+    source: str = "ar"
+    target: str = "en"
+    beam_size: int = 4
+    batch_size: int = 32
+    max_decoding_length: int = 256
+    memory: str = "translation-memory.jsonl"  # relative to the site folder; commit it
+    glossary: str = "content/glossary.yaml"
+    install_timeout: float = 20.0  # seconds for network attempts of `models install`
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path  # the folder holding site.yaml
+    title_ar: str = "موجز الأخبار"
+    title_en: str = "News Briefing"
+    description_ar: str = ""
+    description_en: str = ""
+    base_url: str = "/"  # absolute URL or path prefix, always ending in "/"
+    domain: str | None = None  # custom domain for GitHub Pages (writes CNAME)
+    default_language: str = "ar"
+    digits: str = "western"  # "western" | "arabic-indic" on Arabic pages
+    briefing_period: str = "daily"  # "daily" | "weekly"
+    summary_sentences: int = 3
+    related_articles: int = 3
+    translation: TranslationSettings = field(default_factory=TranslationSettings)
+    cleaning: tuple[CleaningRule, ...] = ()
+    themes: tuple[Theme, ...] = ()
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.root / "content" / "articles"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache"
+
+    @property
+    def memory_path(self) -> Path:
+        return self.root / self.translation.memory
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.root / self.translation.glossary
+
+
+DEFAULT_CLEANING = (
+    CleaningRule("load-more", r"^\s*(تحميل المزيد|اقرأ أيضا|اقرأ أيضاً|شاهد أيضا)\s*[:：]?\s*$"),
+    CleaningRule("photo-credit", r"^[^.!?؟]{2,60}/\s*(الأناضول|رويترز|أ\.?ف\.?ب|أسوشيتد برس|Getty|AFP|Reuters)\s*$"),
+    CleaningRule("published-stamp", r"^\s*تم (النشر|التحديث)\s*:.*$", "head"),
+    CleaningRule("contributor-line", r"^\s*(ساهم|ساهمت)\s+.{2,60}\s+في\s+(كتابة|إعداد)\s+.{0,40}$", "tail"),
+)
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read and validate `site_dir/site.yaml`; raise BuildFailed listing every problem at once."""
+    site_dir = Path(site_dir).resolve()
+    path = site_dir / CONFIG_NAME
+    if not path.is_file():
+        raise BuildFailed([Diagnostic("error", str(path), "no site.yaml here",
+                                      hint="run the command from the site folder or pass --site DIR")])
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BuildFailed([Diagnostic("error", CONFIG_NAME, f"YAML syntax error: {getattr(exc, 'problem', exc)}",
+                                      line=mark.line + 1 if mark else None,
+                                      hint="fix the indentation or quoting on that line")]) from None
+    reader = _Reader(CONFIG_NAME, node)
+    config = reader.site(site_dir, data if data is not None else {})
+    if reader.problems:
+        raise BuildFailed(reader.problems)
+    return config
+
+
+def with_base_url(config: SiteConfig, value: str) -> SiteConfig:
+    """The config with a base URL given on the command line, validated like the one in site.yaml."""
+    reader = _Reader("--base-url", None)
+    base_url = reader.base_url({"base_url": value})
+    if reader.problems:
+        raise BuildFailed(reader.problems)
+    return dataclasses.replace(config, base_url=base_url)
+
+
+class _Reader:
+    """Walks the parsed YAML with its node tree alongside, so every message carries a line number."""
+
+    def __init__(self, filename: str, node: yaml.Node | None):
+        self.filename = filename
+        self.root = node
+        self.problems: list[Diagnostic] = []
+
+    def line_of(self, keys: tuple[Any, ...]) -> int | None:
+        node = self.root
+        line = node.start_mark.line + 1 if node is not None else None
+        for key in keys:
+            if isinstance(node, yaml.MappingNode):
+                match = next(((k, v) for k, v in node.value if k.value == key), None)
+                if match is None:
+                    return line
+                line, node = match[0].start_mark.line + 1, match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
+
+    def error(self, keys: tuple[Any, ...], message: str, hint: str | None = None) -> None:
+        dotted = ".".join(str(k) for k in keys) or None
+        self.problems.append(Diagnostic("error", self.filename, message, self.line_of(keys), dotted, hint))
+
+    def mapping(self, value: Any, keys: tuple[Any, ...], allowed: set[str]) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(keys, f"expected a mapping, found {type(value).__name__}")
+            return {}
+        for key in value:
+            if key not in allowed:
+                self.error(keys + (key,), f"unknown key {key!r}", hint="allowed: " + ", ".join(sorted(allowed)))
+        return value
+
+    def text(self, data: dict, keys: tuple[Any, ...], default: str | None) -> str | None:
+        value = data.get(keys[-1], default)
+        if value is not None and not isinstance(value, (str, int, float)):
+            self.error(keys, f"expected text, found {type(value).__name__}")
+            return default
+        return None if value is None else str(value)
+
+    def number(self, data: dict, keys: tuple[Any, ...], default, kind=int, low=1, high=10_000):
+        value = data.get(keys[-1], default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+            self.error(keys, f"expected a {'whole ' if kind is int else ''}number, found {value!r}")
+            return default
+        if not low <= value <= high:
+            self.error(keys, f"{value} is out of range", hint=f"use a value from {low} to {high}")
+            return default
+        return kind(value)
+
+    def choice(self, data: dict, keys: tuple[Any, ...], default: str, options: tuple[str, ...]) -> str:
+        value = data.get(keys[-1], default)
+        if value not in options:
+            self.error(keys, f"{value!r} is not one of {', '.join(options)}")
+            return default
+        return value
+
+    def bilingual(self, data: dict, keys: tuple[Any, ...], default_ar: str, default_en: str) -> tuple[str, str]:
+        value = data.get(keys[-1])
+        if value is None:
+            return default_ar, default_en
+        if isinstance(value, str):
+            return value, value
+        parts = self.mapping(value, keys, {"ar", "en"})
+        return (self.text(parts, keys + ("ar",), default_ar) or default_ar,
+                self.text(parts, keys + ("en",), default_en) or default_en)
+
+    def site(self, site_dir: Path, data: Any) -> SiteConfig:
+        data = self.mapping(data, (), {
+            "title", "description", "base_url", "domain", "default_language", "digits", "briefings",
+            "summary", "related_articles", "translation", "cleaning", "themes"})
+        title_ar, title_en = self.bilingual(data, ("title",), SiteConfig.title_ar, SiteConfig.title_en)
+        desc_ar, desc_en = self.bilingual(data, ("description",), "", "")
+        summary = self.mapping(data.get("summary"), ("summary",), {"sentences"})
+        briefings = self.mapping(data.get("briefings"), ("briefings",), {"period"})
+        return SiteConfig(
+            root=site_dir,
+            title_ar=title_ar, title_en=title_en, description_ar=desc_ar, description_en=desc_en,
+            base_url=self.base_url(data),
+            domain=self.domain(data),
+            default_language=self.choice(data, ("default_language",), "ar", ("ar", "en")),
+            digits=self.choice(data, ("digits",), "western", ("western", "arabic-indic")),
+            briefing_period=self.choice(briefings, ("briefings", "period"), "daily", ("daily", "weekly")),
+            summary_sentences=self.number(summary, ("summary", "sentences"), 3, low=1, high=10),
+            related_articles=self.number(data, ("related_articles",), 3, low=0, high=20),
+            translation=self.translation(data.get("translation")),
+            cleaning=self.cleaning(data),
+            themes=self.themes(data.get("themes")),
+        )
+
+    def base_url(self, data: dict) -> str:
+        value = self.text(data, ("base_url",), "/") or "/"
+        parts = urlsplit(value)
+        valid = (parts.scheme in ("http", "https") and parts.netloc) or (not parts.scheme and value.startswith("/"))
+        if not valid or parts.query or parts.fragment or any(c.isspace() for c in value):
+            self.error(("base_url",), f"invalid base URL {value!r}",
+                       hint="use an absolute URL like https://org.github.io/briefing/ or a path like /briefing/")
+            return "/"
+        return value if value.endswith("/") else value + "/"
+
+    def domain(self, data: dict) -> str | None:
+        value = self.text(data, ("domain",), None)
+        if value is not None and not re.fullmatch(r"(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}", value.lower()):
+            self.error(("domain",), f"invalid domain {value!r}", hint="write just the host name, e.g. news.example.org")
+            return None
+        return value
+
+    def translation(self, value: Any) -> TranslationSettings:
+        keys = ("translation",)
+        data = self.mapping(value, keys, {"source", "target", "beam_size", "batch_size", "max_decoding_length",
+                                          "memory", "glossary", "install_timeout"})
+        defaults = TranslationSettings()
+        memory = self.text(data, keys + ("memory",), defaults.memory) or defaults.memory
+        glossary = self.text(data, keys + ("glossary",), defaults.glossary) or defaults.glossary
+        for key, rel in (("memory", memory), ("glossary", glossary)):
+            if Path(rel).is_absolute() or ".." in Path(rel).parts:
+                self.error(keys + (key,), f"{rel!r} points outside the site folder", hint="use a path inside it")
+        return TranslationSettings(
+            source=self.text(data, keys + ("source",), "ar") or "ar",
+            target=self.text(data, keys + ("target",), "en") or "en",
+            beam_size=self.number(data, keys + ("beam_size",), defaults.beam_size, low=1, high=16),
+            batch_size=self.number(data, keys + ("batch_size",), defaults.batch_size, low=1, high=1024),
+            max_decoding_length=self.number(data, keys + ("max_decoding_length",), defaults.max_decoding_length,
+                                            low=8, high=1024),
+            memory=memory, glossary=glossary,
+            install_timeout=self.number(data, keys + ("install_timeout",), defaults.install_timeout,
+                                        kind=float, low=1, high=600),
+        )
+
+    def cleaning(self, data: dict) -> tuple[CleaningRule, ...]:
+        keys = ("cleaning",)
+        section = self.mapping(data.get("cleaning"), keys, {"defaults", "rules"})
+        use_defaults = section.get("defaults", True)
+        if not isinstance(use_defaults, bool):
+            self.error(keys + ("defaults",), "expected true or false")
+            use_defaults = True
+        rules = list(DEFAULT_CLEANING if use_defaults else ())
+        raw = section.get("rules") or []
+        if not isinstance(raw, list):
+            self.error(keys + ("rules",), "expected a list of rules")
+            raw = []
+        for i, item in enumerate(raw):
+            item_keys = keys + ("rules", i)
+            rule = self.mapping(item, item_keys, {"name", "pattern", "where"})
+            pattern = self.text(rule, item_keys + ("pattern",), None)
+            if not pattern:
+                self.error(item_keys, "a cleaning rule needs a pattern")
+                continue
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.error(item_keys + ("pattern",), f"invalid regular expression: {exc}")
+                continue
+            rules.append(CleaningRule(
+                name=self.text(rule, item_keys + ("name",), f"rule-{i + 1}") or f"rule-{i + 1}",
+                pattern=pattern,
+                where=self.choice(rule, item_keys + ("where",), "anywhere", ("anywhere", "head", "tail")),
+            ))
+        return tuple(rules)
+
+    def themes(self, value: Any) -> tuple[Theme, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.error(("themes",), "expected a list of themes")
+            return ()
+        themes, seen = [], set()
+        for i, item in enumerate(value):
+            keys = ("themes", i)
+            data = self.mapping(item, keys, {"id", "name", "keywords"})
+            theme_id = self.text(data, keys + ("id",), None)
+            if not theme_id or not THEME_ID.match(theme_id):
+                self.error(keys + ("id",), f"invalid theme id {theme_id!r}",
+                           hint="use lower-case ASCII letters, digits and hyphens, e.g. ukraine-war")
+                continue
+            if theme_id in seen:
+                self.error(keys + ("id",), f"duplicate theme id {theme_id!r}")
+                continue
+            seen.add(theme_id)
+            name_ar, name_en = self.bilingual(data, keys + ("name",), theme_id, theme_id)
+            words = self.mapping(data.get("keywords"), keys + ("keywords",), {"ar", "en"})
+            themes.append(Theme(theme_id, name_ar, name_en,
+                                self.words(words, keys + ("keywords", "ar")),
+                                self.words(words, keys + ("keywords", "en"))))
+        return tuple(themes)
+
+    def words(self, data: dict, keys: tuple[Any, ...]) -> tuple[str, ...]:
+        value = data.get(keys[-1]) or []
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+            self.error(keys, "expected a list of words or phrases")
+            return ()
+        return tuple(w.strip() for w in value)

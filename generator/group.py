@@ -1,0 +1,469 @@
+"""Group summarized articles into themes, related and duplicate links, and dated briefings.
+
+Configured themes are matched by their Arabic keyword phrases (normalised and stemmed like the
+text, so "العقوبات" finds "وعقوبات"). Articles no keyword reaches are clustered by TF-IDF
+similarity into automatic themes named after their most distinctive words, so nothing ends up
+in an anonymous "other". Similarities come from sparse TF-IDF and a chunked top-k neighbour
+search, which keeps 10,000 articles within seconds and memory bounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from .arabic import content_terms, normalize
+from .config import SiteConfig
+from .structure import Briefing, Entry, SiteModel, SummarizedArticle, Theme, ThemeDigest
+
+TITLE_WEIGHT = 3.0  # a keyword in the headline says more than one in the tenth paragraph
+THEME_MIN_SCORE = 3.0
+THEME_MIN_DENSITY = 1 / 150  # long articles need proportionally more hits: one per 150 content terms
+THEME_RELATIVE = 0.3  # a secondary theme needs this fraction of the strongest theme's score
+MAX_THEMES = 3
+
+NEIGHBOURS_SLACK = 12  # neighbours fetched beyond related_articles, since duplicates are set aside
+RELATED_MIN_SIMILARITY = 0.08
+DUPLICATE_SIMILARITY = 0.6  # same story from two outlets (tuned on the ANT corpus, see bench/summaries.py)
+DUPLICATE_DAYS = 3
+CLUSTER_SIMILARITY = 0.2  # cosine an article needs with a cluster's centre to join it
+CLUSTER_NEIGHBOURS = 60  # most members a single automatic theme can gather around its centre
+NAME_TERMS = 3
+CHUNK_ROWS = 512  # rows of the similarity matrix held densely at once
+
+DIGEST_LEAD_SENTENCES = 2  # from the most central article
+DIGEST_OTHER_SENTENCES = 1  # from each further article
+DIGEST_MAX_SENTENCES = 6
+NEAR_IDENTICAL = 0.7  # Jaccard overlap of content terms above which a digest sentence adds nothing
+
+ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+ARABIC_SURFACE_WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u064B-\u0652\u0640]+")
+ARABIC_MARKS = re.compile(r"[\u064B-\u0652\u0640]")  # vowel signs and tatweel, dropped from shown names
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """The Arabic content terms of one article, computed once and shared by every step."""
+
+    title_terms: tuple[str, ...]
+    body_terms: tuple[str, ...]
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.title_terms + self.body_terms
+
+
+def group(articles: Sequence[SummarizedArticle], config: SiteConfig) -> SiteModel:
+    """Assign themes, link related articles and duplicates, and build the briefings."""
+    ordered = sorted(articles, key=lambda a: a.slug)
+    profiles = [_profile(article) for article in ordered]
+    vectors, vocabulary = tfidf_vectors([p.terms for p in profiles])
+
+    phrases = theme_phrases(config.themes)
+    theme_ids = {theme.id for theme in config.themes}
+    assignments: list[list[tuple[str, float]]] = []
+    for article, profile in zip(ordered, profiles):
+        scores = theme_scores(profile.title_terms, profile.body_terms, phrases)
+        explicit = [t for t in dict.fromkeys(_meta(article).themes) if t in theme_ids]
+        if explicit:
+            assignments.append([(t, scores.get(t, 0.0)) for t in explicit])
+        else:
+            assignments.append(strongest_themes(scores, len(profile.body_terms), list(phrases)))
+
+    neighbours, similarities = nearest_neighbours(vectors, max(config.related_articles + NEIGHBOURS_SLACK,
+                                                               CLUSTER_NEIGHBOURS))
+    unmatched = [i for i, themes in enumerate(assignments) if not themes]
+    auto = automatic_themes([ordered[i] for i in unmatched], vectors[unmatched], vocabulary,
+                            *restrict_neighbours(neighbours, similarities, unmatched))
+    for i, (theme_id, score) in zip(unmatched, auto.assignment):
+        assignments[i] = [(theme_id, score)]
+
+    dates = [_meta(article).date for article in ordered]
+    story = duplicate_groups(neighbours, similarities, dates)
+    reports = story_reports(story, dates)
+    slugs = [article.slug for article in ordered]
+    entries = [
+        Entry(article=article,
+              themes=tuple(t for t, _ in assignments[i]),
+              related=_related(i, neighbours[i], similarities[i], story, slugs, config.related_articles),
+              duplicates=tuple(slugs[j] for j in reports[story[i]] if j != i))
+        for i, article in enumerate(ordered)
+    ]
+    story_heads = {members[0] for members in reports.values()}
+
+    used = {t for entry in entries for t in entry.themes}
+    themes = tuple(t for t in config.themes if t.id in used) + auto.themes
+    primary_scores = [assignment[0][1] for assignment in assignments]
+    briefings = build_briefings(entries, primary_scores, vectors, story_heads, themes, config.briefing_period)
+    newest_first = sorted(entries, key=lambda e: (e.meta.date is None, -(e.meta.date or dt.date.min).toordinal(),
+                                                  e.slug))
+    undated = tuple(e.slug for e in entries if e.meta.date is None)
+    return SiteModel(entries=tuple(newest_first), themes=themes, briefings=briefings, undated=undated)
+
+
+def _meta(article: SummarizedArticle):
+    return article.translated.clean.source.meta
+
+
+def _profile(article: SummarizedArticle) -> _Profile:
+    blocks = article.translated.clean.blocks
+    body = "\n".join(block.text for block in blocks)
+    return _Profile(tuple(content_terms(_meta(article).title)), tuple(content_terms(body)))
+
+
+def _identity(terms: Sequence[str]) -> Sequence[str]:
+    """Analyzer for TfidfVectorizer: the terms are already normalised and stemmed."""
+    return terms
+
+
+def tfidf_vectors(term_lists: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """L2-normalised sparse TF-IDF rows (sublinear tf) and the term of each column."""
+    if not any(term_lists):
+        return sparse.csr_matrix((len(term_lists), 0), dtype=np.float32), np.array([], dtype=object)
+    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
+    matrix = vectorizer.fit_transform(term_lists).tocsr()
+    return matrix, vectorizer.get_feature_names_out()
+
+
+# --- configured themes ----------------------------------------------------------------------------
+
+
+def theme_phrases(themes: Sequence[Theme]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each theme's keywords as stemmed term sequences, the same analysis the article text gets."""
+    phrases = {}
+    for theme in themes:
+        stemmed = (tuple(content_terms(keyword)) for keyword in theme.keywords_ar)
+        phrases[theme.id] = tuple(dict.fromkeys(p for p in stemmed if p))
+    return phrases
+
+
+def theme_scores(title_terms: Sequence[str], body_terms: Sequence[str],
+                 phrases: dict[str, tuple[tuple[str, ...], ...]]) -> dict[str, float]:
+    """Keyword occurrences per theme, headline hits weighted TITLE_WEIGHT; themes without a hit left out."""
+    title, body = _PhraseCounter(title_terms), _PhraseCounter(body_terms)
+    scores = {}
+    for theme_id, theme_phrases_ in phrases.items():
+        score = sum(TITLE_WEIGHT * title.count(p) + body.count(p) for p in theme_phrases_)
+        if score:
+            scores[theme_id] = float(score)
+    return scores
+
+
+def strongest_themes(scores: dict[str, float], length: int, order: Sequence[str]) -> list[tuple[str, float]]:
+    """Themes that pass the absolute, length-relative and best-relative thresholds, strongest first."""
+    if not scores:
+        return []
+    floor = max(THEME_MIN_SCORE, length * THEME_MIN_DENSITY, THEME_RELATIVE * max(scores.values()))
+    passing = [(t, s) for t, s in scores.items() if s >= floor]
+    passing.sort(key=lambda item: (-item[1], order.index(item[0])))
+    return passing[:MAX_THEMES]
+
+
+class _PhraseCounter:
+    """Counts (possibly overlapping) occurrences of term sequences in one text."""
+
+    def __init__(self, terms: Sequence[str]):
+        self.terms = terms
+        self.unigrams = dict(Counter(terms))  # plain dicts: Counter's missing-key hook is slow
+        self.bigrams = dict(Counter(zip(terms, terms[1:])))
+
+    def count(self, phrase: tuple[str, ...]) -> int:
+        if len(phrase) == 1:
+            return self.unigrams.get(phrase[0], 0)
+        pairs = self.bigrams.get(phrase[:2], 0)
+        if len(phrase) == 2 or not pairs:
+            return pairs
+        size = len(phrase)
+        return sum(1 for i in range(len(self.terms) - size + 1) if tuple(self.terms[i:i + size]) == phrase)
+
+
+# --- similarity -----------------------------------------------------------------------------------
+
+
+def nearest_neighbours(vectors: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, the k most similar other rows (indices, cosine), most similar first.
+
+    Computed in row chunks so at most CHUNK_ROWS x n similarities are ever held; ties go to
+    the lower index, so the result does not depend on partition order.
+    """
+    n = vectors.shape[0]
+    k = max(0, min(k, n - 1))
+    indices = np.zeros((n, k), dtype=np.int64)
+    similarities = np.zeros((n, k), dtype=np.float32)
+    if k == 0:
+        return indices, similarities
+    transposed = vectors.T.tocsc()
+    for start in range(0, n, CHUNK_ROWS):
+        block = (vectors[start:start + CHUNK_ROWS] @ transposed).toarray()
+        rows = np.arange(block.shape[0])
+        block[rows, rows + start] = -np.inf
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        top_similarities = np.take_along_axis(block, top, axis=1)
+        order = np.lexsort((top, -top_similarities), axis=1)
+        indices[start:start + len(rows)] = np.take_along_axis(top, order, axis=1)
+        similarities[start:start + len(rows)] = np.take_along_axis(top_similarities, order, axis=1)
+    return indices, similarities
+
+
+def duplicate_groups(neighbours: np.ndarray, similarities: np.ndarray, dates: Sequence[dt.date | None]) -> list[int]:
+    """Story id per article: articles joined, directly or in a chain, by near-duplicate pairs."""
+    parent = list(range(len(neighbours)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (row, sims) in enumerate(zip(neighbours, similarities)):
+        for j, similarity in zip(row, sims):
+            if similarity < DUPLICATE_SIMILARITY:
+                break
+            if _close_in_time(dates[i], dates[int(j)]):
+                a, b = root(i), root(int(j))
+                parent[max(a, b)] = min(a, b)
+    return [root(i) for i in range(len(parent))]
+
+
+def restrict_neighbours(neighbours: np.ndarray, similarities: np.ndarray,
+                        rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The neighbour lists of `rows`, renumbered to positions within `rows`; neighbours outside
+    them get index -1 and similarity -inf, so no threshold ever admits them."""
+    position = np.full(len(neighbours) + 1, -1, dtype=np.int64)  # extra slot keeps index -1 at -1
+    position[np.asarray(rows, dtype=np.int64)] = np.arange(len(rows))
+    inner = position[neighbours[rows]] if len(rows) else np.zeros((0, neighbours.shape[1]), dtype=np.int64)
+    inner_similarities = np.where(inner >= 0, similarities[rows], -np.inf) if len(rows) else similarities[:0]
+    return inner, inner_similarities
+
+
+def _close_in_time(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is None or b is None or abs((a - b).days) <= DUPLICATE_DAYS
+
+
+def story_reports(story: Sequence[int], dates: Sequence[dt.date | None]) -> dict[int, list[int]]:
+    """Articles of each story, earliest first (undated last, then slug order): the first one stands for the story."""
+    reports: dict[int, list[int]] = defaultdict(list)
+    for i, story_id in enumerate(story):
+        reports[story_id].append(i)
+    for members in reports.values():
+        members.sort(key=lambda j: (dates[j] is None, dates[j] or dt.date.min, j))
+    return reports
+
+
+def _related(i: int, row: np.ndarray, sims: np.ndarray, story: list[int], slugs: list[str], k: int) -> tuple[str, ...]:
+    picked = [slugs[int(j)] for j, s in zip(row, sims) if s >= RELATED_MIN_SIMILARITY and story[int(j)] != story[i]]
+    return tuple(picked[:k])
+
+
+# --- automatic themes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _AutoThemes:
+    themes: tuple[Theme, ...]
+    assignment: list[tuple[str, float]]  # (theme id, similarity to the cluster centre) per clustered article
+
+
+def automatic_themes(articles: Sequence[SummarizedArticle], vectors: sparse.csr_matrix,
+                     vocabulary: np.ndarray) -> _AutoThemes:
+    """Cluster articles no configured theme matched (`vectors` row i is `articles[i]`) and name each cluster."""
+    clusters = star_clusters(vectors)
+    english_idf = _english_idf(articles)
+    named = []
+    for members in clusters:
+        indices = [i for i, _ in members]
+        stems = _top_terms(vectors[indices], vocabulary)
+        surfaces = _surface_forms([articles[i] for i in indices], stems)
+        name_ar = "، ".join(surfaces[stem] for stem in stems)
+        english_terms = _english_terms([articles[i] for i in indices], english_idf)
+        name_en = ", ".join(english_terms) if english_terms else f"Topic: {surfaces[stems[0]]}" if stems else "Topic"
+        named.append((members, stems, name_ar, name_en))
+
+    themes, assignment, taken = [], [("", 0.0)] * len(articles), set()
+    for members, stems, name_ar, name_en in named:
+        theme_id = _auto_id(stems, [articles[i].slug for i, _ in members], taken)
+        taken.add(theme_id)
+        themes.append(Theme(theme_id, name_ar, name_en, auto=True))
+        for i, similarity in members:
+            assignment[i] = (theme_id, similarity)
+    return _AutoThemes(tuple(themes), assignment)
+
+
+def star_clusters(vectors: sparse.csr_matrix, threshold: float = CLUSTER_SIMILARITY) -> list[list[tuple[int, float]]]:
+    """Star clustering: the best-connected article not yet taken becomes a centre and takes its
+    untaken neighbours with cosine >= `threshold`. Every member is close to its centre (no chaining),
+    the cost is one top-k neighbour search, and the order is fixed, so the result is deterministic.
+
+    Returns clusters as [(row, similarity to the centre)], centre first; largest clusters first.
+    """
+    n = vectors.shape[0]
+    neighbours, similarities = nearest_neighbours(vectors, CLUSTER_NEIGHBOURS)
+    close = similarities >= threshold
+    degree = close.sum(axis=1)
+    strength = np.where(close, similarities, 0).sum(axis=1)
+    taken = np.zeros(n, dtype=bool)
+    clusters = []
+    for centre in np.lexsort((np.arange(n), -strength, -degree)):
+        if taken[centre]:
+            continue
+        taken[centre] = True
+        members = [(int(centre), 1.0)]
+        for j, similarity, is_close in zip(neighbours[centre], similarities[centre], close[centre]):
+            if is_close and not taken[j]:
+                taken[j] = True
+                members.append((int(j), float(similarity)))
+        clusters.append(members)
+    clusters.sort(key=lambda members: (-len(members), members[0][0]))
+    return clusters
+
+
+def _top_terms(rows: sparse.csr_matrix, vocabulary: np.ndarray) -> list[str]:
+    """The NAME_TERMS heaviest terms of the cluster's summed TF-IDF vector (ties: alphabetical)."""
+    centroid = sparse.csr_matrix(rows.sum(axis=0))
+    ranked = sorted(zip(-centroid.data, vocabulary[centroid.indices]))
+    return [str(term) for _, term in ranked[:NAME_TERMS]]
+
+
+def _surface_forms(articles: Sequence[SummarizedArticle], stems: Sequence[str]) -> dict[str, str]:
+    """The most frequent written form of each stem in the articles, so names read as words, not stems."""
+    wanted = set(stems)
+    forms: dict[str, Counter] = defaultdict(Counter)
+    stem_of: dict[str, tuple[str, ...]] = {}
+    for article in articles:
+        text = _meta(article).title + "\n" + "\n".join(b.text for b in article.translated.clean.blocks)
+        for word in (ARABIC_MARKS.sub("", w) for w in ARABIC_SURFACE_WORD.findall(text)):
+            if word not in stem_of:
+                stem_of[word] = tuple(content_terms(word))
+            for stem in stem_of[word]:
+                if stem in wanted:
+                    forms[stem][word] += 1
+    return {stem: min(forms[stem].items(), key=lambda item: (-item[1], item[0]))[0] if forms[stem] else stem
+            for stem in stems}
+
+
+def _english_text(article: SummarizedArticle) -> str:
+    english = article.translated.english
+    if english is None:
+        return ""
+    return english.title + "\n" + "\n".join(block.text for block in english.blocks)
+
+
+def _english_words(text: str) -> list[str]:
+    return [w for w in ENGLISH_WORD.findall(text) if len(w) > 2 and w.lower() not in ENGLISH_STOP_WORDS]
+
+
+def _english_idf(articles: Sequence[SummarizedArticle]) -> dict[str, float]:
+    """Inverse document frequency of lower-cased English words over the articles to be clustered."""
+    frequency = Counter()
+    documents = 0
+    for article in articles:
+        text = _english_text(article)
+        if text:
+            documents += 1
+            frequency.update({w.lower() for w in _english_words(text)})
+    return {word: float(np.log((1 + documents) / (1 + df)) + 1) for word, df in frequency.items()}
+
+
+def _english_terms(articles: Sequence[SummarizedArticle], idf: dict[str, float]) -> list[str]:
+    """The cluster's most distinctive English words (frequency x idf), each in its most common casing."""
+    counts: Counter = Counter()
+    casing: dict[str, Counter] = defaultdict(Counter)
+    for article in articles:
+        for word in _english_words(_english_text(article)):
+            counts[word.lower()] += 1
+            casing[word.lower()][word] += 1
+    ranked = sorted(counts, key=lambda w: (-counts[w] * idf[w], w))[:NAME_TERMS]
+    return [min(casing[w].items(), key=lambda item: (-item[1], item[0]))[0] for w in ranked]
+
+
+def _auto_id(stems: Sequence[str], slugs: Sequence[str], taken: set[str]) -> str:
+    """`auto-` + a short hash of the name's stems, stable while the cluster keeps its name;
+    two clusters with the same name are told apart by their members."""
+    theme_id = "auto-" + hashlib.sha1("|".join(stems).encode("utf-8")).hexdigest()[:8]
+    if theme_id in taken:
+        members = "|".join(stems) + "#" + "|".join(sorted(slugs))
+        theme_id = "auto-" + hashlib.sha1(members.encode("utf-8")).hexdigest()[:8]
+    return theme_id
+
+
+# --- briefings ------------------------------------------------------------------------------------
+
+
+def briefing_period(date: dt.date, period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the briefing a date belongs to: the day itself, or its Monday–Sunday week."""
+    if period == "weekly":
+        monday = date - dt.timedelta(days=date.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    return date, date
+
+
+def build_briefings(entries: Sequence[Entry], primary_scores: Sequence[float], vectors: sparse.csr_matrix,
+                    story_heads: set[int], themes: Sequence[Theme], period: str) -> tuple[Briefing, ...]:
+    """One briefing per period, newest first. A story is listed once, in the briefing of its first
+    report, under its article's strongest theme; its other reports hang off it as duplicates."""
+    theme_rank = {theme.id: rank for rank, theme in enumerate(themes)}
+    listed: dict[tuple[dt.date, dt.date], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, entry in enumerate(entries):
+        if entry.meta.date is None or i not in story_heads:
+            continue
+        listed[briefing_period(entry.meta.date, period)][entry.themes[0]].append(i)
+
+    briefings = []
+    for (start, end), by_theme in sorted(listed.items(), reverse=True):
+        sections = []
+        for theme_id, members in by_theme.items():
+            ordered = _by_centrality(members, primary_scores, vectors, entries)
+            digest_ar, digest_en = digest([entries[i] for i in ordered])
+            weight = (len(members), sum(primary_scores[i] for i in members))
+            sections.append((weight, theme_id, ThemeDigest(theme_id, tuple(entries[i].slug for i in ordered),
+                                                           digest_ar, digest_en)))
+        sections.sort(key=lambda item: (-item[0][0], -item[0][1], theme_rank[item[1]]))
+        briefings.append(Briefing(start.isoformat(), start, end, tuple(section for _, _, section in sections)))
+    return tuple(briefings)
+
+
+def _by_centrality(members: list[int], scores: Sequence[float], vectors: sparse.csr_matrix,
+                   entries: Sequence[Entry]) -> list[int]:
+    """Section members, the one most similar to the others first (then by theme score, then slug)."""
+    rows = vectors[members]
+    centrality = np.asarray((rows @ rows.T).sum(axis=1)).ravel()
+    order = sorted(range(len(members)), key=lambda k: (-round(float(centrality[k]), 6), -scores[members[k]],
+                                                       entries[members[k]].slug))
+    return [members[k] for k in order]
+
+
+def digest(entries: Sequence[Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A short paragraph from the entries' summaries: two sentences of the first, one of each other,
+    never repeating a sentence or one that says nearly the same; English from the aligned sentences."""
+    arabic: list[str] = []
+    english: list[str] = []
+    kept_terms: list[set[str]] = []
+    seen_english: set[str] = set()
+    for rank, entry in enumerate(entries):
+        summary = entry.article.summary
+        take = DIGEST_LEAD_SENTENCES if rank == 0 else DIGEST_OTHER_SENTENCES
+        for k, sentence in enumerate(summary.arabic[:take]):
+            terms = set(content_terms(sentence))
+            if any(_jaccard(terms, other) >= NEAR_IDENTICAL for other in kept_terms):
+                continue
+            if len(arabic) == DIGEST_MAX_SENTENCES:
+                return tuple(arabic), tuple(english)
+            arabic.append(sentence)
+            kept_terms.append(terms)
+            if k < len(summary.english) and normalize(summary.english[k]) not in seen_english:
+                english.append(summary.english[k])
+                seen_english.add(normalize(summary.english[k]))
+    return tuple(arabic), tuple(english)
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    """Term-set overlap; identical normalised sentences give 1, so exact repeats are caught too."""
+    return len(a & b) / len(a | b) if a or b else 1.0

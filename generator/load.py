@@ -1,0 +1,394 @@
+"""Load stage: read article files, decode them, parse front matter, infer what is missing.
+
+Everything that can go wrong with one file becomes a Diagnostic naming that file (and line),
+so one run reports every problem at once instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from .arabic import normalize, strip_invisible
+from .config import SiteConfig
+from .sentences import split_sentences
+from .slugs import slug_from_filename
+from .structure import ArticleMeta, Diagnostic, EditorTranslation, SourceArticle
+
+ARTICLE_SUFFIXES = (".md", ".txt")
+TRANSLATION_SUFFIX = ".en.md"
+KNOWN_KEYS = ("title", "date", "source", "url", "author", "themes", "lang")
+MAX_TITLE = 160
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    articles: list[SourceArticle]
+    diagnostics: list[Diagnostic]
+
+
+def load_articles(config: SiteConfig) -> LoadResult:
+    """Read every article under content/articles/ (sorted, so builds are deterministic)."""
+    diagnostics: list[Diagnostic] = []
+    folder = config.articles_dir
+    if not folder.is_dir():
+        diagnostics.append(Diagnostic("error", _rel(folder, config.root), "the articles folder is missing",
+                                      hint="create content/articles/ and put .md or .txt articles in it"))
+        return LoadResult([], diagnostics)
+    theme_ids = {t.id for t in config.themes}
+    articles: list[SourceArticle] = []
+    slugs: dict[str, str] = {}
+    files = sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+    for path in files:
+        rel = _rel(path, config.root)
+        if path.name.startswith(".") or not path.name.endswith(ARTICLE_SUFFIXES):
+            continue
+        if not _inside(path, config.root):
+            diagnostics.append(Diagnostic("error", rel, "this file is a link to a place outside the site",
+                                          hint="copy the article into content/articles/ instead of linking it"))
+            continue
+        if path.name.endswith(TRANSLATION_SUFFIX):
+            original = path.with_name(path.name[: -len(TRANSLATION_SUFFIX)])
+            if not any(original.with_suffix(s).exists() for s in ARTICLE_SUFFIXES):
+                diagnostics.append(Diagnostic("warning", rel, "editor translation without an Arabic article",
+                                              hint=f"name it after its article: <slug>{TRANSLATION_SUFFIX}"))
+            continue
+        article = read_article(path, rel, theme_ids, diagnostics)
+        if article is None:
+            continue
+        if article.slug in slugs:
+            diagnostics.append(Diagnostic("error", rel, f"slug {article.slug!r} is already used by {slugs[article.slug]}",
+                                          hint="rename one of the two files: the file name gives the page address"))
+            continue
+        slugs[article.slug] = rel
+        translation_path = path.with_name(path.stem + TRANSLATION_SUFFIX)
+        if translation_path.is_file():
+            translation = read_editor_translation(translation_path, _rel(translation_path, config.root), diagnostics)
+            if translation is not None:
+                digest = hashlib.sha256((article.content_hash + translation_path.read_bytes().hex()).encode())
+                article = SourceArticle(article.path, article.slug, article.meta, article.body, article.body_line,
+                                        digest.hexdigest(), translation)
+        articles.append(article)
+    return LoadResult(articles, diagnostics)
+
+
+def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Diagnostic]) -> SourceArticle | None:
+    data = path.read_bytes()
+    text = decode(data, rel, diagnostics)
+    if text is None:
+        return None
+    front, body, body_line = split_front_matter(text, rel, diagnostics)
+    if front is None:
+        return None
+    if not body.strip():
+        diagnostics.append(Diagnostic("error", rel, "the article has no body text",
+                                      hint="write the article text after the front matter, or delete the file"))
+        return None
+    meta = build_meta(front, body, rel, theme_ids, diagnostics)
+    slug = slug_from_filename(_stem(path), meta.date)
+    return SourceArticle(rel, slug, meta, body, body_line, hashlib.sha256(data).hexdigest())
+
+
+def read_editor_translation(path: Path, rel: str, diagnostics: list[Diagnostic]) -> EditorTranslation | None:
+    text = decode(path.read_bytes(), rel, diagnostics)
+    if text is None:
+        return None
+    front, body, _ = split_front_matter(text, rel, diagnostics)
+    if front is None:
+        return None
+    title = front.get("title")
+    if not isinstance(title, str) or not title.strip():
+        first = next((line for line in body.splitlines() if line.strip()), "")
+        title = first.lstrip("# ").strip()
+        diagnostics.append(Diagnostic("warning", rel, "no title in the front matter; using the first line",
+                                      key="title", hint="add `title: ...` to the front matter"))
+    if not body.strip():
+        diagnostics.append(Diagnostic("error", rel, "the editor translation has no body text",
+                                      hint="write the English text or delete the file to use machine translation"))
+        return None
+    return EditorTranslation(rel, _clean_line(title), body)
+
+
+# --- decoding -------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode(data: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | None:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1256; never mojibake."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    candidates = [encoding] if encoding else ["utf-8", "cp1256"]
+    for candidate in candidates:
+        try:
+            text = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or _control_ratio(text) > 0.01:
+            break
+        if candidate == "cp1256" and not re.search("[\u0600-\u06ff]", text):
+            break
+        if candidate not in ("utf-8", "utf-8-sig"):
+            diagnostics.append(Diagnostic("warning", rel, f"decoded as {candidate.upper()}",
+                                          hint="save the file as UTF-8 to silence this warning"))
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    diagnostics.append(Diagnostic("error", rel, "cannot decode this file: it is not UTF-8, UTF-16 or Windows-1256 text",
+                                  hint="save it as UTF-8 text (or remove it if it is not an article)"))
+    return None
+
+
+def _control_ratio(text: str) -> float:
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
+    return controls / max(len(text), 1)
+
+
+# --- front matter ---------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+
+
+def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tuple[dict | None, str, int]:
+    """Return (front matter, body, first body line); front matter is {} when the file has none."""
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text, 1
+    closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), None)
+    if closing is None:
+        diagnostics.append(Diagnostic("error", rel, "the front matter starting on line 1 is never closed", line=1,
+                                      hint="add a line with just --- after the front matter"))
+        return None, "", 1
+    raw = "\n".join(lines[1:closing])
+    try:
+        front = yaml.load(raw, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        diagnostics.append(Diagnostic("error", rel, f"invalid front matter: {problem}",
+                                      line=mark.line + 2 if mark else None,
+                                      hint="front matter is YAML: `key: value`, one per line; quote values with colons"))
+        return None, "", 1
+    if front is None:
+        front = {}
+    if not isinstance(front, dict):
+        diagnostics.append(Diagnostic("error", rel, "the front matter must be `key: value` lines", line=2))
+        return None, "", 1
+    return front, "\n".join(lines[closing + 1:]), closing + 2
+
+
+def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostics: list[Diagnostic]) -> ArticleMeta:
+    def problem(key: str, message: str, hint: str, level: str = "error") -> None:
+        diagnostics.append(Diagnostic(level, rel, message, key=key, hint=hint))
+
+    for key in front:
+        if key not in KNOWN_KEYS:
+            problem(str(key), f"unknown front matter key {key!r} (ignored)", "known keys: " + ", ".join(KNOWN_KEYS),
+                    level="warning")
+    inferred: set[str] = set()
+
+    title = front.get("title")
+    if title is not None and not isinstance(title, (str, int, float)):
+        problem("title", f"title must be text, not {type(title).__name__}", "write `title: Your headline`")
+        title = None
+    title = _clean_line(str(title)) if title is not None else ""
+    if not title:
+        title = infer_title(body)
+        inferred.add("title")
+
+    date = front.get("date")
+    if date is not None:
+        date = parse_date_value(date)
+        if date is None:
+            problem("date", f"date {front.get('date')!r} is not a valid date", "write it as YYYY-MM-DD, e.g. 2023-03-17")
+    if date is None and "date" not in front:
+        date = infer_date(body)
+        if date is not None:
+            inferred.add("date")
+        else:
+            problem("date", "no date in the front matter and none found in the text",
+                    "add `date: YYYY-MM-DD`; the article is listed as undated until then", level="warning")
+    if date is not None and not EARLIEST_DATE <= date <= LATEST_DATE:
+        problem("date", f"date {date.isoformat()} is implausible", "check the year", level="warning")
+
+    source = _optional_text(front, "source", problem)
+    if source is None:
+        source = infer_source(body, title)
+        if source:
+            inferred.add("source")
+    url = _optional_text(front, "url", problem)
+    if url is not None and urlsplit(url).scheme not in ("http", "https"):
+        problem("url", f"url {url!r} is not an http(s) address (ignored)", "write the full https://... address")
+        url = None
+    author = _optional_text(front, "author", problem)
+
+    themes = front.get("themes", [])
+    if isinstance(themes, str):
+        themes = [themes]
+    if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+        problem("themes", "themes must be a list of theme ids", "write `themes: [ukraine-war, sanctions]`")
+        themes = []
+    for theme in themes:
+        if theme not in theme_ids:
+            problem("themes", f"unknown theme id {theme!r}",
+                    "use one of the ids under `themes:` in site.yaml: " + ", ".join(sorted(theme_ids)))
+    lang = front.get("lang", "ar")
+    if lang != "ar":
+        problem("lang", f"lang {lang!r} is not supported for articles", "articles are Arabic: use `lang: ar`")
+        lang = "ar"
+    return ArticleMeta(title=title, date=date, source=source, url=url, author=author,
+                       themes=tuple(t for t in themes if t in theme_ids), lang=lang, inferred=frozenset(inferred))
+
+
+def _optional_text(front: dict, key: str, problem) -> str | None:
+    value = front.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        problem(key, f"{key} must be text, not {type(value).__name__}", f"write `{key}: ...` as one line of text")
+        return None
+    return _clean_line(str(value)) or None
+
+
+def _clean_line(text: str) -> str:
+    """One line of display text: no bidi overrides or zero-width characters, single spaces."""
+    return " ".join(strip_invisible(text).split())
+
+
+# --- inference ------------------------------------------------------------
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [line.strip().lstrip("#").strip() for line in body.split("\n") if line.strip()]
+
+
+def infer_title(body: str) -> str:
+    """The article's own headline line when it has one, else its first sentence."""
+    paragraphs = _paragraphs(body)
+    first = _clean_line(paragraphs[0]) if paragraphs else ""
+    looks_like_headline = len(paragraphs) > 1 and len(first) <= MAX_TITLE and not re.search(r"[.!?؟:]$", first)
+    if looks_like_headline:
+        return first
+    sentence = _clean_line(split_sentences(first)[0]) if first else ""
+    if len(sentence) > MAX_TITLE:
+        sentence = sentence[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
+    return sentence
+
+
+ARABIC_MONTHS = {
+    name: number
+    for number, names in enumerate((
+        ("يناير", "كانون الثاني", "جانفي"), ("فبراير", "شباط", "فيفري"), ("مارس", "آذار", "اذار"),
+        ("أبريل", "ابريل", "إبريل", "نيسان", "أفريل"), ("مايو", "أيار", "ايار", "ماي"),
+        ("يونيو", "حزيران", "جوان"), ("يوليو", "تموز", "جويلية"), ("أغسطس", "اغسطس", "آب", "اب", "أوت"),
+        ("سبتمبر", "أيلول", "ايلول"), ("أكتوبر", "اكتوبر", "تشرين الأول", "تشرين الاول"),
+        ("نوفمبر", "تشرين الثاني"), ("ديسمبر", "كانون الأول", "كانون الاول"),
+    ), start=1)
+    for name in names
+}
+_MONTHS_PATTERN = "|".join(sorted(ARABIC_MONTHS, key=len, reverse=True))
+_DATE_NUMERIC = re.compile(r"(?<!\d)(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?!\d)")
+_DATE_WORDS = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\s+({_MONTHS_PATTERN})(?:\s*/\s*(?:{_MONTHS_PATTERN}))?\s+(\d{{4}})(?!\d)")
+_PUBLISHED = re.compile(r"(تم النشر|نشر في|بتاريخ|اليوم)")
+
+
+def infer_date(body: str) -> dt.date | None:
+    """A publication date found in the text: a 'published' stamp first, then the first full date."""
+    head = "\n".join(_paragraphs(body)[:12])
+    candidates: list[tuple[int, int, dt.date]] = []
+    for match in _DATE_NUMERIC.finditer(head):
+        date = _safe_date(int(match[1]), int(match[2]), int(match[3]))
+        if date:
+            candidates.append((_stamp_rank(head, match.start()), match.start(), date))
+    for match in _DATE_WORDS.finditer(head):
+        date = _safe_date(int(match[3]), ARABIC_MONTHS[match[2]], int(match[1]))
+        if date:
+            candidates.append((_stamp_rank(head, match.start()), match.start(), date))
+    return min(candidates)[2] if candidates else None
+
+
+def _stamp_rank(text: str, position: int) -> int:
+    """0 when a 'published'/'today' word stands just before the date, else 1."""
+    return 0 if _PUBLISHED.search(text[max(0, position - 30):position]) else 1
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return date if EARLIEST_DATE <= date <= LATEST_DATE else None
+
+
+def parse_date_value(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = normalize(value)
+        match = _DATE_NUMERIC.search(text)
+        if match:
+            return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    return None
+
+
+_DATELINE_SOURCE = re.compile(r"^[^()\n]{2,40}\(([^()\n]{2,30})\)")
+_STAMP_LINE = re.compile(r"^\s*تم (النشر|التحديث)")
+
+
+def infer_source(body: str, title: str) -> str | None:
+    """A source line under the headline (followed by a publication stamp), or a dateline like 'دبي (CNN)'."""
+    paragraphs = _paragraphs(body)[:6]
+    for i, line in enumerate(paragraphs[:-1]):
+        if (_STAMP_LINE.match(paragraphs[i + 1]) and len(line.split()) <= 4 and line != title
+                and not _STAMP_LINE.match(line)):
+            return _clean_line(line)
+    match = _DATELINE_SOURCE.match(paragraphs[0]) if paragraphs else None
+    return _clean_line(match[1]) if match else None
+
+
+# --- paths ------------------------------------------------------------------
+
+
+def _stem(path: Path) -> str:
+    return next(path.name[: -len(s)] for s in ARTICLE_SUFFIXES if path.name.endswith(s))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,105 @@
+"""The whole build, stage by stage: load → clean → translate → summarize → group → render → write."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from .clean import clean_article
+from .config import SiteConfig, load_config, with_base_url
+from .group import group
+from .load import load_articles
+from .render import render_site
+from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic
+from .summarize import summarize
+from .translate import EngineCache, translate_articles
+from .write import build_lock, write_site
+
+
+@dataclasses.dataclass(frozen=True)
+class BuildOptions:
+    site_dir: Path = Path(".")
+    output: Path | None = None  # default: <site>/output
+    base_url: str | None = None  # overrides site.yaml
+    strict: bool = False  # warnings (inferred date, pending translation) fail the build
+
+
+def configure(options: BuildOptions) -> SiteConfig:
+    config = load_config(options.site_dir)
+    return config if options.base_url is None else with_base_url(config, options.base_url)
+
+
+def output_dir(options: BuildOptions, config: SiteConfig) -> Path:
+    return (options.output or config.root / "output").resolve()
+
+
+def read_content(config: SiteConfig, report: BuildReport) -> list[CleanArticle]:
+    """Load and clean every article, recording what was inferred and removed."""
+    loaded = load_articles(config)
+    report.diagnostics.extend(loaded.diagnostics)
+    cleaned = [clean_article(article, config.cleaning) for article in loaded.articles]
+    for article in cleaned:
+        if article.removals:
+            report.removals[article.source.path] = list(article.removals)
+        if article.source.meta.inferred:
+            report.inferred[article.source.path] = sorted(article.source.meta.inferred)
+        if not article.blocks:
+            report.diagnostics.append(Diagnostic("error", article.source.path,
+                                                 "nothing is left of the article after cleaning",
+                                                 hint="check the cleaning rules in site.yaml against this text"))
+    report.articles = len(cleaned)
+    return cleaned
+
+
+def check(options: BuildOptions) -> BuildReport:
+    """Validate config and content without translating or writing anything."""
+    report = BuildReport()
+    try:
+        config = configure(options)
+    except BuildFailed as failure:
+        report.diagnostics.extend(failure.diagnostics)
+        return report
+    read_content(config, report)
+    return report
+
+
+def build(options: BuildOptions, engines: EngineCache | None = None) -> BuildReport:
+    """Run every stage; on any error raise BuildFailed and leave output/ exactly as it was."""
+    report = BuildReport()
+    config = configure(options)
+    output = output_dir(options, config)
+    _refuse_unsafe_output(output, config)
+    with build_lock(config.cache_dir):
+        cleaned = read_content(config, report)
+        _stop_on_errors(report, options.strict)
+        translated, stats = translate_articles(cleaned, config, engines)
+        report.diagnostics.extend(stats.diagnostics)
+        report.segments_from_memory = stats.from_memory
+        report.segments_translated = stats.translated
+        report.translation_seconds = stats.seconds
+        report.translation_model = stats.model_label
+        report.pending_translations = stats.pending
+        _stop_on_errors(report, options.strict)
+        model = group(summarize(translated, config.summary_sentences), config)
+        pages = render_site(model, config)
+        result = write_site(pages, output, config.cache_dir)
+    report.pages_written = result.written
+    report.pages_unchanged = result.unchanged
+    return report
+
+
+def _stop_on_errors(report: BuildReport, strict: bool) -> None:
+    blocking = report.errors + (report.warnings if strict else [])
+    if blocking:
+        raise BuildFailed(blocking)
+
+
+def _refuse_unsafe_output(output: Path, config: SiteConfig) -> None:
+    """The output folder is replaced wholesale, so it must not hold the site's own files."""
+    root = config.root.resolve()
+    protected = [root, config.content_dir, config.templates_dir, config.static_dir, config.cache_dir]
+    for folder in protected:
+        folder = folder.resolve()
+        if output == folder or folder.is_relative_to(output):
+            raise BuildFailed([Diagnostic("error", str(output), f"the output folder would replace {folder}",
+                                          hint="choose an empty or dedicated folder for --output")])

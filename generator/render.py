@@ -1,0 +1,836 @@
+"""render: SiteModel -> HTML pages in Arabic and English, plus the static files.
+
+Python prepares small, explicit views of each page (titles with their language, dates already
+written out, target page paths); the Jinja templates only arrange them. Nothing here writes files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .chart import theme_chart
+from .config import SiteConfig
+from .dates import format_date, format_month, format_number, format_period, month_key, month_span
+from .structure import Block, Briefing, EnglishVersion, Entry, Page, SiteModel, Theme, ThemeDigest
+from .urls import LANGUAGES, absolute_url, page_path, relative_url, rooted_url
+
+TEMPLATE_NAMES = (
+    "base.html", "partials/stories.html", "partials/briefing.html", "partials/blocks.html",
+    "home.html", "root.html", "briefing.html", "article.html", "bilingual.html",
+    "theme.html", "themes.html", "archive.html", "month.html", "404.html",
+)
+EARLIER_BRIEFINGS_ON_HOME = 12
+HEADLINES_ON_ROOT = 6
+DIRECTION = MappingProxyType({"ar": "rtl", "en": "ltr"})
+OG_LOCALE = MappingProxyType({"ar": "ar_AR", "en": "en_US"})
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff"
+                            "\ufb50-\ufdff\ufe70-\ufefc]")
+_STRONG_LTR = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+
+UI = MappingProxyType({
+    "ar": MappingProxyType({
+        "language_name": "العربية",
+        "skip": "انتقل إلى المحتوى",
+        "sections": "أقسام الموقع",
+        "home": "الرئيسية",
+        "themes": "المحاور",
+        "archive": "الأرشيف",
+        "switch_label": "اقرأ هذه الصفحة بالإنجليزية",
+        "briefing_daily": "موجز {period}",
+        "briefing_weekly": "موجز الأسبوع {period}",
+        "summary": "الخلاصة",
+        "by": "بقلم",
+        "source": "المصدر",
+        "read_original_at": "اقرأ النص الأصلي في",
+        "read_original": "اقرأ النص الأصلي",
+        "related": "تغطيات ذات صلة",
+        "duplicates": "القصة نفسها في مصادر أخرى",
+        "also": "أيضًا:",
+        "list_separator": "، ",
+        "bilingual_link": "اقرأ النصين العربي والإنجليزي متجاورين",
+        "bilingual_heading": "النص العربي والترجمة الإنجليزية متجاورين",
+        "back_to_article": "العودة إلى المقال",
+        "earlier_briefings": "موجزات سابقة",
+        "more_in_archive": "المزيد في الأرشيف",
+        "briefing_nav": "التنقل بين الموجزات",
+        "older": "الأقدم",
+        "newer": "الأحدث",
+        "no_briefings": "لا توجد مقالات مؤرخة بعد. تصفّح المحاور أو الأرشيف.",
+        "undated": "بلا تاريخ",
+        "months": "الأشهر",
+        "per_theme": "المقالات في كل محور شهرًا بشهر",
+        "per_month": "عدد المقالات في كل شهر",
+        "month_nav": "التنقل بين الأشهر",
+        "auto_theme": "محور جُمِع آليًا من تشابه المقالات.",
+        "themes_intro": "كل محور يجمع المقالات التي تتناول قصة واحدة متواصلة.",
+        "latest": "أحدث مقال:",
+        "read_latest": "اقرأ أحدث موجز",
+        "not_found": "الصفحة غير موجودة",
+        "not_found_text": "لم نجد هذه الصفحة. ربما نُقلت أو حُذفت.",
+        "go_home": "انتقل إلى الصفحة الرئيسية",
+        "footer_note": "النصوص الأصلية بالعربية؛ الترجمات الإنجليزية من المحررين أو آلية، ومعلَّمة دائمًا.",
+        "default_description": "موجز إخباري بالعربية والإنجليزية.",
+        "in_range": "من {first} إلى {last}",
+        "in_month": "في {month}",
+        "pending": "الترجمة الإنجليزية قيد الإعداد.",
+        "pending_tag": "بالعربية فقط",
+        "digest_pending": "الموجز الإنجليزي لهذا المحور قيد الإعداد.",
+        "undated_count": "(منها {count} بلا تاريخ)",
+        "editor": "ترجمة المحررين.",
+        "machine": "ترجمة آلية بواسطة {credit}. النص العربي هو المرجع.",
+    }),
+    "en": MappingProxyType({
+        "language_name": "English",
+        "skip": "Skip to content",
+        "sections": "Site sections",
+        "home": "Home",
+        "themes": "Themes",
+        "archive": "Archive",
+        "switch_label": "Read this page in Arabic",
+        "briefing_daily": "Briefing — {period}",
+        "briefing_weekly": "Weekly briefing — {period}",
+        "summary": "Summary",
+        "by": "By",
+        "source": "Source",
+        "read_original_at": "Read the original at",
+        "read_original": "Read the original",
+        "related": "Related coverage",
+        "duplicates": "The same story elsewhere",
+        "also": "also:",
+        "list_separator": ", ",
+        "bilingual_link": "Read Arabic and English side by side",
+        "bilingual_heading": "Arabic original and English translation, side by side",
+        "back_to_article": "Back to the article",
+        "earlier_briefings": "Earlier briefings",
+        "more_in_archive": "More in the archive",
+        "briefing_nav": "Briefings",
+        "older": "Earlier",
+        "newer": "Later",
+        "no_briefings": "No dated articles yet. Browse the themes or the archive.",
+        "undated": "Undated",
+        "months": "Months",
+        "per_theme": "Articles per theme, month by month",
+        "per_month": "Articles per month",
+        "month_nav": "Months",
+        "auto_theme": "A theme grouped automatically from similar articles.",
+        "themes_intro": "Each theme gathers the articles that follow one continuing story.",
+        "latest": "Latest:",
+        "read_latest": "Read the latest briefing",
+        "not_found": "Page not found",
+        "not_found_text": "We could not find this page. It may have moved or been removed.",
+        "go_home": "Go to the home page",
+        "footer_note": "Originals in Arabic; English versions by the editors or by machine, always labelled.",
+        "default_description": "A bilingual news briefing in Arabic and English.",
+        "in_range": "{first} to {last}",
+        "in_month": "in {month}",
+        "pending": "Translation pending. The Arabic original is shown below until an English version is ready.",
+        "pending_tag": "Arabic only",
+        "editor": "Translated by the editors.",
+        "machine": "Machine translated by {credit}. The Arabic original is authoritative.",
+        "digest_pending": "The English digest of this theme is pending.",
+        "undated_count": "({count} undated)",
+    }),
+})
+
+
+# --- views: what the templates receive ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string and the language it is written in; None when unknown (names, sources, theme names)."""
+
+    value: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    path: PurePosixPath
+    text: Text
+
+
+@dataclass(frozen=True)
+class Story:
+    """An article as one line of a list."""
+
+    path: PurePosixPath
+    title: Text
+    source: str | None
+    date_iso: str
+    date_text: str
+    pending: bool
+    also: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class BlockGroup:
+    """Body blocks as HTML elements: consecutive list items share one <ul>."""
+
+    kind: str  # "p" | "h2" | "h3" | "ul" | "quote"
+    items: tuple[Markup, ...]
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    title: Text
+    date_iso: str
+    date_text: str
+    source: str | None
+    source_url: str | None
+    author: str | None
+    themes: tuple[Link, ...]
+    notice: Markup  # who translated the English text, on English pages; empty on Arabic ones
+    summary: tuple[str, ...]
+    summary_lang: str
+    body: tuple[BlockGroup, ...]
+    body_lang: str
+    related: tuple[Story, ...]
+    duplicates: tuple[Story, ...]
+    bilingual: PurePosixPath | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    lang: str
+    block: BlockGroup | None
+
+
+@dataclass(frozen=True)
+class BilingualView:
+    title: Text
+    other_title: Text
+    article: PurePosixPath
+    notice: Markup
+    rows: tuple[tuple[Cell, Cell], ...]  # the page's language first
+
+
+@dataclass(frozen=True)
+class SectionView:
+    theme: Link
+    digest: str
+    digest_pending: bool
+    stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    heading: str
+    path: PurePosixPath
+    sections: tuple[SectionView, ...]
+    newer: Link | None
+    older: Link | None
+
+
+@dataclass(frozen=True)
+class HomeView:
+    latest: BriefingView | None
+    earlier: tuple[Link, ...]
+    more_in_archive: bool  # there are more earlier briefings than the home page lists
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    heading: str
+    link: PurePosixPath | None
+    stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    name: Text
+    intro: str
+    auto: bool
+    chart: Markup
+    months: tuple[MonthGroup, ...]
+    undated: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    link: Link
+    count: str
+    latest: Story | None
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    link: Link
+    count: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    link: Link
+    chart: Markup
+
+
+@dataclass(frozen=True)
+class ArchiveView:
+    years: tuple[tuple[str, tuple[MonthSummary, ...]], ...]
+    charts: tuple[Figure, ...]
+    undated: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class MonthView:
+    heading: str
+    days: tuple[MonthGroup, ...]
+    newer: Link | None
+    older: Link | None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One language's half of the bilingual landing page."""
+
+    lang: str
+    dir: str
+    title: Text
+    description: str
+    home: PurePosixPath
+    latest: Link | None
+    headlines: tuple[Story, ...]
+    themes: PurePosixPath
+    archive: PurePosixPath
+    ui: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class NotFoundText:
+    """The 404 message in one language; the root 404 page shows it in both."""
+
+    lang: str
+    dir: str
+    heading: str
+    text: str
+    home_label: str
+    home: PurePosixPath
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """Everything base.html needs: language, titles, navigation, alternates."""
+
+    lang: str
+    dir: str
+    path: PurePosixPath
+    title: Text
+    description: str
+    section: str  # "home" | "themes" | "archive" | "": which nav item is current
+    nav: tuple[tuple[str, str, PurePosixPath], ...]
+    home: PurePosixPath
+    stylesheet: PurePosixPath
+    switch: Link  # the same page in the other language, named in that language
+    alternates: tuple[tuple[str, str], ...]
+    canonical: str | None
+    og_type: str
+
+
+# --- text helpers ----------------------------------------------------------------------
+
+
+def guess_language(text: str) -> str | None:
+    """"ar" for text with Arabic letters; None otherwise (Latin text may be any language)."""
+    return "ar" if _ARABIC_LETTER.search(text) else None
+
+
+def _first_strong_direction(text: str) -> str:
+    for char in text:
+        if _ARABIC_LETTER.match(char):
+            return "rtl"
+        if _STRONG_LTR.match(char):
+            return "ltr"
+    return "ltr"
+
+
+def phrase(page_lang: str, value: Text | str) -> Markup:
+    """Escaped text, marked with lang/dir when it is not in the page's language.
+
+    Text of known language gets <span lang dir>; text of unknown language gets <bdi>, with lang="ar"
+    when it holds Arabic letters on a non-Arabic page, so no Arabic run is ever tagged as English.
+    """
+    text = value if isinstance(value, Text) else Text(value)
+    if text.lang == page_lang:
+        return escape(text.value)
+    if text.lang is not None:
+        return Markup('<span lang="{}" dir="{}">{}</span>').format(text.lang, DIRECTION[text.lang], text.value)
+    guessed = guess_language(text.value)
+    direction = _first_strong_direction(text.value)
+    if guessed and guessed != page_lang:
+        return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(guessed, direction, text.value)
+    if direction != DIRECTION[page_lang]:
+        return Markup('<bdi dir="{}">{}</bdi>').format(direction, text.value)
+    return Markup("<bdi>{}</bdi>").format(text.value)
+
+
+def lang_attributes(page_lang: str, lang: str | None) -> Markup:
+    """' lang="ar" dir="rtl"' for an element whose content is not in the page's language, else ''."""
+    if lang is None or lang == page_lang:
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(lang, DIRECTION[lang])
+
+
+def count_articles(count: int, lang: str, digits: str) -> str:
+    """"12 articles" / "12 مقالًا", with Arabic's dual and plural forms."""
+    number = format_number(count, lang, digits)
+    if lang != "ar":
+        return f"{number} article" if count == 1 else f"{number} articles"
+    if count == 0:
+        return "لا مقالات"
+    if count == 1:
+        return "مقال واحد"
+    if count == 2:
+        return "مقالان"
+    if 3 <= count % 100 <= 10:
+        return f"{number} مقالات"
+    if 11 <= count % 100 <= 99:
+        return f"{number} مقالًا"
+    return f"{number} مقال"
+
+
+def group_blocks(blocks: Iterable[Block]) -> tuple[BlockGroup, ...]:
+    """Blocks as HTML groups; consecutive list items are gathered into one list."""
+    groups: list[BlockGroup] = []
+    for block in blocks:
+        kind = "ul" if block.kind == "li" else block.kind
+        content = block_content(block)
+        if kind == "ul" and groups and groups[-1].kind == "ul":
+            groups[-1] = BlockGroup("ul", groups[-1].items + (content,))
+        else:
+            groups.append(BlockGroup(kind, (content,)))
+    return tuple(groups)
+
+
+def block_content(block: Block) -> Markup:
+    """The block's markdown-it inline HTML (already safe) when present, else its escaped text."""
+    return Markup(block.html) if block.html else escape(block.text)
+
+
+# --- the renderer ------------------------------------------------------------------------
+
+
+def render_site(model: SiteModel, config: SiteConfig) -> list[Page]:
+    """Every page of the site in both languages, plus static files, sorted by path."""
+    return _SiteRenderer(model, config).pages()
+
+
+class _SiteRenderer:
+    """Holds one build's Jinja environment and the indexes derived from the model."""
+
+    def __init__(self, model: SiteModel, config: SiteConfig):
+        self.model = model
+        self.config = config
+        self.env = Environment(
+            loader=FileSystemLoader(str(config.templates_dir)),
+            autoescape=select_autoescape(("html",), default_for_string=True, default=True),
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        self.themes = {t.id: t for t in model.themes}
+        self.theme_entries: dict[str, list[Entry]] = defaultdict(list)
+        self.month_entries: dict[str, list[Entry]] = defaultdict(list)
+        for entry in model.entries:
+            for theme_id in entry.themes:
+                if theme_id in self.themes:
+                    self.theme_entries[theme_id].append(entry)
+            if entry.meta.date is not None:
+                self.month_entries[month_key(entry.meta.date)].append(entry)
+        self.months = sorted(self.month_entries, reverse=True)  # newest first
+
+    def pages(self) -> list[Page]:
+        pages = [*self.static_pages(), self.root_page(), self.root_not_found()]
+        for lang in LANGUAGES:
+            pages.append(self.home_page(lang))
+            pages.append(self.themes_page(lang))
+            pages.append(self.archive_page(lang))
+            pages.append(self.not_found_page(lang))
+            pages.extend(self.briefing_page(lang, i) for i in range(len(self.model.briefings)))
+            for entry in self.model.entries:
+                pages.append(self.article_page(lang, entry))
+                if entry.article.translated.english is not None:
+                    pages.append(self.bilingual_page(lang, entry))
+            pages.extend(self.theme_page(lang, theme) for theme in self.model.themes)
+            pages.extend(self.month_page(lang, i) for i in range(len(self.months)))
+        return sorted(pages, key=lambda page: page.path.as_posix())
+
+    # --- plumbing -------------------------------------------------------------------
+
+    def static_pages(self) -> list[Page]:
+        folder = self.config.static_dir
+        if not folder.is_dir():
+            return []
+        files = sorted(p for p in folder.rglob("*")
+                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+        return [Page(page_path("static", key=p.relative_to(folder).as_posix()), p.read_bytes()) for p in files]
+
+    def render(self, template: str, chrome: Chrome, view: object = None, *, rooted: bool = False) -> Page:
+        """Render one page; `rooted` pages (404s) link from base_url because they are served at any depth."""
+        lang, here = chrome.lang, chrome.path
+        if rooted:
+            def url(target: PurePosixPath) -> str:
+                return rooted_url(self.config.base_url, target)
+        else:
+            def url(target: PurePosixPath) -> str:
+                return relative_url(here, target)
+        html = self.env.get_template(template).render(
+            chrome=chrome, view=view, ui=UI[lang], site_title=self.site_title(lang), url=url,
+            page_kind=template.removesuffix(".html"),
+            phrase=lambda value: phrase(lang, value),
+            lang_attrs=lambda other: lang_attributes(lang, other),
+        )
+        return Page(here, html.encode("utf-8"))
+
+    def chrome(self, lang: str, path: PurePosixPath, title: Text, *, counterpart: PurePosixPath,
+               versions: Mapping[str, PurePosixPath] | None = None, default: PurePosixPath | None = None,
+               description: str | None = None, section: str = "", og_type: str = "website",
+               rooted: bool = False) -> Chrome:
+        """The frame of a page. `counterpart` is the same page in the other language (the switcher's target);
+        `versions` the hreflang targets when they are not this page and its counterpart (bilingual pages)."""
+        other = _other(lang)
+        versions = versions or {lang: path, other: counterpart}
+        x_default = default or versions[self.config.default_language]
+
+        def href(target: PurePosixPath) -> str:
+            if rooted:
+                return rooted_url(self.config.base_url, target)
+            return absolute_url(self.config.base_url, target) or relative_url(path, target)
+
+        alternates = tuple((code, href(versions[code])) for code in LANGUAGES) + (("x-default", href(x_default)),)
+        ui = UI[lang]
+        return Chrome(
+            lang=lang, dir=DIRECTION[lang], path=path, title=title,
+            description=description or self.site_description(lang), section=section,
+            nav=(("home", ui["home"], page_path("home", lang)),
+                 ("themes", ui["themes"], page_path("themes", lang)),
+                 ("archive", ui["archive"], page_path("archive", lang))),
+            home=page_path("home", lang), stylesheet=page_path("static", key="style.css"),
+            switch=Link(counterpart, Text(UI[other]["language_name"], other)),
+            alternates=alternates,
+            canonical=None if rooted else absolute_url(self.config.base_url, path), og_type=og_type,
+        )
+
+    def site_title(self, lang: str) -> Text:
+        return Text(self.config.title_ar if lang == "ar" else self.config.title_en)
+
+    def site_description(self, lang: str) -> str:
+        text = self.config.description_ar if lang == "ar" else self.config.description_en
+        return text or UI[lang]["default_description"]
+
+    def date_text(self, date: dt.date | None, lang: str) -> str:
+        return format_date(date, lang, self.config.digits) if date else ""
+
+    def month_text(self, key: str, lang: str) -> str:
+        return format_month(int(key[:4]), int(key[5:7]), lang, self.config.digits)
+
+    # --- shared pieces ----------------------------------------------------------------
+
+    def story(self, entry: Entry, lang: str, also: tuple[Link, ...] = ()) -> Story:
+        english = entry.article.translated.english
+        pending = lang == "en" and english is None
+        if lang == "en" and english is not None:
+            title = Text(english.title, "en")
+        else:
+            title = Text(entry.meta.title, "ar")
+        date = entry.meta.date
+        return Story(page_path("article", lang, entry.slug), title, entry.meta.source,
+                     date.isoformat() if date else "", self.date_text(date, lang), pending, also)
+
+    def stories(self, slugs: Iterable[str], lang: str) -> tuple[Story, ...]:
+        """Stories for the slugs the model knows; links to articles no longer in the site are dropped."""
+        return tuple(self.story(self.model.by_slug[s], lang) for s in slugs if s in self.model.by_slug)
+
+    def theme_name(self, theme: Theme, lang: str) -> Text:
+        return Text(theme.name_ar if lang == "ar" else theme.name_en)
+
+    def theme_link(self, theme: Theme, lang: str) -> Link:
+        return Link(page_path("theme", lang, theme.id), self.theme_name(theme, lang))
+
+    def briefing_heading(self, briefing: Briefing, lang: str) -> str:
+        template = UI[lang]["briefing_weekly" if self.config.briefing_period == "weekly" else "briefing_daily"]
+        return template.format(period=format_period(briefing.start, briefing.end, lang, self.config.digits))
+
+    def briefing_link(self, briefing: Briefing, lang: str) -> Link:
+        return Link(page_path("briefing", lang, briefing.key), Text(self.briefing_heading(briefing, lang), lang))
+
+    # --- briefings and home --------------------------------------------------------------
+
+    def briefing_view(self, index: int, lang: str) -> BriefingView:
+        briefings = self.model.briefings
+        briefing = briefings[index]
+        listed: set[str] = set()
+        sections = tuple(view for digest in briefing.sections
+                         if (view := self.section_view(digest, lang, listed)) is not None)
+        return BriefingView(
+            heading=self.briefing_heading(briefing, lang),
+            path=page_path("briefing", lang, briefing.key),
+            sections=sections,
+            newer=self.briefing_link(briefings[index - 1], lang) if index > 0 else None,
+            older=self.briefing_link(briefings[index + 1], lang) if index + 1 < len(briefings) else None,
+        )
+
+    def section_view(self, digest: ThemeDigest, lang: str, listed: set[str]) -> SectionView | None:
+        """One theme's part of a briefing; each article appears once per briefing, its duplicates as 'also'."""
+        theme = self.themes.get(digest.theme_id)
+        if theme is None:
+            return None
+        stories = []
+        for slug in digest.slugs:
+            if slug in listed or slug not in self.model.by_slug:
+                continue
+            entry = self.model.by_slug[slug]
+            twins = [self.model.by_slug[d] for d in entry.duplicates if d in self.model.by_slug and d not in listed]
+            listed.add(slug)
+            listed.update(twin.slug for twin in twins)
+            also = tuple(Link(page_path("article", lang, twin.slug),
+                              Text(twin.meta.source) if twin.meta.source else self.story(twin, lang).title)
+                         for twin in twins)
+            stories.append(self.story(entry, lang, also))
+        sentences = digest.digest_ar if lang == "ar" else digest.digest_en
+        if not stories and not sentences:
+            return None
+        return SectionView(self.theme_link(theme, lang), " ".join(sentences),
+                           lang == "en" and not sentences, tuple(stories))
+
+    def briefing_page(self, lang: str, index: int) -> Page:
+        view = self.briefing_view(index, lang)
+        key = self.model.briefings[index].key
+        chrome = self.chrome(lang, view.path, Text(view.heading, lang),
+                             counterpart=page_path("briefing", _other(lang), key))
+        return self.render("briefing.html", chrome, view)
+
+    def home_page(self, lang: str) -> Page:
+        path = page_path("home", lang)
+        briefings = self.model.briefings
+        latest = self.briefing_view(0, lang) if briefings else None
+        earlier = tuple(self.briefing_link(b, lang) for b in briefings[1:1 + EARLIER_BRIEFINGS_ON_HOME])
+        chrome = self.chrome(lang, path, self.site_title(lang), counterpart=page_path("home", _other(lang)),
+                             default=page_path("root"), section="home")
+        view = HomeView(latest, earlier, more_in_archive=len(briefings) > 1 + EARLIER_BRIEFINGS_ON_HOME)
+        return self.render("home.html", chrome, view)
+
+    def root_page(self) -> Page:
+        lang = self.config.default_language
+        panels = []
+        for panel_lang in (lang, _other(lang)):
+            briefings = self.model.briefings
+            latest = self.briefing_link(briefings[0], panel_lang) if briefings else None
+            headlines = tuple(self.story(e, panel_lang) for e in self.model.entries[:HEADLINES_ON_ROOT])
+            panels.append(Panel(panel_lang, DIRECTION[panel_lang], self.site_title(panel_lang),
+                                self.site_description(panel_lang), page_path("home", panel_lang), latest,
+                                headlines, page_path("themes", panel_lang), page_path("archive", panel_lang),
+                                UI[panel_lang]))
+        root = page_path("root")
+        chrome = self.chrome(lang, root, self.site_title(lang), counterpart=page_path("home", _other(lang)),
+                             versions={code: page_path("home", code) for code in LANGUAGES}, default=root)
+        return self.render("root.html", chrome, tuple(panels))
+
+    def not_found_page(self, lang: str) -> Page:
+        path = page_path("not-found", lang)
+        chrome = self.chrome(lang, path, Text(UI[lang]["not_found"], lang),
+                             counterpart=page_path("not-found", _other(lang)),
+                             default=page_path("not-found"), rooted=True)
+        return self.render("404.html", chrome, (_not_found_text(lang),), rooted=True)
+
+    def root_not_found(self) -> Page:
+        lang = self.config.default_language
+        path = page_path("not-found")
+        chrome = self.chrome(lang, path, Text(UI[lang]["not_found"], lang),
+                             counterpart=page_path("not-found", _other(lang)),
+                             versions={code: page_path("not-found", code) for code in LANGUAGES},
+                             default=path, rooted=True)
+        return self.render("404.html", chrome, (_not_found_text(lang), _not_found_text(_other(lang))), rooted=True)
+
+    # --- articles ------------------------------------------------------------------------
+
+    def article_view(self, entry: Entry, lang: str) -> ArticleView:
+        translated = entry.article.translated
+        english = translated.english
+        summary = entry.article.summary
+        meta = entry.meta
+        if lang == "en" and english is not None:
+            title, blocks, body_lang = Text(english.title, "en"), english.blocks, "en"
+        else:
+            title, blocks, body_lang = Text(meta.title, "ar"), translated.clean.blocks, "ar"
+        if lang == "en" and summary.english:
+            summary_lines, summary_lang = summary.english, "en"
+        else:
+            summary_lines, summary_lang = summary.arabic, "ar"
+        return ArticleView(
+            title=title,
+            date_iso=meta.date.isoformat() if meta.date else "",
+            date_text=self.date_text(meta.date, lang),
+            source=meta.source, source_url=meta.url, author=meta.author,
+            themes=tuple(self.theme_link(self.themes[t], lang) for t in entry.themes if t in self.themes),
+            notice=_translation_notice(english) if lang == "en" else Markup(""),
+            summary=summary_lines, summary_lang=summary_lang,
+            body=group_blocks(blocks), body_lang=body_lang,
+            related=self.stories(entry.related, lang),
+            duplicates=self.stories(entry.duplicates, lang),
+            bilingual=page_path("bilingual", lang, entry.slug) if english is not None else None,
+        )
+
+    def article_page(self, lang: str, entry: Entry) -> Page:
+        view = self.article_view(entry, lang)
+        if view.summary_lang == lang and view.summary:
+            description = " ".join(view.summary)
+        else:
+            description = None
+        chrome = self.chrome(lang, page_path("article", lang, entry.slug), view.title,
+                             counterpart=page_path("article", _other(lang), entry.slug),
+                             description=description, og_type="article")
+        return self.render("article.html", chrome, view)
+
+    def bilingual_page(self, lang: str, entry: Entry) -> Page:
+        english = entry.article.translated.english
+        arabic_title, english_title = Text(entry.meta.title, "ar"), Text(english.title, "en")
+        arabic = group_blocks_each(entry.article.translated.clean.blocks)
+        translated = group_blocks_each(english.blocks)
+        rows = []
+        for i in range(max(len(arabic), len(translated))):
+            ar_cell = Cell("ar", arabic[i] if i < len(arabic) else None)
+            en_cell = Cell("en", translated[i] if i < len(translated) else None)
+            rows.append((ar_cell, en_cell) if lang == "ar" else (en_cell, ar_cell))
+        view = BilingualView(
+            title=arabic_title if lang == "ar" else english_title,
+            other_title=english_title if lang == "ar" else arabic_title,
+            article=page_path("article", lang, entry.slug),
+            notice=_translation_notice(english, lang),
+            rows=tuple(rows),
+        )
+        chrome = self.chrome(lang, page_path("bilingual", lang, entry.slug), view.title,
+                             counterpart=page_path("bilingual", _other(lang), entry.slug))
+        return self.render("bilingual.html", chrome, view)
+
+    # --- themes ---------------------------------------------------------------------------
+
+    def theme_page(self, lang: str, theme: Theme) -> Page:
+        entries = self.theme_entries[theme.id]
+        dated = [e for e in entries if e.meta.date is not None]
+        by_month: dict[str, list[Entry]] = defaultdict(list)
+        for entry in dated:
+            by_month[month_key(entry.meta.date)].append(entry)
+        keys = sorted(by_month)
+        name = self.theme_name(theme, lang)
+        ui = UI[lang]
+        intro = count_articles(len(entries), lang, self.config.digits)
+        if keys:
+            first, last = self.month_text(keys[0], lang), self.month_text(keys[-1], lang)
+            span = ui["in_month"].format(month=first) if first == last else ui["in_range"].format(first=first,
+                                                                                               last=last)
+            intro = f"{intro} {span}" if lang == "ar" else f"{intro}, {span}"
+        if len(dated) < len(entries):
+            undated = count_articles(len(entries) - len(dated), lang, self.config.digits)
+            intro = f"{intro} {ui['undated_count'].format(count=undated)}"
+        counts = [(k, len(by_month.get(k, ()))) for k in (month_span(keys[0], keys[-1]) if keys else [])]
+        chart = theme_chart(counts, lang=lang, digits=self.config.digits,
+                            label=f"{name.value}: {ui['per_month']}") if counts else ""
+        view = ThemeView(
+            name=name, intro=intro, auto=theme.auto, chart=Markup(chart),
+            months=tuple(MonthGroup(self.month_text(k, lang), page_path("month", lang, k),
+                                    tuple(self.story(e, lang) for e in by_month[k])) for k in reversed(keys)),
+            undated=tuple(self.story(e, lang) for e in entries if e.meta.date is None),
+        )
+        chrome = self.chrome(lang, page_path("theme", lang, theme.id), name,
+                             counterpart=page_path("theme", _other(lang), theme.id), section="themes")
+        return self.render("theme.html", chrome, view)
+
+    def themes_page(self, lang: str) -> Page:
+        summaries = tuple(
+            ThemeSummary(self.theme_link(theme, lang),
+                         count_articles(len(self.theme_entries[theme.id]), lang, self.config.digits),
+                         self.story(self.theme_entries[theme.id][0], lang) if self.theme_entries[theme.id] else None)
+            for theme in self.model.themes)
+        chrome = self.chrome(lang, page_path("themes", lang), Text(UI[lang]["themes"], lang),
+                             counterpart=page_path("themes", _other(lang)), section="themes")
+        return self.render("themes.html", chrome, summaries)
+
+    # --- archive --------------------------------------------------------------------------
+
+    def archive_page(self, lang: str) -> Page:
+        years: dict[str, list[MonthSummary]] = defaultdict(list)
+        for key in self.months:
+            link = Link(page_path("month", lang, key), Text(self.month_text(key, lang), lang))
+            years[key[:4]].append(MonthSummary(link, count_articles(len(self.month_entries[key]), lang,
+                                                                    self.config.digits)))
+        view = ArchiveView(
+            years=tuple((format_number(int(y), lang, self.config.digits), tuple(m)) for y, m in years.items()),
+            charts=self.archive_charts(lang),
+            undated=self.stories(self.model.undated, lang),
+        )
+        chrome = self.chrome(lang, page_path("archive", lang), Text(UI[lang]["archive"], lang),
+                             counterpart=page_path("archive", _other(lang)), section="archive")
+        return self.render("archive.html", chrome, view)
+
+    def archive_charts(self, lang: str) -> tuple[Figure, ...]:
+        """Small multiples: one chart per theme over the whole site's months, all on one scale."""
+        if not self.months:
+            return ()
+        span = month_span(self.months[-1], self.months[0])
+        per_theme = {}
+        for theme in self.model.themes:
+            monthly: dict[str, int] = defaultdict(int)
+            for entry in self.theme_entries[theme.id]:
+                if entry.meta.date is not None:
+                    monthly[month_key(entry.meta.date)] += 1
+            per_theme[theme.id] = [(k, monthly.get(k, 0)) for k in span]
+        scale = max((c for counts in per_theme.values() for _, c in counts), default=1)
+        figures = []
+        for theme in self.model.themes:
+            link = self.theme_link(theme, lang)
+            label = f"{link.text.value}: {UI[lang]['per_month']}"
+            chart = theme_chart(per_theme[theme.id], lang=lang, digits=self.config.digits, label=label,
+                                scale_max=scale, width=480)
+            figures.append(Figure(link, Markup(chart)))
+        return tuple(figures)
+
+    def month_page(self, lang: str, index: int) -> Page:
+        key = self.months[index]
+        by_day: dict[dt.date, list[Entry]] = defaultdict(list)
+        for entry in self.month_entries[key]:
+            by_day[entry.meta.date].append(entry)
+        days = tuple(MonthGroup(self.date_text(day, lang), None, tuple(self.story(e, lang) for e in by_day[day]))
+                     for day in sorted(by_day, reverse=True))
+
+        def month_link(i: int) -> Link:
+            return Link(page_path("month", lang, self.months[i]), Text(self.month_text(self.months[i], lang), lang))
+
+        view = MonthView(self.month_text(key, lang), days,
+                         newer=month_link(index - 1) if index > 0 else None,
+                         older=month_link(index + 1) if index + 1 < len(self.months) else None)
+        chrome = self.chrome(lang, page_path("month", lang, key), Text(view.heading, lang),
+                             counterpart=page_path("month", _other(lang), key), section="archive")
+        return self.render("month.html", chrome, view)
+
+
+def group_blocks_each(blocks: Iterable[Block]) -> tuple[BlockGroup, ...]:
+    """One group per block (list items stay single), so block i of each language can sit side by side."""
+    return tuple(BlockGroup("ul" if b.kind == "li" else b.kind, (block_content(b),)) for b in blocks)
+
+
+def _translation_notice(english: EnglishVersion | None, lang: str = "en") -> Markup:
+    """Who made the English text: pending, the editors, or a named machine translation model."""
+    ui = UI[lang]
+    if english is None:
+        return escape(ui["pending"])
+    if english.origin == "editor":
+        return escape(ui["editor"])
+    return escape(ui["machine"]).format(credit=Markup("<bdi>{}</bdi>").format(english.credit))
+
+
+def _not_found_text(lang: str) -> NotFoundText:
+    ui = UI[lang]
+    return NotFoundText(lang, DIRECTION[lang], ui["not_found"], ui["not_found_text"], ui["go_home"],
+                        page_path("home", lang))
+
+
+def _other(lang: str) -> str:
+    return "en" if lang == "ar" else "ar"

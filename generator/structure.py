@@ -1,0 +1,258 @@
+"""The plain data handed from one pipeline stage to the next.
+
+load -> SourceArticle -> clean -> CleanArticle -> translate -> TranslatedArticle
+-> summarize -> SummarizedArticle -> group -> SiteModel -> render -> Page -> write.
+
+Every stage takes these values and returns new ones; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in config or content, phrased for the editor who must fix it."""
+
+    level: str  # "error" | "warning" | "info"
+    path: str  # file the problem is in, relative to the site folder where possible
+    message: str
+    line: int | None = None
+    key: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path + (f":{self.line}" if self.line else "")
+        key = f" [{self.key}]" if self.key else ""
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{where}: {self.level}{key}: {self.message}{hint}"
+
+
+class BuildFailed(Exception):
+    """Raised when diagnostics of level 'error' make a build impossible."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(str(d) for d in diagnostics))
+
+
+# --- load ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """Front matter after validation and inference."""
+
+    title: str
+    date: dt.date | None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    themes: tuple[str, ...] = ()  # explicit themes from front matter; empty = assign automatically
+    lang: str = "ar"
+    inferred: frozenset[str] = frozenset()  # names of fields guessed from the text
+
+
+@dataclass(frozen=True)
+class EditorTranslation:
+    """An English text written by the editors (`<slug>.en.md`); it always wins over machine output."""
+
+    path: str
+    title: str
+    body: str  # Markdown
+
+
+@dataclass(frozen=True)
+class SourceArticle:
+    path: str  # relative to the site folder, POSIX separators
+    slug: str
+    meta: ArticleMeta
+    body: str  # Markdown (plain text is valid Markdown)
+    body_line: int  # 1-based line of the body's first line in the file, for messages
+    content_hash: str  # sha256 of the raw file bytes (and the editor translation's, if any)
+    editor_translation: EditorTranslation | None = None
+
+
+# --- clean --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of body text: a paragraph, heading, list item or quote, as plain text."""
+
+    kind: str  # "p" | "h2" | "h3" | "li" | "quote"
+    text: str
+    sentences: tuple[str, ...] = ()  # the text split into sentences, in order
+    html: str = ""  # inline HTML from markdown-it (raw HTML off, safe links); empty for machine output
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A line the cleaning rules took out, kept so verbose output can list it."""
+
+    rule: str
+    text: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    source: SourceArticle
+    blocks: tuple[Block, ...]
+    removals: tuple[Removal, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.source.slug
+
+    @property
+    def sentences(self) -> list[tuple[int, int, str]]:
+        """(block index, sentence index, text) for every sentence, in reading order."""
+        return [(b, s, text) for b, block in enumerate(self.blocks) for s, text in enumerate(block.sentences)]
+
+
+# --- translate ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnglishVersion:
+    """The English side of an article, from the editors or from the machine."""
+
+    origin: str  # "editor" | "machine"
+    title: str
+    blocks: tuple[Block, ...]  # for machine output, one block per source block with aligned sentences
+    credit: str  # e.g. "Argos Translate ar→en 1.9" or "the editors"
+
+
+@dataclass(frozen=True)
+class TranslatedArticle:
+    clean: CleanArticle
+    english: EnglishVersion | None  # None = translation pending
+
+    @property
+    def slug(self) -> str:
+        return self.clean.slug
+
+
+# --- summarize ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Chosen sentences, in reading order, as (block index, sentence index) into the Arabic blocks."""
+
+    positions: tuple[tuple[int, int], ...]
+    arabic: tuple[str, ...]
+    english: tuple[str, ...]  # empty when the translation is pending
+
+
+@dataclass(frozen=True)
+class SummarizedArticle:
+    translated: TranslatedArticle
+    summary: Summary
+
+    @property
+    def slug(self) -> str:
+        return self.translated.slug
+
+
+# --- group ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme as configured in site.yaml, or found by clustering (auto=True)."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    keywords_ar: tuple[str, ...] = ()
+    keywords_en: tuple[str, ...] = ()
+    auto: bool = False
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article as the pages show it: everything render needs, nothing it must compute."""
+
+    article: SummarizedArticle
+    themes: tuple[str, ...]  # theme ids, strongest first
+    related: tuple[str, ...] = ()  # slugs, most similar first
+    duplicates: tuple[str, ...] = ()  # slugs of the same story from other outlets
+
+    @property
+    def slug(self) -> str:
+        return self.article.slug
+
+    @property
+    def meta(self) -> ArticleMeta:
+        return self.article.translated.clean.source.meta
+
+
+@dataclass(frozen=True)
+class ThemeDigest:
+    """A theme's paragraph in a briefing: its articles and a digest of their summaries."""
+
+    theme_id: str
+    slugs: tuple[str, ...]
+    digest_ar: tuple[str, ...]
+    digest_en: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Briefing:
+    key: str  # "YYYY-MM-DD" (daily, or the Monday of the week when weekly)
+    start: dt.date
+    end: dt.date
+    sections: tuple[ThemeDigest, ...]  # themes in order of weight
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    entries: tuple[Entry, ...]  # newest first
+    themes: tuple[Theme, ...]  # configured themes first, then automatic ones; only those with articles
+    briefings: tuple[Briefing, ...]  # newest first
+    undated: tuple[str, ...] = ()  # slugs of articles without a date (listed, but in no briefing)
+    by_slug: dict[str, Entry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_slug", {e.slug: e for e in self.entries})
+
+
+# --- render / write -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: its path inside output/ and its bytes."""
+
+    path: PurePosixPath
+    data: bytes
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the terminal and for tests (assert on this, not on timing)."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    articles: int = 0
+    pages_written: int = 0
+    pages_unchanged: int = 0
+    segments_from_memory: int = 0
+    segments_translated: int = 0
+    translation_seconds: float = 0.0
+    translation_model: str | None = None
+    pending_translations: list[str] = field(default_factory=list)
+    removals: dict[str, list[Removal]] = field(default_factory=dict)
+    inferred: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "warning"]

@@ -1,0 +1,214 @@
+"""Extractive summaries: the few central, well-formed Arabic sentences of each article.
+
+Scoring is LexRank centrality over a per-article TF-IDF sentence graph, blended with a lead
+(position) prior and a length prior; maximal marginal relevance keeps the picks from repeating
+each other. Only whole, self-contained sentences are candidates, so a summary never shows a
+byline, a "read also" link or half a quotation. The English side is the aligned translation of
+each chosen sentence, so both languages say the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arabic import content_terms, is_arabic, words
+from .structure import Block, EnglishVersion, Summary, SummarizedArticle, TranslatedArticle
+
+SUMMARY_KINDS = frozenset({"p", "quote", "li"})  # headings label text, they do not state news
+
+MIN_WORDS = 5  # below this a "sentence" is a name, a dateline or a caption
+MIN_TERMS = 3  # content terms needed to say something
+UNPUNCTUATED_MIN_WORDS = 10  # a line without a full stop must be this long to count as a sentence
+SHORT_WORDS = 8  # length prior: full weight from here ...
+LONG_WORDS = 45  # ... up to here, then it decays
+
+CENTRALITY_WEIGHT = 0.55
+POSITION_WEIGHT = 0.45
+POSITION_HALF_LIFE = 3.0  # sentence index at which the lead prior has fallen to one half
+DAMPING = 0.85
+POWER_ITERATIONS = 60
+CONVERGENCE = 1e-7
+MMR_LAMBDA = 0.7  # relevance vs. novelty when picking the next sentence
+REDUNDANT_SIMILARITY = 0.55  # a candidate this similar to a chosen sentence is skipped outright
+
+SENTENCE_END = re.compile(r"[.!?؟…:۔]['\"”»)\]]*\s*$")
+BOILERPLATE = re.compile(
+    "|".join((
+        r"[اأإ]قر[اأ]\s+(أيضا|أيضاً|ايضا|ايضاً|المزيد)",  # "read also / more" links
+        r"شاهد\s+(أيضا|أيضاً|ايضا|ايضاً|المزيد|الفيديو)",
+        r"تحميل\s+المزيد",
+        r"^\s*تم\s+(النشر|التحديث)",  # publication stamps
+        r"الحقوق\s+محفوظة|حقوق\s+(النشر|الطبع)",
+        r"^\s*(المصدر|الصورة|صورة|تصوير|بقلم|إعداد|ترجمة|تحرير|المحرر)\s*[:：]",  # credits
+        r"/\s*(الأناضول|رويترز|أ\.?\s?ف\.?\s?ب|أسوشيتد\s+برس|غيتي|Getty|AFP|Reuters|AP|EPA)\s*$",  # photo credits
+        r"^\s*(ساهم|ساهمت|شارك|شاركت)\s+.{2,60}\s+في\s+(كتابة|إعداد|تغطية)",  # contributor lines
+        r"^[^.؟!]{0,80}\((CNN|سي\s?إن\s?إن|رويترز|أ\s?ف\s?ب|د\s?ب\s?أ)\)\s*[-–—:]*\s*$",  # a dateline alone
+        r"^\s*(تابعونا|تابعوا|اشترك|اشتركوا|للاشتراك|حمّل|حمل\s+تطبيق)",  # calls to action
+        r"https?://|www\.",
+        r"^\s*#|#\S+\s+#\S+",  # hashtag lines
+    )),
+    re.IGNORECASE,
+)
+PAIRED_MARKS = (("“", "”"), ("«", "»"), ("(", ")"))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A sentence that may appear in a summary, with where it sits and what it is about."""
+
+    position: tuple[int, int]  # (block index, sentence index)
+    order: int  # index among the candidates, for the lead prior (boilerplate above the lead does not count)
+    text: str
+    terms: tuple[str, ...]
+    word_count: int
+
+
+def summarize(articles: Sequence[TranslatedArticle], sentences: int) -> list[SummarizedArticle]:
+    """Summarise every article in `sentences` sentences at most, keeping the input order."""
+    return [SummarizedArticle(article, summarize_article(article, sentences)) for article in articles]
+
+
+def summarize_article(article: TranslatedArticle, sentences: int) -> Summary:
+    """Pick up to `sentences` sentences of the Arabic text and pair them with their English."""
+    candidates = candidate_sentences(article.clean.blocks)
+    chosen = candidates if len(candidates) <= sentences else _select(candidates, sentences)
+    positions = tuple(c.position for c in chosen)
+    english = aligned_english(article.clean.blocks, article.english, positions)
+    return Summary(positions=positions, arabic=tuple(c.text for c in chosen), english=english)
+
+
+def candidate_sentences(blocks: Sequence[Block]) -> list[_Candidate]:
+    """Body sentences that can stand alone in a summary, in reading order."""
+    candidates: list[_Candidate] = []
+    for b, block in enumerate(blocks):
+        if block.kind not in SUMMARY_KINDS:
+            continue
+        for s, text in enumerate(block.sentences):
+            word_count = len(words(text))
+            if is_summary_worthy(text, word_count):
+                terms = tuple(content_terms(text))
+                if len(terms) >= MIN_TERMS:
+                    candidates.append(_Candidate((b, s), len(candidates), text, terms, word_count))
+    return candidates
+
+
+def is_summary_worthy(text: str, word_count: int) -> bool:
+    """True for a complete Arabic sentence that is not boilerplate and closes every quote it opens."""
+    if word_count < MIN_WORDS or not is_arabic(text):
+        return False
+    if word_count < UNPUNCTUATED_MIN_WORDS and not SENTENCE_END.search(text):
+        return False
+    return not BOILERPLATE.search(text) and not has_unbalanced_quotes(text)
+
+
+def has_unbalanced_quotes(text: str) -> bool:
+    """A sentence cut out of a longer quotation opens or closes a quote it does not match."""
+    if text.count('"') % 2:
+        return True
+    return any(text.count(opening) != text.count(closing) for opening, closing in PAIRED_MARKS)
+
+
+def _select(candidates: list[_Candidate], count: int) -> list[_Candidate]:
+    """Greedy maximal-marginal-relevance pick over the blended scores, returned in reading order."""
+    similarity = _similarity_matrix([c.terms for c in candidates])
+    centrality = _lexrank(similarity)
+    relevance = np.array([
+        (CENTRALITY_WEIGHT * rank + POSITION_WEIGHT * _position_prior(c.order)) * _length_prior(c.word_count)
+        for c, rank in zip(candidates, centrality / centrality.max())
+    ])
+    chosen: list[int] = []
+    available = np.ones(len(candidates), dtype=bool)
+    while len(chosen) < count and available.any():
+        overlap = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(candidates))
+        marginal = np.where(available, MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * overlap, -np.inf)
+        best = int(np.argmax(marginal))  # first maximum: ties go to the earlier sentence
+        chosen.append(best)
+        available[best] = False
+        available &= similarity[best] < REDUNDANT_SIMILARITY
+    return [candidates[i] for i in sorted(chosen)]
+
+
+def _similarity_matrix(term_lists: list[tuple[str, ...]]) -> np.ndarray:
+    """Cosine similarity of sentences under TF-IDF weights learnt from this article's sentences."""
+    vocabulary: dict[str, int] = {}
+    for terms in term_lists:
+        for term in terms:
+            vocabulary.setdefault(term, len(vocabulary))
+    counts = np.zeros((len(term_lists), len(vocabulary)))
+    for row, terms in enumerate(term_lists):
+        for term, count in Counter(terms).items():
+            counts[row, vocabulary[term]] = count
+    document_frequency = (counts > 0).sum(axis=0)
+    idf = np.log((1 + len(term_lists)) / (1 + document_frequency)) + 1
+    weights = counts * idf
+    weights /= np.linalg.norm(weights, axis=1, keepdims=True)
+    return weights @ weights.T
+
+
+def _lexrank(similarity: np.ndarray) -> np.ndarray:
+    """Continuous LexRank: stationary distribution of a damped walk on the similarity graph."""
+    n = len(similarity)
+    graph = similarity.copy()
+    np.fill_diagonal(graph, 0.0)
+    row_sums = graph.sum(axis=1, keepdims=True)
+    transition = np.divide(graph, row_sums, out=np.full_like(graph, 1.0 / n), where=row_sums > 0)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(POWER_ITERATIONS):
+        updated = (1 - DAMPING) / n + DAMPING * (transition.T @ rank)
+        converged = np.abs(updated - rank).sum() < CONVERGENCE
+        rank = updated
+        if converged:
+            break
+    return rank
+
+
+def _position_prior(order: int) -> float:
+    """News puts the essentials first: weight halves every POSITION_HALF_LIFE sentences, smoothly."""
+    return 1.0 / (1.0 + order / POSITION_HALF_LIFE)
+
+
+def _length_prior(word_count: int) -> float:
+    """Short sentences carry little, very long ones read badly in a summary."""
+    if word_count < SHORT_WORDS:
+        return word_count / SHORT_WORDS
+    if word_count > LONG_WORDS:
+        return math.sqrt(LONG_WORDS / word_count)
+    return 1.0
+
+
+def aligned_english(arabic_blocks: Sequence[Block], english: EnglishVersion | None,
+                    positions: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+    """The English sentence matching each Arabic position, one for one; () while translation is pending.
+
+    Machine output mirrors the Arabic blocks and sentences, so the mapping is the identity. Editors'
+    paragraphs are matched by proportional position, which is also the identity when the counts agree.
+    Within one English paragraph the picks move forward, so two Arabic sentences do not show the
+    same English sentence while the paragraph has another to offer.
+    """
+    if english is None or not english.blocks:
+        return ()
+    aligned: list[str] = []
+    previous: tuple[int, int] | None = None
+    for b, s in positions:
+        eb = _proportional(b, len(arabic_blocks), len(english.blocks))
+        target = english.blocks[eb]
+        options = target.sentences or (target.text,)
+        es = _proportional(s, len(arabic_blocks[b].sentences), len(options))
+        if previous is not None and previous[0] == eb and es <= previous[1]:
+            es = min(previous[1] + 1, len(options) - 1)
+        aligned.append(options[es])
+        previous = (eb, es)
+    return tuple(aligned)
+
+
+def _proportional(index: int, source_count: int, target_count: int) -> int:
+    """Map an index between sequences of different lengths by relative position (identity if equal)."""
+    if source_count == target_count:
+        return index
+    return min(target_count - 1, int((index + 0.5) * target_count / max(source_count, 1)))

@@ -1,0 +1,177 @@
+"""Translate stage: English for every article, from the editors, the memory or the model.
+
+Order of preference for each article: the editors' `<slug>.en.md`; else every sentence from the
+translation memory; else the installed Argos model (all pending sentences of the build in one
+batched run, each batch stored in the memory as soon as it is done). An article that cannot be
+fully translated is left pending: it is never published half in Arabic under an English label.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..clean import parse_blocks
+from ..config import SiteConfig
+from ..sentences import split_sentences
+from ..structure import Block, CleanArticle, Diagnostic, EnglishVersion, TranslatedArticle
+from .engine import Engine, InstalledModel, find_model, model_identity
+from .glossary import Glossary, join_pieces, load_glossary, needs_translation
+from .memory import ModelIdentity, TranslationMemory
+
+INSTALL_HINT = "python -m generator models install"
+CHUNK_BATCHES = 4  # batches per memory write: a kill loses at most this much work
+
+
+@dataclass
+class TranslationStats:
+    from_memory: int = 0
+    translated: int = 0
+    seconds: float = 0.0
+    model_label: str | None = None
+    model_installed: bool = False
+    pending: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class EngineCache:
+    """Keeps a loaded model between builds of one process (the serve loop), keyed by its identity."""
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._engine: Engine | None = None
+
+    def get(self, model: InstalledModel, identity: ModelIdentity, config: SiteConfig) -> Engine:
+        if self._engine is None or self._key != identity.key:
+            self._engine = Engine(model, config.translation)
+            self._key = identity.key
+        return self._engine
+
+
+def translate_articles(articles: list[CleanArticle], config: SiteConfig,
+                       engines: EngineCache | None = None) -> tuple[list[TranslatedArticle], TranslationStats]:
+    stats = TranslationStats()
+    glossary, problems = load_glossary(config.glossary_path, config.translation.glossary)
+    stats.diagnostics.extend(problems)
+    machine = [a for a in articles if a.source.editor_translation is None]
+    english: dict[str, str | None] = {}
+    if machine:
+        sentences = sorted({s for a in machine for s in _article_sentences(a)})
+        english, label = _translate_sentences(sentences, glossary, config, engines or EngineCache(), stats)
+        stats.model_label = label
+    out = []
+    for article in articles:
+        if article.source.editor_translation is not None:
+            out.append(TranslatedArticle(article, editor_version(article)))
+            continue
+        version = machine_version(article, english, stats.model_label)
+        if version is None:
+            stats.pending.append(article.source.path)
+        out.append(TranslatedArticle(article, version))
+    if stats.pending and not stats.model_installed:
+        stats.diagnostics.append(Diagnostic(
+            "warning", config.translation.memory,
+            f"{len(stats.pending)} article(s) wait for translation: no {config.translation.source}→"
+            f"{config.translation.target} model is installed",
+            hint=f"run `{INSTALL_HINT}` (or `{INSTALL_HINT} --from-file PATH.argosmodel` offline), then rebuild"))
+    return out, stats
+
+
+def editor_version(article: CleanArticle) -> EnglishVersion:
+    translation = article.source.editor_translation
+    blocks = parse_blocks(translation.body)
+    return EnglishVersion("editor", translation.title, tuple(blocks), "the editors")
+
+
+def machine_version(article: CleanArticle, english: dict[str, str | None], label: str | None) -> EnglishVersion | None:
+    title = [english.get(s) for s in split_sentences(article.source.meta.title)]
+    blocks = []
+    for block in article.blocks:
+        sentences = [english.get(s) for s in block.sentences]
+        if any(s is None for s in sentences):
+            return None
+        blocks.append(Block(block.kind, " ".join(sentences), tuple(sentences)))
+    if any(t is None for t in title) or label is None:
+        return None
+    return EnglishVersion("machine", " ".join(title), tuple(blocks), label)
+
+
+def _article_sentences(article: CleanArticle) -> list[str]:
+    return split_sentences(article.source.meta.title) + [s for b in article.blocks for s in b.sentences]
+
+
+def _translate_sentences(sentences: list[str], glossary: Glossary, config: SiteConfig, engines: EngineCache,
+                         stats: TranslationStats) -> tuple[dict[str, str | None], str | None]:
+    """English for each sentence (None where neither memory nor model has it) and the model's credit."""
+    memory = TranslationMemory(config.memory_path)
+    if memory.skipped_lines:
+        stats.diagnostics.append(Diagnostic("warning", config.translation.memory,
+                                            f"skipped {memory.skipped_lines} damaged line(s) (an interrupted build)",
+                                            hint="nothing to do: those segments are translated again"))
+    model = find_model(config.translation)
+    stats.model_installed = model is not None
+    identity = model_identity(model, config.translation, config.cache_dir) if model else None
+    resolver = _Resolver(memory, identity, model, config, engines, stats)
+
+    matches = {s: glossary.find(s) for s in sentences if needs_translation(s)}
+    first_try = {s: glossary.with_renderings(s, m) if m else s for s, m in matches.items()}
+    resolver.resolve(set(first_try.values()))
+
+    fallback: dict[str, list[tuple[str, bool]]] = {}
+    for sentence, attempt in first_try.items():
+        output = resolver.done.get(attempt)
+        if matches[sentence] and output is not None and not Glossary.kept(output, matches[sentence]):
+            fallback[sentence] = Glossary.pieces(sentence, matches[sentence])
+    resolver.resolve({text for pieces in fallback.values() for text, fixed in pieces
+                      if not fixed and needs_translation(text)})
+
+    english: dict[str, str | None] = {}
+    for sentence in sentences:
+        if sentence not in matches:
+            english[sentence] = sentence  # numbers, punctuation, Latin text: nothing to translate
+        elif sentence in fallback:
+            parts = [text if fixed or not needs_translation(text) else resolver.done.get(text)
+                     for text, fixed in fallback[sentence]]
+            english[sentence] = None if any(p is None for p in parts) else join_pieces(parts)
+        else:
+            english[sentence] = resolver.done.get(first_try[sentence])
+    return english, resolver.label()
+
+
+class _Resolver:
+    """Looks segments up in the memory and sends the rest to the model, storing each chunk."""
+
+    def __init__(self, memory: TranslationMemory, identity: ModelIdentity | None, model: InstalledModel | None,
+                 config: SiteConfig, engines: EngineCache, stats: TranslationStats):
+        self.memory, self.identity, self.model = memory, identity, model
+        self.config, self.engines, self.stats = config, engines, stats
+        self.done: dict[str, str] = {}
+        self.labels: Counter[str] = Counter()
+
+    def resolve(self, segments: set[str]) -> None:
+        missing = []
+        for segment in sorted(segments - self.done.keys()):
+            stored = self.memory.lookup(segment, self.identity)
+            if stored is None:
+                missing.append(segment)
+            else:
+                self.done[segment] = stored.target
+                self.labels[stored.label] += 1
+                self.stats.from_memory += 1
+        if not missing or self.model is None:
+            return
+        started = time.perf_counter()
+        engine = self.engines.get(self.model, self.identity, self.config)
+        chunk = self.config.translation.batch_size * CHUNK_BATCHES
+        for pairs in engine.translate_in_chunks(missing, chunk):
+            self.memory.add(pairs, self.identity, self.model.label)
+            self.done.update(pairs)
+            self.labels[self.model.label] += len(pairs)
+            self.stats.translated += len(pairs)
+        self.stats.seconds += time.perf_counter() - started
+
+    def label(self) -> str | None:
+        if self.model is not None:
+            return self.model.label
+        return self.labels.most_common(1)[0][0] if self.labels else None

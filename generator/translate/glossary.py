@@ -1,0 +1,189 @@
+"""Glossary: Arabic terms that must come out of translation exactly as the editors wrote them.
+
+Guarantee, not hope: a sentence is first sent with each term replaced by its English rendering
+(neural models usually copy Latin names through). If any rendering is missing or duplicated in
+the output, the sentence is instead translated as the pieces between the terms, and the pieces
+are joined with the fixed renderings, so the term cannot be lost even by a random-weight model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..arabic import normalize
+from ..structure import Diagnostic
+
+# Proclitics that attach to a term: conjunction (و ف), then preposition (ب ل ك).
+_CONJUNCTIONS = ("", "و", "ف")
+_PREPOSITIONS = ("", "ب", "ل", "ك")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # normalised Arabic words
+    rendering: str
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # where the term (after any attached prefix) starts in the sentence
+    end: int
+    rendering: str
+
+
+class Glossary:
+    def __init__(self, terms: list[Term]):
+        self.terms = sorted(terms, key=lambda t: (-len(t.words), t.words))  # longest match wins
+        self._by_stem: dict[str, list[Term]] = {}  # first word without its article -> terms
+        for term in self.terms:
+            self._by_stem.setdefault(_without_article(term.words[0]), []).append(term)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def find(self, sentence: str) -> list[Match]:
+        """Non-overlapping glossary terms in the sentence, in order."""
+        cores = [_core(sentence, m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
+        matches: list[Match] = []
+        i = 0
+        while i < len(cores):
+            match, length = self._match_at(sentence, cores, i)
+            if match:
+                matches.append(match)
+                i += length
+            else:
+                i += 1
+        return matches
+
+    def _candidates(self, word: str) -> list[Term]:
+        """Terms whose first word could be `word` once up to three prefix letters are taken off."""
+        stems = {_without_article(word[k:]) for k in range(4)} | {word[k + 1:] for k in range(3) if word[k:k + 1] == "ل"}
+        found = {id(t): t for stem in stems for t in self._by_stem.get(stem, ())}
+        return sorted(found.values(), key=lambda t: (-len(t.words), t.words))
+
+    def _match_at(self, sentence: str, cores: list, i: int) -> tuple[Match | None, int]:
+        if cores[i] is None:
+            return None, 0
+        for term in self._candidates(normalize(sentence[cores[i][0]:cores[i][1]])):
+            n = len(term.words)
+            if i + n > len(cores):
+                continue
+            spans = cores[i:i + n]
+            if any(span is None for span in spans):
+                continue
+            texts = [normalize(sentence[s:e]) for s, e in spans]
+            if texts[1:] != list(term.words[1:]):
+                continue
+            prefix_length = _prefix_length(texts[0], term.words[0])
+            if prefix_length is None:
+                continue
+            start = _skip_letters(sentence, spans[0][0], prefix_length)
+            return Match(start, spans[-1][1], term.rendering), n
+        return None, 0
+
+    def with_renderings(self, sentence: str, matches: list[Match]) -> str:
+        """The sentence with every term replaced by its English rendering (the first thing we try)."""
+        out, position = [], 0
+        for match in matches:
+            before = sentence[position:match.start]
+            out.append(before + (" " if before and not before.endswith(" ") else "") + match.rendering)
+            position = match.end
+        out.append(sentence[position:])
+        return "".join(out)
+
+    @staticmethod
+    def kept(output: str, matches: list[Match]) -> bool:
+        """Whether the model's output carries every rendering exactly as often as the source had it."""
+        return all(output.count(r) == sum(1 for m in matches if m.rendering == r) for r in {m.rendering for m in matches})
+
+    @staticmethod
+    def pieces(sentence: str, matches: list[Match]) -> list[tuple[str, bool]]:
+        """The sentence cut at the terms: (text, is_fixed) where fixed pieces are English renderings."""
+        out, position = [], 0
+        for match in matches:
+            out.append((sentence[position:match.start].strip(), False))
+            out.append((match.rendering, True))
+            position = match.end
+        out.append((sentence[position:].strip(), False))
+        return [(text, fixed) for text, fixed in out if text]
+
+
+def needs_translation(text: str) -> bool:
+    """Pieces with no Arabic letters (numbers, punctuation, Latin names) pass through unchanged."""
+    return bool(re.search("[\u0600-\u06ff]", text))
+
+
+def join_pieces(parts: list[str]) -> str:
+    text = " ".join(p.strip() for p in parts if p.strip())
+    return re.sub(r"\s+([,.;:!?)\]])", r"\1", text)
+
+
+def _without_article(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+
+
+def _core(sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """The word without surrounding punctuation or quotes; None for a token with no letters."""
+    letters = [i for i in range(start, end) if _LETTERS.match(sentence[i])]
+    return (letters[0], letters[-1] + 1) if letters else None
+
+
+def _prefix_length(word: str, term_first: str) -> int | None:
+    """How many letters of `word` (normalised) are an attached prefix before `term_first`, or None."""
+    for conjunction in _CONJUNCTIONS:
+        for preposition in _PREPOSITIONS:
+            prefix = conjunction + preposition
+            if word == prefix + term_first:
+                return len(prefix)
+            if term_first.startswith("ال"):
+                if preposition == "ل" and word == conjunction + "ل" + term_first[1:]:
+                    return len(conjunction) + 1  # ل + الكرملين is written للكرملين
+            elif word == prefix + "ال" + term_first:
+                return len(prefix)  # the article attaches to a term listed without it
+    return None
+
+
+def _skip_letters(sentence: str, start: int, count: int) -> int:
+    """Advance past `count` letters (not diacritics or tatweel) from `start`."""
+    position = start
+    while count and position < len(sentence):
+        if _LETTERS.match(sentence[position]) and sentence[position] != "\u0640":
+            count -= 1
+        position += 1
+    while position < len(sentence) and not _LETTERS.match(sentence[position]):
+        position += 1
+    return position
+
+
+def load_glossary(path: Path, rel: str) -> tuple[Glossary, list[Diagnostic]]:
+    if not path.exists():
+        return Glossary([]), []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return Glossary([]), [Diagnostic("error", rel, f"invalid glossary: {getattr(exc, 'problem', exc)}",
+                                         line=mark.line + 1 if mark else None,
+                                         hint="write one `Arabic term: English rendering` per line")]
+    if data is None:
+        return Glossary([]), []
+    if not isinstance(data, dict):
+        return Glossary([]), [Diagnostic("error", rel, "the glossary must be a mapping of Arabic term to English",
+                                         hint="write one `Arabic term: English rendering` per line")]
+    terms, problems = [], []
+    for source, rendering in data.items():
+        if not isinstance(source, str) or not isinstance(rendering, str) or not rendering.strip():
+            problems.append(Diagnostic("error", rel, f"glossary entry {source!r} needs an English rendering (text)",
+                                       key=str(source)))
+            continue
+        words = tuple(normalize(source).split())
+        if not words:
+            problems.append(Diagnostic("warning", rel, f"empty glossary term {source!r} (ignored)", key=str(source)))
+            continue
+        terms.append(Term(words, " ".join(rendering.split())))
+    return Glossary(terms), problems

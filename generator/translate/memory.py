@@ -1,0 +1,111 @@
+"""Translation memory: every segment the model translated, kept in an append-only JSON Lines file.
+
+Why JSON Lines and not SQLite: the memory is meant to be committed with the site (so a GitHub Pages
+build needs no model for text already translated); a text file that only grows at the end gives
+readable, mergeable diffs. Safety comes from appending whole lines with one write + fsync per batch
+under an exclusive lock: a kill -9 can cut at most the last line, which loading skips.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..arabic import strip_invisible
+
+
+@dataclass(frozen=True)
+class ModelIdentity:
+    """What must match for a stored translation to be reused: the model and how it decodes."""
+
+    name: str  # e.g. "translate-ar_en"
+    version: str
+    checksum: str  # sha256 of the model weights and tokenizer
+    options: str  # decoding options that change the output, e.g. "beam=4;max=256"
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}@{self.version}#{self.checksum[:16]}|{self.options}"
+
+
+def normalize_segment(text: str) -> str:
+    """The memory's key text: NFC, no invisible controls, single spaces (Arabic spelling kept as is)."""
+    return " ".join(unicodedata.normalize("NFC", strip_invisible(text)).split())
+
+
+def segment_key(text: str) -> str:
+    return hashlib.sha256(normalize_segment(text).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Stored:
+    target: str
+    model_key: str
+    label: str  # human credit, e.g. "Argos Translate ar→en 1.9"
+
+
+class TranslationMemory:
+    """Load once, look up many times, append new translations in batches."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.skipped_lines = 0
+        self._entries: dict[str, dict[str, Stored]] = {}  # segment key -> model key -> stored
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        with open(self.path, "rb") as handle:
+            data = handle.read()
+        for raw in data.split(b"\n"):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+                self._remember(record["k"], Stored(record["t"], record["m"], record["l"]))
+            except (ValueError, KeyError, TypeError):
+                self.skipped_lines += 1  # a line cut short by an interrupted build
+
+    def _remember(self, key: str, stored: Stored) -> None:
+        self._entries.setdefault(key, {})[stored.model_key] = stored
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._entries.values())
+
+    def lookup(self, source: str, model: ModelIdentity | None) -> Stored | None:
+        """The stored translation for this model; with no model installed, the latest one stored."""
+        candidates = self._entries.get(segment_key(source))
+        if not candidates:
+            return None
+        if model is not None:
+            return candidates.get(model.key)
+        return next(reversed(candidates.values()))
+
+    def add(self, pairs: list[tuple[str, str]], model: ModelIdentity, label: str) -> None:
+        """Store a batch: one locked append + fsync, so the file is never left half-written mid-line."""
+        if not pairs:
+            return
+        lines = []
+        for source, target in pairs:
+            key = segment_key(source)
+            self._remember(key, Stored(target, model.key, label))
+            lines.append(json.dumps({"k": key, "m": model.key, "l": label, "s": normalize_segment(source),
+                                     "t": target}, ensure_ascii=False, sort_keys=True))
+        payload = ("\n".join(lines) + "\n").encode()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                payload = b"\n" + payload  # keep a line cut off by a killed build apart from new ones
+            os.write(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)

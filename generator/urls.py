@@ -1,0 +1,115 @@
+"""Where every page lives, and how one page links to another.
+
+Links between pages are relative ("../../themes/x/") so the site works under any sub-path;
+only canonical and Open Graph tags use absolute URLs, and only when base_url is absolute.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from urllib.parse import quote, urlsplit
+
+LANGUAGES = ("ar", "en")
+INDEX = "index.html"
+
+# page kind -> folders between the language and the page's own folder
+_KIND_FOLDERS = {
+    "home": (),
+    "article": ("articles",),
+    "bilingual": ("articles",),
+    "briefing": ("briefings",),
+    "theme": ("themes",),
+    "themes": ("themes",),
+    "archive": ("archive",),
+    "month": ("archive",),
+}
+_KEYED = {"article", "bilingual", "briefing", "theme", "month"}
+_SAFE_SEGMENT = re.compile(r"^(?!\.{1,2}$)[^/\\\x00-\x1f]+$")
+_MONTH_KEY = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_DAY_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def page_path(kind: str, lang: str | None = None, key: str | None = None) -> PurePosixPath:
+    """The output file of a page, e.g. page_path("theme", "en", "trade") -> en/themes/trade/index.html.
+
+    Kinds: home, article, bilingual, briefing, theme, themes, archive, month (key "YYYY-MM"),
+    not-found (lang None = the root 404.html), root (the landing index.html), static (key = file path).
+    """
+    if kind == "root":
+        return PurePosixPath(INDEX)
+    if kind == "static":
+        if not key or not all(_SAFE_SEGMENT.match(part) for part in key.split("/")):
+            raise ValueError(f"invalid static file name {key!r}")
+        return PurePosixPath("static", key)
+    if kind == "not-found":
+        if lang is None:
+            return PurePosixPath("404.html")
+        return PurePosixPath(_language(lang), "404.html")
+    if kind not in _KIND_FOLDERS:
+        raise ValueError(f"unknown page kind {kind!r}")
+    parts = [_language(lang), *_KIND_FOLDERS[kind]]
+    if kind in _KEYED:
+        parts.extend(_key_parts(kind, key))
+    elif key is not None:
+        raise ValueError(f"page kind {kind!r} takes no key")
+    if kind == "bilingual":
+        parts.append("bilingual")
+    return PurePosixPath(*parts, INDEX)
+
+
+def _language(lang: str | None) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}")
+    return lang
+
+
+def _key_parts(kind: str, key: str | None) -> list[str]:
+    if not key or not _SAFE_SEGMENT.match(key):
+        raise ValueError(f"invalid key {key!r} for a {kind} page")
+    if kind == "month":
+        match = _MONTH_KEY.match(key)
+        if not match:
+            raise ValueError(f"month key must be YYYY-MM, not {key!r}")
+        return [match.group(1), match.group(2)]
+    if kind == "briefing" and not _DAY_KEY.match(key):
+        raise ValueError(f"briefing key must be YYYY-MM-DD, not {key!r}")
+    return [key]
+
+
+def href_path(page: PurePosixPath) -> str:
+    """The page's address relative to the site root: folders for index.html pages ("en/themes/x/")."""
+    parts = list(page.parts)
+    if parts and parts[-1] == INDEX:
+        folders = parts[:-1]
+        return "".join(quote(p, safe="") + "/" for p in folders)
+    return "/".join(quote(p, safe="") for p in parts)
+
+
+def relative_url(from_page: PurePosixPath, to_page: PurePosixPath) -> str:
+    """A link from one output file to another that resolves correctly wherever the site is hosted."""
+    source_folder = list(from_page.parts[:-1])
+    target = href_path(to_page)
+    target_parts = target.split("/")  # a folder address ends with "" after its last "/"
+    target_folders, target_leaf = target_parts[:-1], target_parts[-1]
+    shared = 0
+    quoted_source = [quote(p, safe="") for p in source_folder]
+    while (shared < len(quoted_source) and shared < len(target_folders)
+           and quoted_source[shared] == target_folders[shared]):
+        shared += 1
+    ups = "../" * (len(source_folder) - shared)
+    downs = "".join(f + "/" for f in target_folders[shared:])
+    return (ups + downs + target_leaf) or "./"
+
+
+def rooted_url(base_url: str, page: PurePosixPath) -> str:
+    """base_url + the page's address: for pages served from any depth, such as the 404 page."""
+    return (base_url if base_url.endswith("/") else base_url + "/") + href_path(page)
+
+
+def absolute_url(base_url: str, page: PurePosixPath) -> str | None:
+    """The page's full http(s) URL, or None when base_url is only a path (then canonical tags are omitted)."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return rooted_url(base_url, page)

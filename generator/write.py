@@ -1,0 +1,153 @@
+"""Write stage: put the rendered pages in output/ atomically, and only the ones that changed.
+
+The new site is assembled in a staging folder beside output/ (unchanged files are hard-linked from
+the current output, so an incremental build copies nothing), then swapped in with one atomic
+rename exchange. A build killed at any moment leaves the previous output/ complete.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .structure import BuildFailed, Diagnostic, Page
+
+MANIFEST = "manifest.json"
+_RENAME_EXCHANGE = 2
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: int
+    unchanged: int
+    removed: int
+
+
+@contextmanager
+def build_lock(cache_dir: Path) -> Iterator[None]:
+    """One build per site at a time: a second build waits for the first instead of racing it."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / "build.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("waiting for another build of this site to finish…", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def staging_paths(output: Path) -> tuple[Path, Path]:
+    return output.with_name(f".{output.name}.staging"), output.with_name(f".{output.name}.previous")
+
+
+def recover(output: Path) -> None:
+    """Undo what a killed build left: a half-built staging folder, or a swap cut in the middle."""
+    staging, previous = staging_paths(output)
+    if previous.exists() and not output.exists():
+        os.rename(previous, output)
+    for leftover in (staging, previous):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+
+
+def write_site(pages: list[Page], output: Path, cache_dir: Path) -> WriteResult:
+    output = output.resolve()
+    _check_paths(pages)
+    recover(output)
+    staging, previous = staging_paths(output)
+    manifest_path = cache_dir / MANIFEST
+    old_manifest = _read_manifest(manifest_path, output)
+    new_manifest: dict[str, str] = {}
+    written = unchanged = 0
+    staging.mkdir(parents=True)
+    for page in pages:
+        digest = hashlib.sha256(page.data).hexdigest()
+        key = page.path.as_posix()
+        new_manifest[key] = digest
+        target = staging / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        existing = output / key
+        if old_manifest.get(key) == digest and existing.is_file() and not existing.is_symlink():
+            os.link(existing, target)
+            unchanged += 1
+        else:
+            target.write_bytes(page.data)
+            written += 1
+    os.sync()  # flush the staged files before the swap, so a crash cannot publish empty files
+    removed = len(set(old_manifest) - set(new_manifest))
+    if output.exists():
+        _swap(staging, output, previous)
+    else:
+        os.rename(staging, output)
+    _write_manifest(manifest_path, new_manifest, output)
+    return WriteResult(written, unchanged, removed)
+
+
+def _check_paths(pages: list[Page]) -> None:
+    seen: set[str] = set()
+    problems = []
+    for page in pages:
+        key = page.path.as_posix()
+        if page.path.is_absolute() or ".." in page.path.parts or not key:
+            problems.append(Diagnostic("error", key, "refusing to write outside the output folder"))
+        elif key in seen:
+            problems.append(Diagnostic("error", key, "two pages would be written to the same path",
+                                       hint="two articles or themes have the same slug or id; rename one"))
+        seen.add(key)
+    if problems:
+        raise BuildFailed(problems)
+
+
+def _swap(staging: Path, output: Path, previous: Path) -> None:
+    """Exchange staging and output atomically (renameat2); fall back to two renames elsewhere."""
+    if _rename_exchange(staging, output):
+        shutil.rmtree(staging)  # now holds the previous site
+        return
+    os.rename(output, previous)
+    os.rename(staging, output)
+    shutil.rmtree(previous)
+
+
+def _rename_exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
+def _read_manifest(path: Path, output: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if data.get("output") != str(output) or not isinstance(data.get("files"), dict):
+        return {}
+    return data["files"]
+
+
+def _write_manifest(path: Path, files: dict[str, str], output: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"output": str(output), "files": files}, sort_keys=True))
+    os.replace(tmp, path)

@@ -1,0 +1,528 @@
+"""Render stage: URLs, dates, charts and the HTML pages, checked by parsing the output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.chart import theme_chart
+from generator.config import SiteConfig
+from generator.dates import format_date, format_month, format_period, month_span, to_arabic_indic
+from generator.render import TEMPLATE_NAMES, count_articles, phrase, render_site
+from generator.structure import (
+    ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
+    SummarizedArticle, Theme, ThemeDigest, TranslatedArticle,
+)
+from generator.urls import absolute_url, href_path, page_path, relative_url
+
+REPO = Path(__file__).resolve().parents[1]
+ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
+MACHINE_CREDIT = "Argos Translate ar→en 1.0"
+
+# --- a small hand-made site ------------------------------------------------------------------
+
+ARABIC_BLOCKS = (
+    Block("p", "بكين وموسكو تعززان التعاون <b>الاستراتيجي</b>.", ("بكين وموسكو تعززان التعاون.",)),
+    Block("h2", "خلفية"),
+    Block("li", "البند الأول"),
+    Block("li", "البند الثاني"),
+    Block("quote", "قال المتحدث: «شراكة بلا حدود»"),
+)
+ENGLISH_BLOCKS = (
+    Block("p", "Beijing and Moscow deepen strategic ties.", html="Beijing and <em>Moscow</em> deepen ties."),
+    Block("h2", "Background"),
+    Block("li", "First item"),
+    Block("li", "Second item"),
+    Block("quote", "The spokesman said: “a partnership without limits”"),
+)
+
+
+def make_entry(slug, title, date, *, english=None, source="الجزيرة", url=None, themes=(), related=(),
+               duplicates=(), summary_ar=("ملخص عربي.",), summary_en=()):
+    meta = ArticleMeta(title=title, date=date, source=source, url=url)
+    source_article = SourceArticle(f"content/articles/{slug}.md", slug, meta, "", 1, "0" * 64)
+    translated = TranslatedArticle(CleanArticle(source_article, ARABIC_BLOCKS), english)
+    summary = Summary(((0, 0),), summary_ar, summary_en)
+    return Entry(SummarizedArticle(translated, summary), themes, related, duplicates)
+
+
+def make_model() -> SiteModel:
+    editor = make_entry(
+        "xi-visit", "شي يزور موسكو", dt.date(2023, 3, 17),
+        english=EnglishVersion("editor", "Xi visits Moscow", ENGLISH_BLOCKS, "the editors"),
+        url="https://news.example/xi?a=1&b=2", themes=("diplomacy", "trade"),
+        related=("talks",), duplicates=("trade-up",),
+        summary_ar=("بكين وموسكو تعززان التعاون.",), summary_en=("Beijing and Moscow deepen ties.",))
+    machine = make_entry(
+        "trade-up", "التجارة ترتفع", dt.date(2023, 3, 17), source="CNN",
+        english=EnglishVersion("machine", "Trade rises", ENGLISH_BLOCKS[:1], MACHINE_CREDIT),
+        themes=("trade",), duplicates=("xi-visit",),
+        summary_ar=("التجارة ترتفع.",), summary_en=("Trade is rising.",))
+    pending = make_entry("talks", "محادثات في بكين", dt.date(2023, 1, 5), themes=("diplomacy",),
+                         related=("xi-visit",))
+    undated = make_entry("old-note", "مذكرة بلا تاريخ", None, themes=("trade",))
+    themes = (Theme("diplomacy", "الدبلوماسية", "Diplomacy"), Theme("trade", "التجارة", "Trade", auto=True))
+    briefings = (
+        Briefing("2023-03-17", dt.date(2023, 3, 17), dt.date(2023, 3, 17), (
+            ThemeDigest("diplomacy", ("xi-visit",), ("ملخص الدبلوماسية.",), ("Diplomacy digest.",)),
+            ThemeDigest("trade", ("trade-up", "xi-visit"), ("ملخص التجارة.",), ("Trade digest.",)),
+        )),
+        Briefing("2023-01-05", dt.date(2023, 1, 5), dt.date(2023, 1, 5), (
+            ThemeDigest("diplomacy", ("talks",), ("ملخص.",), ()),
+        )),
+    )
+    return SiteModel((editor, machine, pending, undated), themes, briefings, undated=("old-note",))
+
+
+def make_config(tmp_path: Path, **settings) -> SiteConfig:
+    root = tmp_path / "site"
+    if not root.exists():
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(REPO / "static", root / "static")
+    return SiteConfig(root=root, **settings)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """path -> bytes for the whole rendered sample site."""
+    config = make_config(tmp_path_factory.mktemp("render"))
+    return {page.path: page.data for page in render_site(make_model(), config)}
+
+
+@pytest.fixture(scope="module")
+def docs(site):
+    return {path: lxml.html.fromstring(data) for path, data in site.items() if path.suffix == ".html"}
+
+
+def resolve(page: PurePosixPath, href: str) -> PurePosixPath:
+    """The output file a link on `page` leads to (links starting with "/" are from base_url "/")."""
+    target = urlsplit(urljoin("http://site.test/" + page.as_posix(), href)).path
+    target = unquote(target).lstrip("/")
+    if target == "" or target.endswith("/"):
+        target += "index.html"
+    return PurePosixPath(target)
+
+
+def is_internal(href: str) -> bool:
+    return not (href.startswith("#") or urlsplit(href).scheme)
+
+
+def page_lang(path: PurePosixPath) -> str:
+    return path.parts[0] if path.parts[0] in ("ar", "en") else "ar"
+
+
+def counterpart(path: PurePosixPath) -> PurePosixPath:
+    other = {"ar": "en", "en": "ar"}[path.parts[0]]
+    return PurePosixPath(other, *path.parts[1:])
+
+
+# --- urls ----------------------------------------------------------------------------------------
+
+
+def test_page_paths_have_the_documented_shape():
+    assert page_path("article", "ar", "xi-visit") == PurePosixPath("ar/articles/xi-visit/index.html")
+    assert page_path("bilingual", "en", "xi") == PurePosixPath("en/articles/xi/bilingual/index.html")
+    assert page_path("briefing", "en", "2023-03-17") == PurePosixPath("en/briefings/2023-03-17/index.html")
+    assert page_path("theme", "ar", "trade") == PurePosixPath("ar/themes/trade/index.html")
+    assert page_path("month", "en", "2023-03") == PurePosixPath("en/archive/2023/03/index.html")
+    assert page_path("archive", "ar") == PurePosixPath("ar/archive/index.html")
+    assert page_path("home", "en") == PurePosixPath("en/index.html")
+    assert page_path("root") == PurePosixPath("index.html")
+    assert page_path("not-found") == PurePosixPath("404.html")
+    assert page_path("not-found", "ar") == PurePosixPath("ar/404.html")
+    assert page_path("static", key="style.css") == PurePosixPath("static/style.css")
+
+
+@pytest.mark.parametrize("kind, lang, key", [
+    ("article", "fr", "x"), ("article", "ar", None), ("article", "ar", "../etc"), ("month", "ar", "2023-13"),
+    ("briefing", "en", "yesterday"), ("home", "ar", "extra"), ("gallery", "ar", None), ("static", None, "../x"),
+])
+def test_page_path_rejects_bad_input(kind, lang, key):
+    with pytest.raises(ValueError):
+        page_path(kind, lang, key)
+
+
+def test_relative_url_examples():
+    article = page_path("article", "en", "a")
+    assert relative_url(article, page_path("theme", "en", "x")) == "../../themes/x/"
+    assert relative_url(article, page_path("static", key="style.css")) == "../../../static/style.css"
+    assert relative_url(article, article) == "./"
+    assert relative_url(article, page_path("bilingual", "en", "a")) == "bilingual/"
+    assert relative_url(page_path("root"), page_path("home", "ar")) == "ar/"
+    assert relative_url(page_path("home", "ar"), page_path("root")) == "../"
+
+
+segment = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\"),
+                  min_size=1, max_size=8).filter(lambda s: s not in (".", ".."))
+page = st.builds(lambda folders, leaf: PurePosixPath(*folders, leaf),
+                 st.lists(segment, max_size=4), st.one_of(st.just("index.html"), segment))
+
+
+@given(page, page, st.sampled_from(["http://h.test/", "https://h.test/sub/path/"]))
+def test_relative_url_resolves_to_its_target(source, target, base):
+    link = relative_url(source, target)
+    resolved = urljoin(base + href_path(source), link)
+    assert resolved == base + href_path(target)
+    assert unquote(resolved[len(base):]) == unquote(href_path(target))
+
+
+def test_absolute_url_only_for_http_bases():
+    article = page_path("article", "ar", "x")
+    assert absolute_url("https://org.github.io/brief/", article) == "https://org.github.io/brief/ar/articles/x/"
+    assert absolute_url("/brief/", article) is None
+
+
+# --- dates, numbers, words -----------------------------------------------------------------------
+
+
+def test_dates_follow_each_language():
+    day = dt.date(2023, 3, 17)
+    assert format_date(day, "en") == "17 March 2023"
+    assert format_date(day, "ar") == "17 مارس 2023"
+    assert format_date(day, "ar", "arabic-indic") == "١٧ مارس ٢٠٢٣"
+    assert format_date(day, "en", "arabic-indic") == "17 March 2023"
+    assert format_month(2023, 12, "ar") == "ديسمبر 2023"
+
+
+def test_periods_shorten_shared_parts():
+    assert format_period(dt.date(2023, 3, 13), dt.date(2023, 3, 19), "en") == "13–19 March 2023"
+    assert format_period(dt.date(2023, 3, 27), dt.date(2023, 4, 2), "en") == "27 March – 2 April 2023"
+    assert format_period(dt.date(2022, 12, 26), dt.date(2023, 1, 1), "en") == "26 December 2022 – 1 January 2023"
+    assert format_period(dt.date(2023, 3, 13), dt.date(2023, 3, 19), "ar") == "من 13 إلى 19 مارس 2023"
+    assert format_period(dt.date(2023, 3, 13), dt.date(2023, 3, 13), "en") == "13 March 2023"
+
+
+@given(st.text())
+def test_arabic_indic_digits_change_only_digits(text):
+    converted = to_arabic_indic(text)
+    assert len(converted) == len(text)
+    for before, after in zip(text, converted):
+        if before in "0123456789":
+            assert after == "٠١٢٣٤٥٦٧٨٩"[int(before)]
+        else:
+            assert after == before
+
+
+def test_month_span_includes_quiet_months():
+    assert month_span("2022-11", "2023-02") == ["2022-11", "2022-12", "2023-01", "2023-02"]
+
+
+@pytest.mark.parametrize("count, text", [
+    (0, "لا مقالات"), (1, "مقال واحد"), (2, "مقالان"), (3, "3 مقالات"), (11, "11 مقالًا"),
+    (100, "100 مقال"), (103, "103 مقالات"),
+])
+def test_arabic_article_counts_use_dual_and_plural(count, text):
+    assert count_articles(count, "ar", "western") == text
+
+
+def test_english_article_counts():
+    assert count_articles(1, "en", "western") == "1 article"
+    assert count_articles(7, "en", "arabic-indic") == "7 articles"
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30))
+def test_phrase_escapes_and_marks_arabic_on_english_pages(text):
+    html = str(phrase("en", text))
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert fragment.text_content() == text
+    if ARABIC_LETTER.search(text):
+        assert fragment[0].get("lang") == "ar" and fragment[0].get("dir") in ("rtl", "ltr")
+
+
+# --- chart ---------------------------------------------------------------------------------------
+
+
+def parse_svg(svg: str):
+    return lxml.etree.fromstring(svg.encode())
+
+
+def test_chart_bars_carry_their_counts_and_titles():
+    counts = [("2023-01", 3), ("2023-02", 0), ("2023-03", 5)]
+    svg = parse_svg(theme_chart(counts, lang="en", label="Trade <&> per month"))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    bars = svg.findall(".//s:rect", ns)
+    assert [(b.get("data-month"), int(b.get("data-count"))) for b in bars] == counts
+    assert svg.get("role") == "img" and svg.get("aria-label") == "Trade <&> per month"
+    assert svg.get("viewBox").startswith("0 0 ")
+    assert [b.find("s:title", ns).text for b in bars] == ["January 2023: 3", "February 2023: 0", "March 2023: 5"]
+    heights = [float(b.get("height")) for b in bars]
+    assert heights[2] > heights[0] > heights[1] == 0
+
+
+def test_chart_runs_right_to_left_with_arabic_digits():
+    counts = [("2023-01", 1), ("2023-02", 12)]
+    svg = parse_svg(theme_chart(counts, lang="ar", digits="arabic-indic"))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    bars = svg.findall(".//s:rect", ns)
+    assert float(bars[0].get("x")) > float(bars[1].get("x"))
+    labels = [t.text for t in svg.findall(".//s:text", ns)]
+    assert "١٢" in labels and "يناير" in labels and "12" not in labels
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_expected_pages_exist(site):
+    expected = {
+        "index.html", "404.html", "static/style.css",
+        "ar/index.html", "en/index.html", "ar/404.html", "en/404.html",
+        "en/articles/xi-visit/index.html", "en/articles/xi-visit/bilingual/index.html",
+        "ar/articles/trade-up/bilingual/index.html", "en/articles/talks/index.html",
+        "ar/briefings/2023-03-17/index.html", "en/briefings/2023-01-05/index.html",
+        "ar/themes/index.html", "en/themes/trade/index.html",
+        "ar/archive/index.html", "en/archive/2023/03/index.html", "ar/archive/2023/01/index.html",
+    }
+    assert expected <= {p.as_posix() for p in site}
+    assert PurePosixPath("en/articles/talks/bilingual/index.html") not in site  # no English yet
+
+
+def test_template_names_are_all_in_the_repository():
+    assert all((REPO / "templates" / name).is_file() for name in TEMPLATE_NAMES)
+
+
+def test_every_page_declares_language_direction_and_basics(docs):
+    for path, doc in docs.items():
+        lang = page_lang(path)
+        assert doc.get("lang") == lang, path
+        assert doc.get("dir") == ("rtl" if lang == "ar" else "ltr"), path
+        assert doc.xpath("//meta[@name='viewport']"), path
+        assert doc.xpath("//meta[@name='description']/@content")[0].strip(), path
+        for landmark in ("header", "nav", "main", "footer"):
+            assert doc.xpath(f"//{landmark}"), (path, landmark)
+        assert doc.xpath("//a[@class='skip-link']/@href") == ["#main"] and doc.xpath("//main[@id='main']")
+
+
+def test_headings_are_in_order_with_one_h1(docs):
+    for path, doc in docs.items():
+        levels = [int(h.tag[1]) for h in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert levels.count(1) == 1 and levels[0] == 1, path
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path, levels)
+
+
+def test_no_javascript_anywhere(site, docs):
+    for path, doc in docs.items():
+        assert not doc.xpath("//script"), path
+        assert not doc.xpath("//@*[starts-with(name(), 'on')]"), path
+        assert b"javascript:" not in site[path], path
+
+
+def test_links_and_stylesheet_resolve_to_rendered_pages(site, docs):
+    for path, doc in docs.items():
+        hrefs = doc.xpath("//a/@href | //link/@href")
+        assert doc.xpath("//link[@rel='stylesheet']/@href"), path
+        for href in hrefs:
+            if is_internal(href):
+                assert resolve(path, href) in site, (path, href)
+        assert resolve(path, doc.xpath("//link[@rel='stylesheet']/@href")[0]) == PurePosixPath("static/style.css")
+
+
+def test_hreflang_alternates_pair_up(site, docs):
+    for path, doc in docs.items():
+        alternates = {link.get("hreflang"): resolve(path, link.get("href"))
+                      for link in doc.xpath("//link[@rel='alternate']")}
+        assert set(alternates) == {"ar", "en", "x-default"}, path
+        assert all(target in site for target in alternates.values()), path
+        if path.parts[0] in ("ar", "en"):
+            assert alternates[page_lang(path)] == path
+            other = alternates["en" if page_lang(path) == "ar" else "ar"]
+            assert other == counterpart(path)
+            back = {link.get("hreflang"): resolve(other, link.get("href"))
+                    for link in docs[other].xpath("//link[@rel='alternate']")}
+            assert back[page_lang(path)] == path
+
+
+def test_language_switcher_leads_to_the_counterpart(docs):
+    for path, doc in docs.items():
+        (switch,) = doc.xpath("//a[contains(@class, 'lang-switch')]")
+        other = "en" if page_lang(path) == "ar" else "ar"
+        assert switch.get("hreflang") == other and switch.get("lang") == other, path
+        if path.parts[0] in ("ar", "en"):
+            assert resolve(path, switch.get("href")) == counterpart(path)
+
+
+def test_english_pages_mark_every_arabic_run(docs):
+    for path, doc in docs.items():
+        if page_lang(path) != "en":
+            continue
+        for element in doc.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for text, owner in ((element.text, element), (element.tail, element.getparent())):
+                if text and ARABIC_LETTER.search(text):
+                    marked = owner.xpath("ancestor-or-self::*[@lang][1]/@lang")
+                    assert marked == ["ar"], (path, text)
+                    assert owner.xpath("ancestor-or-self::*[@dir][1]/@dir") == ["rtl"], (path, text)
+
+
+def test_pending_article_shows_arabic_title_and_notice(docs):
+    doc = docs[PurePosixPath("en/articles/talks/index.html")]
+    (title,) = doc.xpath("//h1/span")
+    assert title.get("lang") == "ar" and title.get("dir") == "rtl" and title.text == "محادثات في بكين"
+    assert "Translation pending" in doc.xpath("string(//p[contains(@class, 'translation-notice')])")
+    assert doc.xpath("//div[contains(@class, 'article-body')]/@lang") == ["ar"]
+
+
+def test_translation_credits(docs):
+    machine = docs[PurePosixPath("en/articles/trade-up/index.html")]
+    notice = machine.xpath("string(//p[contains(@class, 'translation-notice')])")
+    assert f"Machine translated by {MACHINE_CREDIT}" in notice
+    editor = docs[PurePosixPath("en/articles/xi-visit/index.html")]
+    assert "Translated by the editors" in editor.xpath("string(//p[contains(@class, 'translation-notice')])")
+    assert not docs[PurePosixPath("ar/articles/xi-visit/index.html")].xpath("//p[contains(@class, 'notice')]")
+
+
+def test_meta_description_is_the_summary(docs):
+    description = "//meta[@name='description']/@content"
+    assert docs[PurePosixPath("en/articles/xi-visit/index.html")].xpath(description) == [
+        "Beijing and Moscow deepen ties."]
+    assert docs[PurePosixPath("ar/articles/xi-visit/index.html")].xpath(description) == [
+        "بكين وموسكو تعززان التعاون."]
+    pending = docs[PurePosixPath("en/articles/talks/index.html")].xpath(description)[0]
+    assert not ARABIC_LETTER.search(pending)
+
+
+def test_article_page_content(docs):
+    doc = docs[PurePosixPath("en/articles/xi-visit/index.html")]
+    assert [a.text_content() for a in doc.xpath("//a[@class='chip']")] == ["Diplomacy", "Trade"]
+    (source,) = doc.xpath("//p[@class='byline']//a")
+    assert source.get("href") == "https://news.example/xi?a=1&b=2" and source.get("rel") == "noopener external"
+    body = doc.xpath("//div[contains(@class, 'article-body')]")[0]
+    assert [child.tag for child in body] == ["p", "h2", "ul", "blockquote"]
+    assert len(body.xpath("ul/li")) == 2
+    assert body.xpath("p/em/text()") == ["Moscow"]  # markdown-it HTML is kept
+    assert doc.xpath("//section[contains(@class, 'summary')]//li/text()") == ["Beijing and Moscow deepen ties."]
+    assert doc.xpath("//section[h2[@id='related']]//a/span[@lang='ar']/text()") == ["محادثات في بكين"]
+    assert doc.xpath("//section[h2[@id='duplicates']]//a/text()") == ["Trade rises"]
+    assert doc.xpath("//a[@class='bilingual-link']/@href") == ["bilingual/"]
+    arabic = docs[PurePosixPath("ar/articles/xi-visit/index.html")]
+    first = arabic.xpath("//div[contains(@class, 'article-body')]/p")[0]
+    assert first.text_content() == ARABIC_BLOCKS[0].text and not first.xpath("b")  # plain text is escaped
+    assert arabic.xpath("string(//p[@class='byline']/time)") == "17 مارس 2023"
+
+
+def test_bilingual_view_pairs_blocks(docs):
+    doc = docs[PurePosixPath("ar/articles/xi-visit/bilingual/index.html")]
+    pairs = doc.xpath("//div[@class='pair']")
+    assert len(pairs) == len(ARABIC_BLOCKS)
+    for pair in pairs:
+        assert [(c.get("lang"), c.get("dir")) for c in pair] == [("ar", "rtl"), ("en", "ltr")]
+    english = docs[PurePosixPath("en/articles/xi-visit/bilingual/index.html")]
+    assert [c.get("lang") for c in english.xpath("//div[@class='pair'][1]/div")] == ["en", "ar"]
+
+
+def test_briefings_list_each_article_once(docs):
+    briefing_pages = [p for p in docs if "briefings" in p.parts or p.as_posix() in ("ar/index.html", "en/index.html")]
+    assert len(briefing_pages) == 6
+    for path in briefing_pages:
+        doc = docs[path]
+        stories = doc.xpath("//li[@class='story']/a[@class='story-title']/@href")
+        also = doc.xpath("//li[@class='story']/p[@class='also']/a/@href")
+        targets = [resolve(path, href) for href in stories + also]
+        assert len(targets) == len(set(targets)), path
+    latest = docs[PurePosixPath("en/briefings/2023-03-17/index.html")]
+    assert latest.xpath("//p[@class='also']/a/bdi/text()") == ["CNN"]
+    assert latest.xpath("//section[@class='digest']/h2/a/bdi/text()") == ["Diplomacy", "Trade"]
+    home = docs[PurePosixPath("en/index.html")]
+    assert home.xpath("//h1/text()") == ["Briefing — 17 March 2023"]
+    assert home.xpath("//section[@class='earlier']//a/text()") == ["Briefing — 5 January 2023"]
+    assert docs[PurePosixPath("ar/index.html")].xpath("//h1/text()") == ["موجز 17 مارس 2023"]
+
+
+def test_english_digest_pending_notice(docs):
+    doc = docs[PurePosixPath("en/briefings/2023-01-05/index.html")]
+    assert "digest of this theme is pending" in doc.xpath("string(//section[@class='digest']/p[@class='notice'])")
+
+
+def test_theme_and_archive_charts_match_counts(docs):
+    theme = docs[PurePosixPath("en/themes/diplomacy/index.html")]
+    bars = {r.get("data-month"): int(r.get("data-count")) for r in theme.xpath("//*[local-name()='rect']")}
+    assert bars == {"2023-01": 1, "2023-02": 0, "2023-03": 1}
+    archive = docs[PurePosixPath("ar/archive/index.html")]
+    charts = archive.xpath("//div[@class='small-multiples']/figure")
+    per_theme = {figure.xpath("string(figcaption)"): {r.get("data-month"): int(r.get("data-count"))
+                                                        for r in figure.xpath(".//*[local-name()='rect']")}
+                 for figure in charts}
+    assert per_theme == {"الدبلوماسية": {"2023-01": 1, "2023-02": 0, "2023-03": 1},
+                         "التجارة": {"2023-01": 0, "2023-02": 0, "2023-03": 2}}
+
+
+def test_undated_articles_appear_on_theme_and_archive(docs):
+    theme = docs[PurePosixPath("en/themes/trade/index.html")]
+    assert theme.xpath("//section[h2[@id='undated']]//a/@href") == ["../../articles/old-note/"]
+    archive = docs[PurePosixPath("en/archive/index.html")]
+    assert archive.xpath("//section[h2[@id='undated']]//a/@href") == ["../articles/old-note/"]
+    months = archive.xpath("//ul[@class='month-list']/li")
+    assert [m.text_content() for m in months] == ["March 2023 2 articles", "January 2023 1 article"]
+
+
+def test_month_page_groups_by_day(docs):
+    doc = docs[PurePosixPath("ar/archive/2023/03/index.html")]
+    assert doc.xpath("//main//h2/text()") == ["17 مارس 2023"]
+    assert len(doc.xpath("//li[@class='story']")) == 2
+
+
+def test_root_landing_links_both_languages(docs):
+    doc = docs[PurePosixPath("index.html")]
+    panels = doc.xpath("//section[@class='panel']")
+    assert [(p.get("lang"), p.get("dir")) for p in panels] == [("ar", "rtl"), ("en", "ltr")]
+    assert [p.xpath("h2/a/@href")[0] for p in panels] == ["ar/", "en/"]
+    assert doc.xpath("//section[@lang='en']//p[@class='lead-link']/a/@href") == ["en/briefings/2023-03-17/"]
+
+
+def test_not_found_pages_link_from_the_site_root(docs):
+    doc = docs[PurePosixPath("404.html")]
+    assert {s.get("lang") for s in doc.xpath("//section[contains(@class, 'not-found')]")} == {None, "en"}
+    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/static/style.css"]
+
+
+def test_absolute_base_url_adds_canonical_and_open_graph(tmp_path):
+    config = make_config(tmp_path, base_url="https://org.github.io/brief/")
+    pages = {p.path: p.data for p in render_site(make_model(), config)}
+    doc = lxml.html.fromstring(pages[PurePosixPath("en/articles/xi-visit/index.html")])
+    assert doc.xpath("//link[@rel='canonical']/@href") == ["https://org.github.io/brief/en/articles/xi-visit/"]
+    assert doc.xpath("//meta[@property='og:url']/@content") == ["https://org.github.io/brief/en/articles/xi-visit/"]
+    assert doc.xpath("//link[@hreflang='ar']/@href") == ["https://org.github.io/brief/ar/articles/xi-visit/"]
+    assert doc.xpath("//a[@class='chip']/@href")[0] == "../../themes/diplomacy/"  # navigation stays relative
+
+
+def test_no_canonical_without_absolute_base_url(docs):
+    assert not any(doc.xpath("//link[@rel='canonical'] | //meta[@property]") for doc in docs.values())
+
+
+def test_arabic_indic_digits_and_weekly_briefings(tmp_path):
+    config = make_config(tmp_path, digits="arabic-indic", briefing_period="weekly")
+    model = make_model()
+    weekly = Briefing("2023-03-13", dt.date(2023, 3, 13), dt.date(2023, 3, 19), model.briefings[0].sections)
+    model = SiteModel(model.entries, model.themes, (weekly,), model.undated)
+    pages = {p.path: p.data for p in render_site(model, config)}
+    arabic = lxml.html.fromstring(pages[PurePosixPath("ar/briefings/2023-03-13/index.html")])
+    assert arabic.xpath("//h1/text()") == ["موجز الأسبوع من ١٣ إلى ١٩ مارس ٢٠٢٣"]
+    english = lxml.html.fromstring(pages[PurePosixPath("en/briefings/2023-03-13/index.html")])
+    assert english.xpath("//h1/text()") == ["Weekly briefing — 13–19 March 2023"]
+
+
+def test_output_is_deterministic(tmp_path, site):
+    again = render_site(make_model(), make_config(tmp_path))
+    assert [p.path for p in again] == sorted(site, key=PurePosixPath.as_posix)
+    assert {p.path: p.data for p in again} == site
+
+
+def test_pages_write_to_a_folder_and_stay_small(tmp_path, site):
+    out = tmp_path / "output"
+    for path, data in site.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    assert (out / "en" / "articles" / "xi-visit" / "index.html").is_file()
+    css = len(site[PurePosixPath("static/style.css")])
+    largest_article = max(len(data) for path, data in site.items() if "articles" in path.parts)
+    assert css + largest_article < 40_000
