@@ -90,25 +90,26 @@ def replicated(articles: list[SummarizedArticle], count: int) -> list[Summarized
 # --- 1. speed -------------------------------------------------------------------------------------
 
 
+def _timed(action):
+    """Run `action`; return its result, wall seconds and CPU seconds (CPU time is steadier on a busy machine)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = action()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
 def speed(articles: list[TranslatedArticle], config, scale: int) -> list[SummarizedArticle]:
-    start = time.perf_counter()
-    summarized = summarize(articles, SENTENCES)
-    cold = (time.perf_counter() - start) / len(articles) * 1000
-    start = time.perf_counter()
-    summarize(articles, SENTENCES)
-    warm = (time.perf_counter() - start) / len(articles) * 1000
+    summarized, cold_wall, cold_cpu = _timed(lambda: summarize(articles, SENTENCES))
+    _, warm_wall, warm_cpu = _timed(lambda: summarize(articles, SENTENCES))
+    _, small_wall, small_cpu = _timed(lambda: grouping.group(summarized, config))
     many = replicated(summarized, scale)
-    start = time.perf_counter()
-    model = grouping.group(many, config)
-    seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    grouping.group(summarized, config)
-    small = time.perf_counter() - start
-    print("speed")
-    print(f"  summarize           {cold:6.2f} ms/article (cold stem cache)  {warm:6.2f} ms/article (warm)")
-    print(f"  group {len(articles):>6} articles {small:6.2f} s")
-    print(f"  group {len(many):>6} articles {seconds:6.2f} s  ({len(model.themes)} themes, "
-          f"{len(model.briefings)} briefings)\n")
+    model, wall, cpu = _timed(lambda: grouping.group(many, config))
+    per_article = 1000 / len(articles)
+    print("speed                               wall      cpu")
+    print(f"  summarize, cold stem cache  {cold_wall * per_article:7.2f}  {cold_cpu * per_article:7.2f}  ms/article")
+    print(f"  summarize, warm             {warm_wall * per_article:7.2f}  {warm_cpu * per_article:7.2f}  ms/article")
+    print(f"  group {len(articles):>6} articles      {small_wall:7.2f}  {small_cpu:7.2f}  s")
+    print(f"  group {len(many):>6} articles      {wall:7.2f}  {cpu:7.2f}  s  "
+          f"({len(model.themes)} themes, {len(model.briefings)} briefings)\n")
     return summarized
 
 
@@ -209,10 +210,11 @@ def grouping_quality(summarized: list[SummarizedArticle], records: list[dict]) -
     labels = [records[i]["category"] for i in order]
     profiles = [grouping._profile(summarized[i]) for i in order]
     vectors, _ = grouping.tfidf_vectors([p.terms for p in profiles])
+    cluster_neighbours = grouping.nearest_neighbours(vectors, grouping.CLUSTER_NEIGHBOURS)
 
     print("automatic themes vs. corpus category        clusters  singletons  purity    NMI")
     for threshold in CLUSTER_THRESHOLDS:
-        clusters = grouping.star_clusters(vectors, threshold)
+        clusters = grouping.star_clusters(*cluster_neighbours, threshold)
         assignment = [0] * len(order)
         for number, members in enumerate(clusters):
             for row, _ in members:

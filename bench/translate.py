@@ -51,6 +51,8 @@ QUICK_SENTENCES = 16
 
 @dataclass(frozen=True)
 class Timing:
+    """The best of several rounds of one path: fastest wall time, with that round's CPU time."""
+
     label: str
     sentences: int
     seconds: float
@@ -64,6 +66,15 @@ class Timing:
     @property
     def tokens_per_second(self) -> float:
         return self.generated_tokens / self.seconds
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One way to translate; `run` returns per sentence a hypothesis (token list) or, for the Engine, text."""
+
+    label: str
+    sentences: int
+    run: Callable[[], list]
 
 
 def article_paragraphs() -> list[str]:
@@ -117,21 +128,33 @@ def vocabulary_size(model: InstalledModel) -> int:
     return len(json.loads((model.path / "model" / "shared_vocabulary.json").read_text()))
 
 
-def measure(run: Callable[[], list]) -> tuple[float, float, list]:
-    """Wall and CPU seconds (all threads) of `run`, and what it returned."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = run()
-    return time.perf_counter() - wall, time.process_time() - cpu, result
+def best_of(rounds: int, contenders: list[Contender]) -> tuple[list[float], list[float], list[list]]:
+    """Run the contenders in turn, `rounds` times over, so a burst of load from other processes
+    hits them alike; keep each one's fastest round (wall and CPU seconds) and its output."""
+    best_wall = [float("inf")] * len(contenders)
+    best_cpu = [0.0] * len(contenders)
+    outputs: list[list] = [[] for _ in contenders]
+    for _ in range(rounds):
+        for i, contender in enumerate(contenders):
+            wall, cpu = time.perf_counter(), time.process_time()
+            outputs[i] = contender.run()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            if wall < best_wall[i]:
+                best_wall[i], best_cpu[i] = wall, cpu
+    return best_wall, best_cpu, outputs
 
 
-def compare_paths(engine: Engine, sentences: list[str], batch_sizes: list[int], model: InstalledModel,
-                  threads: int) -> tuple[list[Timing], int]:
-    """Time (a), (b), (c) and the Engine at other batch sizes; return the timings and differing outputs."""
+def compare_paths(engine: Engine, sentences: list[str], naive_limit: int, rounds: int,
+                  other_engines: list[Engine]) -> tuple[list[Timing], int]:
+    """Time (a), (b), (c) and the other engines; return the timings and how many Engine outputs differ from (c)."""
     settings = engine.settings
     translator, tokenizer = engine.translator, engine.tokenizer
     options = dict(beam_size=settings.beam_size, max_decoding_length=settings.max_decoding_length,
                    length_penalty=LENGTH_PENALTY, replace_unknowns=True)
     tokens = [tokenizer.encode(s) for s in sentences]
+    # The naive loop costs the same per sentence however many there are: time an even sample of them.
+    stride = -(-len(sentences) // naive_limit)
+    naive_sample = tokens[::stride]
 
     def naive_loop(batch: list[list[str]]) -> list[list[str]]:
         return [translator.translate_batch([t], **options)[0].hypotheses[0] for t in batch]
@@ -141,56 +164,57 @@ def compare_paths(engine: Engine, sentences: list[str], batch_sizes: list[int], 
                                              **options)
         return [r.hypotheses[0] for r in results]
 
+    naive_label = "(a) naive loop, 1 call per sentence" + (f", 1 in {stride} timed" if stride > 1 else "")
+    contenders = [
+        Contender(naive_label, len(naive_sample), lambda: naive_loop(naive_sample)),
+        Contender(f"(b) Engine.translate, batch_size={settings.batch_size}", len(sentences),
+                  lambda: engine.translate(sentences)),
+        Contender(f"(c) bare translate_batch, max_batch_size={settings.batch_size}", len(sentences),
+                  lambda: bare_call(tokens)),
+    ]
+    chunk = settings.batch_size * CHUNK_BATCHES
+    if len(sentences) > chunk:
+        contenders.append(Contender(f"(b) Engine.translate_in_chunks({chunk}), as the stage runs", len(sentences),
+                                    lambda: [p for part in engine.translate_in_chunks(sentences, chunk) for p in part]))
+    for other in other_engines:
+        contenders.append(Contender(f"(b) Engine.translate, batch_size={other.settings.batch_size}", len(sentences),
+                                    lambda other=other: other.translate(sentences)))
+
     warm = sentences[:WARM_UP_SENTENCES]
     naive_loop(tokens[:WARM_UP_SENTENCES])
-    engine.translate(warm)
     bare_call(tokens[:WARM_UP_SENTENCES])
+    for each in [engine, *other_engines]:
+        each.translate(warm)
 
-    count = len(sentences)
-
-    def timed(label: str, run: Callable[[], list], generated_tokens: int | None = None) -> tuple[Timing, list]:
-        seconds, cpu_seconds, result = measure(run)
-        if generated_tokens is None:
-            generated_tokens = sum(len(hypothesis) for hypothesis in result)
-        return Timing(label, count, seconds, cpu_seconds, generated_tokens), result
-
-    naive, _ = timed("(a) naive loop, 1 call per sentence", lambda: naive_loop(tokens))
-    bare, bare_hypotheses = timed(f"(c) bare translate_batch, max_batch_size={settings.batch_size}",
-                                  lambda: bare_call(tokens))
-    # The Engine returns text, so its token count is (c)'s, valid when its text equals (c)'s decoded.
-    ours, translations = timed(f"(b) Engine.translate, batch_size={settings.batch_size}",
-                               lambda: engine.translate(sentences), bare.generated_tokens)
-    reference_text = [" ".join(tokenizer.decode(h).split()) for h in bare_hypotheses]
-    differing = sum(mine != reference for mine, reference in zip(translations, reference_text))
-    timings = [naive, ours, bare]
-
-    chunk = settings.batch_size * CHUNK_BATCHES
-    if count > chunk:
-        timings.append(timed(f"(b) Engine.translate_in_chunks({chunk}), as the stage calls it",
-                             lambda: list(engine.translate_in_chunks(sentences, chunk)), bare.generated_tokens)[0])
-    for batch_size in batch_sizes:
-        variant = Engine(model, replace(settings, batch_size=batch_size), threads=threads)
-        variant.translate(warm)
-        timings.append(timed(f"(b) Engine.translate, batch_size={batch_size}",
-                             lambda: variant.translate(sentences), bare.generated_tokens)[0])
+    walls, cpus, outputs = best_of(rounds, contenders)
+    naive_tokens = sum(len(h) for h in outputs[0])
+    bare_tokens = sum(len(h) for h in outputs[2])
+    # The Engine returns text, so its token count is (c)'s: exact when its text equals (c)'s decoded.
+    reference_text = [" ".join(tokenizer.decode(h).split()) for h in outputs[2]]
+    differing = sum(mine != reference for mine, reference in zip(outputs[1], reference_text))
+    timings = [Timing(c.label, c.sentences, wall, cpu, naive_tokens if i == 0 else bare_tokens)
+               for i, (c, wall, cpu) in enumerate(zip(contenders, walls, cpus))]
     return timings, differing
 
 
-def print_table(beam: int, timings: list[Timing], differing: int) -> None:
+def print_table(beam: int, timings: list[Timing], differing: int, rounds: int) -> None:
     naive, bare = timings[0], timings[2]
-    print(f"\nbeam {beam}: {naive.sentences} sentences, {bare.generated_tokens} target tokens generated per path")
-    header = f"{'path':<62} {'wall s':>8} {'CPU/wall':>8} {'sent/s':>8} {'tok/s':>8} {'vs (a)':>7} {'vs (c)':>7}"
+    per_sentence = bare.generated_tokens // bare.sentences
+    print(f"\nbeam {beam}: {per_sentence} target tokens generated per sentence on every path; best of {rounds} rounds")
+    header = (f"{'path':<60} {'sents':>5} {'wall s':>7} {'CPU/wall':>8} {'sent/s':>7} {'tok/s':>6} "
+              f"{'vs (a)':>7} {'vs (c)':>7}")
     print(header)
     print("-" * len(header))
     for t in timings:
-        print(f"{t.label:<62} {t.seconds:>8.2f} {t.cpu_seconds / t.seconds:>8.2f} {t.sentences_per_second:>8.2f} "
-              f"{t.tokens_per_second:>8.0f} {naive.seconds / t.seconds:>6.2f}x {bare.seconds / t.seconds:>6.2f}x")
-    print("vs (a) = speed-up over the naive loop; vs (c) = share of the bare-call limit (1.00x = at the limit).")
+        print(f"{t.label:<60} {t.sentences:>5} {t.seconds:>7.2f} {t.cpu_seconds / t.seconds:>8.2f} "
+              f"{t.sentences_per_second:>7.2f} {t.tokens_per_second:>6.0f} "
+              f"{t.sentences_per_second / naive.sentences_per_second:>6.2f}x "
+              f"{t.sentences_per_second / bare.sentences_per_second:>6.2f}x")
     if differing:
-        print(f"note: {differing} of {naive.sentences} Engine translations differ from (c)'s decoded output, "
-              "so the Engine's tok/s above is approximate")
+        print(f"note: {differing} of {bare.sentences} Engine translations differ from (c)'s decoded output, "
+              "so the Engine's tok/s is approximate")
     else:
-        print("Engine output is identical to (c)'s decoded output for every sentence.")
+        print("Engine output equals (c)'s decoded output for every sentence.")
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -198,13 +222,18 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--sentences", type=int, help="repeat or cut the article sentences to N (default: all)")
     parser.add_argument("--beams", default="4,1", help="comma-separated beam sizes (default: 4,1)")
     parser.add_argument("--batch-sizes", default="16,64",
-                        help="other Engine batch sizes to time at the first beam (default: 16,64; '' for none)")
+                        help="other Engine batch sizes, timed at the first beam (default: 16,64; '' for none)")
+    parser.add_argument("--rounds", type=int, default=2, help="time every path this many times, keep the best")
+    parser.add_argument("--naive-sentences", type=int, default=24,
+                        help="time the naive loop on an even sample of at most this many sentences (default: 24)")
     parser.add_argument("--output-tokens", type=int, default=48, help="length of every hypothesis (default: 48)")
     parser.add_argument("--quick", action="store_true",
-                        help=f"{QUICK_SENTENCES} sentences, no other batch sizes: under a minute on 2 cores")
+                        help=f"{QUICK_SENTENCES} sentences, 8 for the naive loop, no other batch sizes: "
+                             "under a minute on 2 idle cores")
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.sentences = arguments.sentences or QUICK_SENTENCES
+        arguments.naive_sentences = min(arguments.naive_sentences, 8)
         arguments.batch_sizes = ""
     return arguments
 
@@ -222,33 +251,36 @@ def main() -> None:
     sentences = benchmark_sentences(paragraphs, arguments.sentences)
     extra_text = corpus_paragraphs()
     print("command:  " + shlex.join([Path(sys.executable).name, *sys.argv]))
-    print(f"machine:  {threads} CPUs (os.cpu_count), {platform.platform()}, {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}, ctranslate2 {ctranslate2.__version__}, "
-          f"load average {os.getloadavg()[0]:.2f} at start")
+    print(f"machine:  {threads} CPUs (os.cpu_count), {platform.platform()}, Python {platform.python_version()}, "
+          f"ctranslate2 {ctranslate2.__version__}, load average {os.getloadavg()[0]:.2f} at start")
 
     with tempfile.TemporaryDirectory(prefix="bench-translate-") as workdir:
         build_started = time.perf_counter()
         model = build_model(Path(workdir), paragraphs + extra_text, arguments.output_tokens)
         print(f"model:    transformer-base 6+6 layers, d_model 512, 8 heads, ffn 2048, int8, random weights; "
-              f"shared vocabulary {vocabulary_size(model)} pieces (asked {TARGET_VOCABULARY}; trained on "
-              f"{len(paragraphs)} article paragraphs{' + the shared corpus' if extra_text else ''}); "
+              f"shared vocabulary {vocabulary_size(model)} pieces (asked {TARGET_VOCABULARY}, the text supports "
+              f"no more; trained on the articles{' + the shared corpus' if extra_text else ''}); "
               f"built in {time.perf_counter() - build_started:.1f} s")
-        print(f"input:    {len(sentences)} sentences from {len(paragraphs)} paragraphs of content/articles/*.md, "
-              f"mean {sum(map(len, sentences)) / len(sentences):.0f} characters; every hypothesis "
-              f"{arguments.output_tokens} tokens; intra_threads={threads}, inter_threads=1, "
-              f"length_penalty={LENGTH_PENALTY}, replace_unknowns")
 
         for index, beam in enumerate(beams):
-            engine = Engine(model, TranslationSettings(beam_size=beam), threads=threads)
-            source_tokens = sum(len(engine.tokenizer.encode(s)) for s in sentences)
+            settings = TranslationSettings(beam_size=beam)
+            engine = Engine(model, settings, threads=threads)
             if index == 0:
-                print(f"          mean source length {source_tokens / len(sentences):.1f} tokens")
-            timings, differing = compare_paths(engine, sentences, batch_sizes if index == 0 else [], model, threads)
-            print_table(beam, timings, differing)
-            del engine
+                source_tokens = sum(len(engine.tokenizer.encode(s)) for s in sentences)
+                print(f"input:    {len(sentences)} sentences from {len(paragraphs)} paragraphs of "
+                      f"content/articles/*.md, mean {source_tokens / len(sentences):.1f} source tokens; "
+                      f"every hypothesis {arguments.output_tokens} tokens; one Translator per engine with "
+                      f"intra_threads={threads}, inter_threads=1; length_penalty={LENGTH_PENALTY}, "
+                      f"replace_unknowns, max_decoding_length={settings.max_decoding_length}")
+            others = [Engine(model, replace(settings, batch_size=size), threads=threads)
+                      for size in (batch_sizes if index == 0 else [])]
+            timings, differing = compare_paths(engine, sentences, arguments.naive_sentences, arguments.rounds, others)
+            print_table(beam, timings, differing, arguments.rounds)
+            del engine, others
 
-    print(f"\ntotal {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.2f} at the end "
-          "(above the CPU count means other processes shared the cores)")
+    print("\nvs (a) = sentences/s over the naive loop's; vs (c) = over the bare call's (1.00x = at the limit).")
+    print(f"total {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.2f} at the end "
+          f"(CPU/wall well under {threads} or a load average above {threads}: other processes shared the cores)")
 
 
 if __name__ == "__main__":

@@ -130,8 +130,9 @@ def stem(word: str) -> str:
     """Light stem of a normalised word: the same stem for a word with or without its clitics.
 
     Proclitics are stripped until none applies (so "وزير", "الوزير" and "والوزير" agree), then
-    suffixes the same way; each step keeps at least 3 letters. Latin words lose only a plural
-    ending. Consistency matters more here than linguistic accuracy.
+    suffixes the same way while 3 letters remain. Latin words lose only a plural ending.
+    Consistency matters more here than linguistic accuracy: some names lose a root letter
+    ("بوتين" -> "تين"), but do so in every form they appear in.
     """
     if _ARABIC_WORD.fullmatch(word):
         while (shorter := strip_prefix(word)) != word:

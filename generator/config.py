@@ -88,6 +88,14 @@ class SiteConfig:
         return self.root / self.translation.glossary
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    site_dir: Path = Path(".")
+    output: Path | None = None  # default: <site>/output
+    base_url: str | None = None  # overrides site.yaml
+    strict: bool = False  # warnings (inferred date, pending translation) fail the build
+
+
 DEFAULT_CLEANING = (
     CleaningRule("load-more", r"^\s*(تحميل المزيد|اقرأ أيضا|اقرأ أيضاً|شاهد أيضا)\s*[:：]?\s*$"),
     CleaningRule("photo-credit", r"^[^.!?؟]{2,60}/\s*(الأناضول|رويترز|أ\.?ف\.?ب|أسوشيتد برس|Getty|AFP|Reuters)\s*$"),

@@ -68,7 +68,7 @@ def format_period(start: dt.date, end: dt.date, lang: str, digits: str = "wester
 
 
 def month_key(date: dt.date) -> str:
-    """"YYYY-MM", the key of archive month pages and chart bars."""
+    """The month's key, YYYY-MM, used by archive month pages and chart bars."""
     return f"{date.year:04d}-{date.month:02d}"
 
 

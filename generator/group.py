@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain, count, repeat
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from .arabic import content_terms, normalize
+from .arabic import STOP_WORDS, content_terms, normalize
 from .config import SiteConfig
 from .structure import Briefing, Entry, SiteModel, SummarizedArticle, Theme, ThemeDigest
 
@@ -30,13 +32,15 @@ THEME_MIN_DENSITY = 1 / 150  # long articles need proportionally more hits: one 
 THEME_RELATIVE = 0.3  # a secondary theme needs this fraction of the strongest theme's score
 MAX_THEMES = 3
 
+KEYWORD_TERMS = 60  # terms kept per article for similarity (see tfidf_vectors)
 NEIGHBOURS_SLACK = 12  # neighbours fetched beyond related_articles, since duplicates are set aside
 RELATED_MIN_SIMILARITY = 0.08
 DUPLICATE_SIMILARITY = 0.6  # same story from two outlets (tuned on the ANT corpus, see bench/summaries.py)
 DUPLICATE_DAYS = 3
-CLUSTER_SIMILARITY = 0.2  # cosine an article needs with a cluster's centre to join it
+CLUSTER_SIMILARITY = 0.15  # cosine an article needs with a cluster's centre to join it
 CLUSTER_NEIGHBOURS = 60  # most members a single automatic theme can gather around its centre
 NAME_TERMS = 3
+NAME_SAMPLE = 20  # members, closest to the centre first, whose text decides how a name's words are written
 CHUNK_ROWS = 512  # rows of the similarity matrix held densely at once
 
 DIGEST_LEAD_SENTENCES = 2  # from the most central article
@@ -67,16 +71,16 @@ def group(articles: Sequence[SummarizedArticle], config: SiteConfig) -> SiteMode
     profiles = [_profile(article) for article in ordered]
     vectors, vocabulary = tfidf_vectors([p.terms for p in profiles])
 
-    phrases = theme_phrases(config.themes)
+    keywords = theme_keywords(config.themes)
     theme_ids = {theme.id for theme in config.themes}
     assignments: list[list[tuple[str, float]]] = []
     for article, profile in zip(ordered, profiles):
-        scores = theme_scores(profile.title_terms, profile.body_terms, phrases)
+        scores = theme_scores(profile.title_terms, profile.body_terms, keywords)
         explicit = [t for t in dict.fromkeys(_meta(article).themes) if t in theme_ids]
         if explicit:
             assignments.append([(t, scores.get(t, 0.0)) for t in explicit])
         else:
-            assignments.append(strongest_themes(scores, len(profile.body_terms), list(phrases)))
+            assignments.append(strongest_themes(scores, len(profile.body_terms), list(keywords)))
 
     neighbours, similarities = nearest_neighbours(vectors, max(config.related_articles + NEIGHBOURS_SLACK,
                                                                CLUSTER_NEIGHBOURS))
@@ -90,10 +94,11 @@ def group(articles: Sequence[SummarizedArticle], config: SiteConfig) -> SiteMode
     story = duplicate_groups(neighbours, similarities, dates)
     reports = story_reports(story, dates)
     slugs = [article.slug for article in ordered]
+    neighbour_lists, similarity_lists = neighbours.tolist(), similarities.tolist()
     entries = [
         Entry(article=article,
               themes=tuple(t for t, _ in assignments[i]),
-              related=_related(i, neighbours[i], similarities[i], story, slugs, config.related_articles),
+              related=_related(i, neighbour_lists[i], similarity_lists[i], story, slugs, config.related_articles),
               duplicates=tuple(slugs[j] for j in reports[story[i]] if j != i))
         for i, article in enumerate(ordered)
     ]
@@ -119,39 +124,61 @@ def _profile(article: SummarizedArticle) -> _Profile:
     return _Profile(tuple(content_terms(_meta(article).title)), tuple(content_terms(body)))
 
 
-def _identity(terms: Sequence[str]) -> Sequence[str]:
-    """Analyzer for TfidfVectorizer: the terms are already normalised and stemmed."""
-    return terms
+def tfidf_vectors(term_lists: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
+    """Each article as its KEYWORD_TERMS heaviest TF-IDF terms (sublinear tf, smooth idf),
+    L2-normalised, and the term of each column.
 
-
-def tfidf_vectors(term_lists: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """L2-normalised sparse TF-IDF rows (sublinear tf) and the term of each column."""
-    if not any(term_lists):
-        return sparse.csr_matrix((len(term_lists), 0), dtype=np.float32), np.array([], dtype=object)
-    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
-    matrix = vectorizer.fit_transform(term_lists).tocsr()
-    return matrix, vectorizer.get_feature_names_out()
+    Keeping only the characteristic terms drops the long tail that makes every pair of articles
+    slightly similar: the similarity matrix stays sparse enough to search 10,000 articles in about
+    a second, and neighbours and clusters on the corpus are as good as with full vectors.
+    """
+    vocabulary: defaultdict[str, int] = defaultdict(count().__next__)  # a new term gets the next column
+    columns = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(term_lists)), dtype=np.int64)
+    rows = np.repeat(np.arange(len(term_lists)), [len(terms) for terms in term_lists])
+    counts = sparse.coo_matrix((np.ones(len(columns), dtype=np.float32), (rows, columns)),
+                               shape=(len(term_lists), len(vocabulary))).tocsr()  # repeated terms add up
+    counts.sum_duplicates()
+    idf = np.log((1 + len(term_lists)) / (1 + np.bincount(counts.indices, minlength=len(vocabulary)))) + 1
+    matrix = counts.tocoo()
+    weights = ((1 + np.log(matrix.data)) * idf[matrix.col]).astype(np.float32)
+    order = np.lexsort((matrix.col, -weights, matrix.row))  # per row: heaviest first, ties by column
+    rows, columns, weights = matrix.row[order], matrix.col[order], weights[order]
+    keep = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") < KEYWORD_TERMS
+    rows, columns, weights = rows[keep], columns[keep], weights[keep]
+    norms = np.sqrt(np.bincount(rows, weights=weights.astype(np.float64) ** 2, minlength=len(term_lists)))
+    weights = (weights / norms[rows]).astype(np.float32)
+    vectors = sparse.csr_matrix((weights, (rows, columns)), shape=counts.shape, dtype=np.float32)
+    return vectors, list(vocabulary)
 
 
 # --- configured themes ----------------------------------------------------------------------------
 
 
-def theme_phrases(themes: Sequence[Theme]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Each theme's keywords as stemmed term sequences, the same analysis the article text gets."""
-    phrases = {}
+@dataclass(frozen=True)
+class Keywords:
+    """A theme's keywords after the same analysis the article text gets: single terms and phrases."""
+
+    terms: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]  # two or more terms, matched as a sequence
+
+
+def theme_keywords(themes: Sequence[Theme]) -> dict[str, Keywords]:
+    """Each theme's Arabic keywords as stemmed terms, in config order."""
+    keywords = {}
     for theme in themes:
-        stemmed = (tuple(content_terms(keyword)) for keyword in theme.keywords_ar)
-        phrases[theme.id] = tuple(dict.fromkeys(p for p in stemmed if p))
-    return phrases
+        stemmed = list(dict.fromkeys(tuple(content_terms(keyword)) for keyword in theme.keywords_ar))
+        keywords[theme.id] = Keywords(terms=tuple(p[0] for p in stemmed if len(p) == 1),
+                                      phrases=tuple(p for p in stemmed if len(p) > 1))
+    return keywords
 
 
 def theme_scores(title_terms: Sequence[str], body_terms: Sequence[str],
-                 phrases: dict[str, tuple[tuple[str, ...], ...]]) -> dict[str, float]:
+                 keywords: dict[str, Keywords]) -> dict[str, float]:
     """Keyword occurrences per theme, headline hits weighted TITLE_WEIGHT; themes without a hit left out."""
     title, body = _PhraseCounter(title_terms), _PhraseCounter(body_terms)
     scores = {}
-    for theme_id, theme_phrases_ in phrases.items():
-        score = sum(TITLE_WEIGHT * title.count(p) + body.count(p) for p in theme_phrases_)
+    for theme_id, theme_keywords_ in keywords.items():
+        score = TITLE_WEIGHT * title.total(theme_keywords_) + body.total(theme_keywords_)
         if score:
             scores[theme_id] = float(score)
     return scores
@@ -172,12 +199,19 @@ class _PhraseCounter:
 
     def __init__(self, terms: Sequence[str]):
         self.terms = terms
-        self.unigrams = dict(Counter(terms))  # plain dicts: Counter's missing-key hook is slow
-        self.bigrams = dict(Counter(zip(terms, terms[1:])))
+        self.unigrams = dict(Counter(terms))  # a plain dict: Counter's missing-key hook is slow
+
+    @cached_property
+    def bigrams(self) -> dict[tuple[str, str], int]:
+        return dict(Counter(zip(self.terms, self.terms[1:])))
+
+    def total(self, keywords: Keywords) -> int:
+        """Occurrences of all the keywords together."""
+        return sum(map(self.unigrams.get, keywords.terms, repeat(0))) + sum(map(self.count, keywords.phrases))
 
     def count(self, phrase: tuple[str, ...]) -> int:
-        if len(phrase) == 1:
-            return self.unigrams.get(phrase[0], 0)
+        if not all(term in self.unigrams for term in phrase):
+            return 0
         pairs = self.bigrams.get(phrase[:2], 0)
         if len(phrase) == 2 or not pairs:
             return pairs
@@ -223,12 +257,12 @@ def duplicate_groups(neighbours: np.ndarray, similarities: np.ndarray, dates: Se
             i = parent[i]
         return i
 
-    for i, (row, sims) in enumerate(zip(neighbours, similarities)):
+    for i, (row, sims) in enumerate(zip(neighbours.tolist(), similarities.tolist())):
         for j, similarity in zip(row, sims):
             if similarity < DUPLICATE_SIMILARITY:
                 break
-            if _close_in_time(dates[i], dates[int(j)]):
-                a, b = root(i), root(int(j))
+            if _close_in_time(dates[i], dates[j]):
+                a, b = root(i), root(j)
                 parent[max(a, b)] = min(a, b)
     return [root(i) for i in range(len(parent))]
 
@@ -258,9 +292,16 @@ def story_reports(story: Sequence[int], dates: Sequence[dt.date | None]) -> dict
     return reports
 
 
-def _related(i: int, row: np.ndarray, sims: np.ndarray, story: list[int], slugs: list[str], k: int) -> tuple[str, ...]:
-    picked = [slugs[int(j)] for j, s in zip(row, sims) if s >= RELATED_MIN_SIMILARITY and story[int(j)] != story[i]]
-    return tuple(picked[:k])
+def _related(i: int, row: list[int], sims: list[float], story: list[int], slugs: list[str], k: int) -> tuple[str, ...]:
+    """The k most similar articles, one report per story and none of article i's own story."""
+    picked, stories = [], {story[i]}
+    for j, similarity in zip(row, sims):
+        if len(picked) == k or similarity < RELATED_MIN_SIMILARITY:
+            break
+        if story[j] not in stories:
+            picked.append(slugs[j])
+            stories.add(story[j])
+    return tuple(picked)
 
 
 # --- automatic themes -----------------------------------------------------------------------------
@@ -272,81 +313,88 @@ class _AutoThemes:
     assignment: list[tuple[str, float]]  # (theme id, similarity to the cluster centre) per clustered article
 
 
-def automatic_themes(articles: Sequence[SummarizedArticle], vectors: sparse.csr_matrix,
-                     vocabulary: np.ndarray) -> _AutoThemes:
-    """Cluster articles no configured theme matched (`vectors` row i is `articles[i]`) and name each cluster."""
-    clusters = star_clusters(vectors)
-    english_idf = _english_idf(articles)
-    named = []
-    for members in clusters:
-        indices = [i for i, _ in members]
-        stems = _top_terms(vectors[indices], vocabulary)
-        surfaces = _surface_forms([articles[i] for i in indices], stems)
-        name_ar = "، ".join(surfaces[stem] for stem in stems)
-        english_terms = _english_terms([articles[i] for i in indices], english_idf)
-        name_en = ", ".join(english_terms) if english_terms else f"Topic: {surfaces[stems[0]]}" if stems else "Topic"
-        named.append((members, stems, name_ar, name_en))
+def automatic_themes(articles: Sequence[SummarizedArticle], vectors: sparse.csr_matrix, vocabulary: Sequence[str],
+                     neighbours: np.ndarray, similarities: np.ndarray) -> _AutoThemes:
+    """Cluster the articles no configured theme matched and name each cluster.
 
+    Row i of `vectors`, `neighbours` and `similarities` belongs to `articles[i]`; neighbour indices
+    are positions in `articles` (-1 for none).
+    """
+    clusters = star_clusters(neighbours, similarities)
+    top_terms = [_top_terms(vectors[[i for i, _ in members]], vocabulary) for members in clusters]
+    surfaces = _surface_forms(articles, clusters, top_terms)
+    english_idf = _english_idf(articles)
     themes, assignment, taken = [], [("", 0.0)] * len(articles), set()
-    for members, stems, name_ar, name_en in named:
+    for members, stems, shown in zip(clusters, top_terms, surfaces):
+        english = _english_terms([articles[i] for i, _ in members], english_idf)
+        name_en = ", ".join(english) if english else f"Topic: {shown[0]}" if shown else "Topic"
         theme_id = _auto_id(stems, [articles[i].slug for i, _ in members], taken)
         taken.add(theme_id)
-        themes.append(Theme(theme_id, name_ar, name_en, auto=True))
+        themes.append(Theme(theme_id, "، ".join(shown) or name_en, name_en, auto=True))
         for i, similarity in members:
             assignment[i] = (theme_id, similarity)
     return _AutoThemes(tuple(themes), assignment)
 
 
-def star_clusters(vectors: sparse.csr_matrix, threshold: float = CLUSTER_SIMILARITY) -> list[list[tuple[int, float]]]:
-    """Star clustering: the best-connected article not yet taken becomes a centre and takes its
-    untaken neighbours with cosine >= `threshold`. Every member is close to its centre (no chaining),
-    the cost is one top-k neighbour search, and the order is fixed, so the result is deterministic.
+def star_clusters(neighbours: np.ndarray, similarities: np.ndarray,
+                  threshold: float = CLUSTER_SIMILARITY) -> list[list[tuple[int, float]]]:
+    """Star clustering over top-k neighbour lists: the best-connected article not yet taken becomes
+    a centre and takes its untaken neighbours with cosine >= `threshold`. Every member is close to
+    its centre (no chaining), and the visiting order is fixed, so the result is deterministic.
 
     Returns clusters as [(row, similarity to the centre)], centre first; largest clusters first.
     """
-    n = vectors.shape[0]
-    neighbours, similarities = nearest_neighbours(vectors, CLUSTER_NEIGHBOURS)
+    n = len(neighbours)
     close = similarities >= threshold
     degree = close.sum(axis=1)
     strength = np.where(close, similarities, 0).sum(axis=1)
-    taken = np.zeros(n, dtype=bool)
+    taken = [False] * n
     clusters = []
-    for centre in np.lexsort((np.arange(n), -strength, -degree)):
+    for centre in np.lexsort((np.arange(n), -strength, -degree)).tolist():
         if taken[centre]:
             continue
         taken[centre] = True
-        members = [(int(centre), 1.0)]
-        for j, similarity, is_close in zip(neighbours[centre], similarities[centre], close[centre]):
+        members = [(centre, 1.0)]
+        for j, similarity, is_close in zip(neighbours[centre].tolist(), similarities[centre].tolist(),
+                                           close[centre].tolist()):
             if is_close and not taken[j]:
                 taken[j] = True
-                members.append((int(j), float(similarity)))
+                members.append((j, similarity))
         clusters.append(members)
     clusters.sort(key=lambda members: (-len(members), members[0][0]))
     return clusters
 
 
-def _top_terms(rows: sparse.csr_matrix, vocabulary: np.ndarray) -> list[str]:
+def _top_terms(rows: sparse.csr_matrix, vocabulary: Sequence[str]) -> list[str]:
     """The NAME_TERMS heaviest terms of the cluster's summed TF-IDF vector (ties: alphabetical)."""
-    centroid = sparse.csr_matrix(rows.sum(axis=0))
-    ranked = sorted(zip(-centroid.data, vocabulary[centroid.indices]))
-    return [str(term) for _, term in ranked[:NAME_TERMS]]
+    columns, position = np.unique(rows.indices, return_inverse=True)
+    totals = np.bincount(position, weights=rows.data).round(6)  # rounded: ties resolve by term, not float noise
+    return [term for _, term in heapq.nsmallest(NAME_TERMS, zip(-totals, (vocabulary[c] for c in columns)))]
 
 
-def _surface_forms(articles: Sequence[SummarizedArticle], stems: Sequence[str]) -> dict[str, str]:
-    """The most frequent written form of each stem in the articles, so names read as words, not stems."""
-    wanted = set(stems)
-    forms: dict[str, Counter] = defaultdict(Counter)
-    stem_of: dict[str, tuple[str, ...]] = {}
-    for article in articles:
+def _surface_forms(articles: Sequence[SummarizedArticle], clusters: Sequence[list[tuple[int, float]]],
+                   top_terms: Sequence[list[str]]) -> list[list[str]]:
+    """Each cluster's name stems as the most frequent written form in its articles, so names read
+    as words ("إيران"), not stems ("ايران"). Read from the NAME_SAMPLE articles closest to the centre,
+    analysing each distinct word once."""
+    cluster_of = {i: c for c, members in enumerate(clusters) for i, _ in members[:NAME_SAMPLE]}
+    forms: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    stems_of: dict[str, list[str]] = {}
+    for i, c in cluster_of.items():
+        article, wanted = articles[i], top_terms[c]
         text = _meta(article).title + "\n" + "\n".join(b.text for b in article.translated.clean.blocks)
-        for word in (ARABIC_MARKS.sub("", w) for w in ARABIC_SURFACE_WORD.findall(text)):
-            if word not in stem_of:
-                stem_of[word] = tuple(content_terms(word))
-            for stem in stem_of[word]:
+        for word in ARABIC_SURFACE_WORD.findall(text):
+            if word not in stems_of:
+                stems_of[word] = content_terms(word)
+            for stem in stems_of[word]:
                 if stem in wanted:
-                    forms[stem][word] += 1
-    return {stem: min(forms[stem].items(), key=lambda item: (-item[1], item[0]))[0] if forms[stem] else stem
-            for stem in stems}
+                    forms[c, stem][ARABIC_MARKS.sub("", word)] += 1
+    return [[_most_common(forms[c, stem]) or stem for stem in stems] for c, stems in enumerate(top_terms)]
+
+
+def _most_common(counts: Counter) -> str | None:
+    """The most frequent key, ties broken alphabetically so the choice is stable."""
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else None
 
 
 def _english_text(article: SummarizedArticle) -> str:
@@ -357,7 +405,7 @@ def _english_text(article: SummarizedArticle) -> str:
 
 
 def _english_words(text: str) -> list[str]:
-    return [w for w in ENGLISH_WORD.findall(text) if len(w) > 2 and w.lower() not in ENGLISH_STOP_WORDS]
+    return [w for w in ENGLISH_WORD.findall(text) if len(w) > 2 and w.lower() not in STOP_WORDS]
 
 
 def _english_idf(articles: Sequence[SummarizedArticle]) -> dict[str, float]:
@@ -381,7 +429,7 @@ def _english_terms(articles: Sequence[SummarizedArticle], idf: dict[str, float])
             counts[word.lower()] += 1
             casing[word.lower()][word] += 1
     ranked = sorted(counts, key=lambda w: (-counts[w] * idf[w], w))[:NAME_TERMS]
-    return [min(casing[w].items(), key=lambda item: (-item[1], item[0]))[0] for w in ranked]
+    return [_most_common(casing[w]) for w in ranked]
 
 
 def _auto_id(stems: Sequence[str], slugs: Sequence[str], taken: set[str]) -> str:
@@ -433,8 +481,10 @@ def build_briefings(entries: Sequence[Entry], primary_scores: Sequence[float], v
 def _by_centrality(members: list[int], scores: Sequence[float], vectors: sparse.csr_matrix,
                    entries: Sequence[Entry]) -> list[int]:
     """Section members, the one most similar to the others first (then by theme score, then slug)."""
+    if len(members) == 1:
+        return members
     rows = vectors[members]
-    centrality = np.asarray((rows @ rows.T).sum(axis=1)).ravel()
+    centrality = np.asarray(rows @ rows.sum(axis=0).T).ravel()
     order = sorted(range(len(members)), key=lambda k: (-round(float(centrality[k]), 6), -scores[members[k]],
                                                        entries[members[k]].slug))
     return [members[k] for k in order]
@@ -442,25 +492,27 @@ def _by_centrality(members: list[int], scores: Sequence[float], vectors: sparse.
 
 def digest(entries: Sequence[Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A short paragraph from the entries' summaries: two sentences of the first, one of each other,
-    never repeating a sentence or one that says nearly the same; English from the aligned sentences."""
+    skipping a sentence that repeats or nearly repeats one already taken from another article (one
+    summary never repeats itself); English from the aligned summary sentences."""
     arabic: list[str] = []
     english: list[str] = []
-    kept_terms: list[set[str]] = []
+    taken: list[tuple[int, set[str]]] = []  # (rank of the article, content terms) per chosen sentence
     seen_english: set[str] = set()
     for rank, entry in enumerate(entries):
         summary = entry.article.summary
         take = DIGEST_LEAD_SENTENCES if rank == 0 else DIGEST_OTHER_SENTENCES
         for k, sentence in enumerate(summary.arabic[:take]):
-            terms = set(content_terms(sentence))
-            if any(_jaccard(terms, other) >= NEAR_IDENTICAL for other in kept_terms):
-                continue
             if len(arabic) == DIGEST_MAX_SENTENCES:
                 return tuple(arabic), tuple(english)
+            terms = set(content_terms(sentence)) if len(entries) > 1 else set()
+            if any(_jaccard(terms, other) >= NEAR_IDENTICAL for r, other in taken if r != rank):
+                continue
             arabic.append(sentence)
-            kept_terms.append(terms)
-            if k < len(summary.english) and normalize(summary.english[k]) not in seen_english:
-                english.append(summary.english[k])
-                seen_english.add(normalize(summary.english[k]))
+            taken.append((rank, terms))
+            translation = summary.english[k] if k < len(summary.english) else None
+            if translation is not None and normalize(translation) not in seen_english:
+                english.append(translation)
+                seen_english.add(normalize(translation))
     return tuple(arabic), tuple(english)
 
 

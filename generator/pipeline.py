@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from .clean import clean_article
-from .config import SiteConfig, load_config, with_base_url
+from .config import BuildOptions, SiteConfig, load_config, with_base_url
 from .group import group
 from .load import load_articles
+from .publish import publish_pages
 from .render import render_site
+from .search import search_pages
 from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic
 from .summarize import summarize
 from .translate import EngineCache, translate_articles
 from .write import build_lock, write_site
-
-
-@dataclasses.dataclass(frozen=True)
-class BuildOptions:
-    site_dir: Path = Path(".")
-    output: Path | None = None  # default: <site>/output
-    base_url: str | None = None  # overrides site.yaml
-    strict: bool = False  # warnings (inferred date, pending translation) fail the build
 
 
 def configure(options: BuildOptions) -> SiteConfig:
@@ -82,6 +75,8 @@ def build(options: BuildOptions, engines: EngineCache | None = None) -> BuildRep
         _stop_on_errors(report, options.strict)
         model = group(summarize(translated, config.summary_sentences), config)
         pages = render_site(model, config)
+        pages += publish_pages(model, config, pages)
+        pages += search_pages(pages, config)
         result = write_site(pages, output, config.cache_dir)
     report.pages_written = result.written
     report.pages_unchanged = result.unchanged

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Iterable, Mapping
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -31,10 +32,9 @@ TEMPLATE_NAMES = (
 EARLIER_BRIEFINGS_ON_HOME = 12
 HEADLINES_ON_ROOT = 6
 DIRECTION = MappingProxyType({"ar": "rtl", "en": "ltr"})
-OG_LOCALE = MappingProxyType({"ar": "ar_AR", "en": "en_US"})
 _ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff"
                             "\ufb50-\ufdff\ufe70-\ufefc]")
-_STRONG_LTR = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 UI = MappingProxyType({
     "ar": MappingProxyType({
@@ -190,6 +190,7 @@ class ArticleView:
     author: str | None
     themes: tuple[Link, ...]
     notice: Markup  # who translated the English text, on English pages; empty on Arabic ones
+    notice_kind: str  # "pending" | "editor" | "machine" | ""
     summary: tuple[str, ...]
     summary_lang: str
     body: tuple[BlockGroup, ...]
@@ -211,6 +212,7 @@ class BilingualView:
     other_title: Text
     article: PurePosixPath
     notice: Markup
+    notice_kind: str
     rows: tuple[tuple[Cell, Cell], ...]  # the page's language first
 
 
@@ -324,11 +326,14 @@ class Chrome:
     lang: str
     dir: str
     path: PurePosixPath
-    title: Text
+    title: str  # the page's own title, for Open Graph
+    document_title: str  # the <title>: page title and site title
+    title_lang: str
     description: str
     section: str  # "home" | "themes" | "archive" | "": which nav item is current
-    nav: tuple[tuple[str, str, PurePosixPath], ...]
     home: PurePosixPath
+    themes: PurePosixPath
+    archive: PurePosixPath
     stylesheet: PurePosixPath
     switch: Link  # the same page in the other language, named in that language
     alternates: tuple[tuple[str, str], ...]
@@ -340,24 +345,16 @@ class Chrome:
 
 
 def guess_language(text: str) -> str | None:
-    """"ar" for text with Arabic letters; None otherwise (Latin text may be any language)."""
+    """Return "ar" for text with Arabic letters, else None: Latin text may be in any language."""
     return "ar" if _ARABIC_LETTER.search(text) else None
-
-
-def _first_strong_direction(text: str) -> str:
-    for char in text:
-        if _ARABIC_LETTER.match(char):
-            return "rtl"
-        if _STRONG_LTR.match(char):
-            return "ltr"
-    return "ltr"
 
 
 def phrase(page_lang: str, value: Text | str) -> Markup:
     """Escaped text, marked with lang/dir when it is not in the page's language.
 
-    Text of known language gets <span lang dir>; text of unknown language gets <bdi>, with lang="ar"
-    when it holds Arabic letters on a non-Arabic page, so no Arabic run is ever tagged as English.
+    Text of known language gets <span lang dir>; text of unknown language is isolated in <bdi>:
+    with lang="ar" dir="rtl" when it holds Arabic letters on an English page (no Arabic run is ever
+    tagged as English), with dir="ltr" when an Arabic page quotes a Latin-script name.
     """
     text = value if isinstance(value, Text) else Text(value)
     if text.lang == page_lang:
@@ -365,11 +362,10 @@ def phrase(page_lang: str, value: Text | str) -> Markup:
     if text.lang is not None:
         return Markup('<span lang="{}" dir="{}">{}</span>').format(text.lang, DIRECTION[text.lang], text.value)
     guessed = guess_language(text.value)
-    direction = _first_strong_direction(text.value)
-    if guessed and guessed != page_lang:
-        return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(guessed, direction, text.value)
-    if direction != DIRECTION[page_lang]:
-        return Markup('<bdi dir="{}">{}</bdi>').format(direction, text.value)
+    if guessed is not None and guessed != page_lang:
+        return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(guessed, DIRECTION[guessed], text.value)
+    if guessed is None and page_lang == "ar" and _LETTER.search(text.value):
+        return Markup('<bdi dir="ltr">{}</bdi>').format(text.value)
     return Markup("<bdi>{}</bdi>").format(text.value)
 
 
@@ -378,6 +374,13 @@ def lang_attributes(page_lang: str, lang: str | None) -> Markup:
     if lang is None or lang == page_lang:
         return Markup("")
     return Markup(' lang="{}" dir="{}"').format(lang, DIRECTION[lang])
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL if it is an http(s) address; anything else (javascript:, data:) is never linked."""
+    if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return url.strip()
+    return None
 
 
 def count_articles(count: int, lang: str, digits: str) -> str:
@@ -505,14 +508,18 @@ class _SiteRenderer:
             return absolute_url(self.config.base_url, target) or relative_url(path, target)
 
         alternates = tuple((code, href(versions[code])) for code in LANGUAGES) + (("x-default", href(x_default)),)
-        ui = UI[lang]
+        title_lang = title.lang or guess_language(title.value) or lang
+        site_title = self.site_title(lang).value
+        if title_lang != lang or title.value == site_title:
+            document_title = title.value
+        else:
+            document_title = f"{title.value} | {site_title}"
         return Chrome(
-            lang=lang, dir=DIRECTION[lang], path=path, title=title,
+            lang=lang, dir=DIRECTION[lang], path=path, title=title.value, document_title=document_title,
+            title_lang=title_lang,
             description=description or self.site_description(lang), section=section,
-            nav=(("home", ui["home"], page_path("home", lang)),
-                 ("themes", ui["themes"], page_path("themes", lang)),
-                 ("archive", ui["archive"], page_path("archive", lang))),
-            home=page_path("home", lang), stylesheet=page_path("static", key="style.css"),
+            home=page_path("home", lang), themes=page_path("themes", lang), archive=page_path("archive", lang),
+            stylesheet=page_path("static", key="style.css"),
             switch=Link(counterpart, Text(UI[other]["language_name"], other)),
             alternates=alternates,
             canonical=None if rooted else absolute_url(self.config.base_url, path), og_type=og_type,
@@ -668,9 +675,10 @@ class _SiteRenderer:
             title=title,
             date_iso=meta.date.isoformat() if meta.date else "",
             date_text=self.date_text(meta.date, lang),
-            source=meta.source, source_url=meta.url, author=meta.author,
+            source=meta.source, source_url=web_url(meta.url), author=meta.author,
             themes=tuple(self.theme_link(self.themes[t], lang) for t in entry.themes if t in self.themes),
             notice=_translation_notice(english) if lang == "en" else Markup(""),
+            notice_kind=_translation_kind(english) if lang == "en" else "",
             summary=summary_lines, summary_lang=summary_lang,
             body=group_blocks(blocks), body_lang=body_lang,
             related=self.stories(entry.related, lang),
@@ -704,6 +712,7 @@ class _SiteRenderer:
             other_title=english_title if lang == "ar" else arabic_title,
             article=page_path("article", lang, entry.slug),
             notice=_translation_notice(english, lang),
+            notice_kind=_translation_kind(english),
             rows=tuple(rows),
         )
         chrome = self.chrome(lang, page_path("bilingual", lang, entry.slug), view.title,
@@ -814,6 +823,10 @@ class _SiteRenderer:
 def group_blocks_each(blocks: Iterable[Block]) -> tuple[BlockGroup, ...]:
     """One group per block (list items stay single), so block i of each language can sit side by side."""
     return tuple(BlockGroup("ul" if b.kind == "li" else b.kind, (block_content(b),)) for b in blocks)
+
+
+def _translation_kind(english: EnglishVersion | None) -> str:
+    return "pending" if english is None else english.origin
 
 
 def _translation_notice(english: EnglishVersion | None, lang: str = "en") -> Markup:

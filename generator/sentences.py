@@ -26,6 +26,7 @@ _PROCLITIC_LETTERS = set("وفبلك")
 
 _FAMILY = {"“": "curly", "”": "curly", "„": "curly", "‟": "curly", "«": "angle", "»": "angle",
            '"': "straight", "(": "round", ")": "round", "[": "square", "]": "square"}
+_ENCLOSURE_MARK = re.compile("[" + re.escape("".join(_FAMILY)) + "]")
 
 # Only the characters that can break a line (str.splitlines), all of which str.split() also treats
 # as whitespace: splitting lines first keeps the whitespace-collapse contract.
@@ -79,14 +80,16 @@ def split_sentences(text: str) -> list[str]:
 
 def _split_line(line: str) -> list[str]:
     """Split a line whose words are separated by single spaces."""
+    gaps = [gap.start() for gap in _CANDIDATE_GAP.finditer(line)]
+    if not gaps:
+        return [line]
     enclosed = _enclosed_spans(line)
     sentences, start = [], 0
-    for gap in _CANDIDATE_GAP.finditer(line):
-        position = gap.start()
-        if not any(open_at < position < close_at for open_at, close_at in enclosed) \
-                and _ends_sentence(line, start, position):
-            sentences.append(line[start:position])
-            start = position + 1
+    for gap in gaps:
+        if not any(open_at < gap < close_at for open_at, close_at in enclosed) \
+                and _ends_sentence(line, start, gap):
+            sentences.append(line[start:gap])
+            start = gap + 1
     sentences.append(line[start:])
     return sentences
 
@@ -168,10 +171,9 @@ def _enclosed_spans(line: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     open_marks: list[tuple[str, int]] = []  # (family, position)
-    for position, char in enumerate(line):
-        family = _FAMILY.get(char)
-        if family is None:
-            continue
+    for mark in _ENCLOSURE_MARK.finditer(line):
+        position, char = mark.start(), mark.group()
+        family = _FAMILY[char]
         if _opens(line, position, char, family, open_marks):
             open_marks.append((family, position))
             continue

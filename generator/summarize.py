@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .arabic import content_terms, is_arabic, words
 from .structure import Block, EnglishVersion, Summary, SummarizedArticle, TranslatedArticle
@@ -28,13 +28,13 @@ UNPUNCTUATED_MIN_WORDS = 10  # a line without a full stop must be this long to c
 SHORT_WORDS = 8  # length prior: full weight from here ...
 LONG_WORDS = 45  # ... up to here, then it decays
 
-CENTRALITY_WEIGHT = 0.55
-POSITION_WEIGHT = 0.45
+CENTRALITY_WEIGHT = 0.5
+POSITION_WEIGHT = 0.5
 POSITION_HALF_LIFE = 3.0  # sentence index at which the lead prior has fallen to one half
 DAMPING = 0.85
 POWER_ITERATIONS = 60
 CONVERGENCE = 1e-7
-MMR_LAMBDA = 0.7  # relevance vs. novelty when picking the next sentence
+MMR_LAMBDA = 0.5  # relevance vs. novelty when picking the next sentence
 REDUNDANT_SIMILARITY = 0.55  # a candidate this similar to a chosen sentence is skipped outright
 
 SENTENCE_END = re.compile(r"[.!?؟…:۔]['\"”»)\]]*\s*$")
@@ -70,14 +70,18 @@ class _Candidate:
 
 
 def summarize(articles: Sequence[TranslatedArticle], sentences: int) -> list[SummarizedArticle]:
-    """Summarise every article in `sentences` sentences at most, keeping the input order."""
-    return [SummarizedArticle(article, summarize_article(article, sentences)) for article in articles]
+    """Summarise every article in `sentences` sentences at most, keeping the input order.
+
+    BLAS is held to one thread: on these small matrices, starting threads costs more than the work.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return [SummarizedArticle(article, summarize_article(article, sentences)) for article in articles]
 
 
 def summarize_article(article: TranslatedArticle, sentences: int) -> Summary:
     """Pick up to `sentences` sentences of the Arabic text and pair them with their English."""
     candidates = candidate_sentences(article.clean.blocks)
-    chosen = candidates if len(candidates) <= sentences else _select(candidates, sentences)
+    chosen = _select(candidates, sentences) if candidates else []
     positions = tuple(c.position for c in chosen)
     english = aligned_english(article.clean.blocks, article.english, positions)
     return Summary(positions=positions, arabic=tuple(c.text for c in chosen), english=english)
@@ -100,11 +104,9 @@ def candidate_sentences(blocks: Sequence[Block]) -> list[_Candidate]:
 
 def is_summary_worthy(text: str, word_count: int) -> bool:
     """True for a complete Arabic sentence that is not boilerplate and closes every quote it opens."""
-    if word_count < MIN_WORDS or not is_arabic(text):
+    if word_count < MIN_WORDS or (word_count < UNPUNCTUATED_MIN_WORDS and not SENTENCE_END.search(text)):
         return False
-    if word_count < UNPUNCTUATED_MIN_WORDS and not SENTENCE_END.search(text):
-        return False
-    return not BOILERPLATE.search(text) and not has_unbalanced_quotes(text)
+    return not has_unbalanced_quotes(text) and not BOILERPLATE.search(text) and is_arabic(text)
 
 
 def has_unbalanced_quotes(text: str) -> bool:
@@ -137,13 +139,10 @@ def _select(candidates: list[_Candidate], count: int) -> list[_Candidate]:
 def _similarity_matrix(term_lists: list[tuple[str, ...]]) -> np.ndarray:
     """Cosine similarity of sentences under TF-IDF weights learnt from this article's sentences."""
     vocabulary: dict[str, int] = {}
-    for terms in term_lists:
-        for term in terms:
-            vocabulary.setdefault(term, len(vocabulary))
+    columns = [vocabulary.setdefault(term, len(vocabulary)) for terms in term_lists for term in terms]
+    rows = np.repeat(np.arange(len(term_lists)), [len(terms) for terms in term_lists])
     counts = np.zeros((len(term_lists), len(vocabulary)))
-    for row, terms in enumerate(term_lists):
-        for term, count in Counter(terms).items():
-            counts[row, vocabulary[term]] = count
+    np.add.at(counts, (rows, columns), 1)
     document_frequency = (counts > 0).sum(axis=0)
     idf = np.log((1 + len(term_lists)) / (1 + document_frequency)) + 1
     weights = counts * idf
@@ -186,24 +185,40 @@ def aligned_english(arabic_blocks: Sequence[Block], english: EnglishVersion | No
                     positions: Sequence[tuple[int, int]]) -> tuple[str, ...]:
     """The English sentence matching each Arabic position, one for one; () while translation is pending.
 
-    Machine output mirrors the Arabic blocks and sentences, so the mapping is the identity. Editors'
-    paragraphs are matched by proportional position, which is also the identity when the counts agree.
-    Within one English paragraph the picks move forward, so two Arabic sentences do not show the
-    same English sentence while the paragraph has another to offer.
+    Machine output mirrors the Arabic blocks and sentences, so the mapping is the identity. An
+    editor's text with as many paragraphs as the Arabic is matched paragraph by paragraph, the
+    sentence by its relative place in the paragraph; with a different paragraph count, by the
+    sentence's relative place in the whole text. Picks within one English paragraph move forward,
+    so two Arabic sentences do not show the same English sentence while the paragraph has another.
     """
-    if english is None or not english.blocks:
+    if english is None:
         return ()
+    english_sentences = [(eb, sentence) for eb, block in enumerate(english.blocks)
+                         for sentence in (block.sentences or ((block.text,) if block.text else ()))]
+    if not english_sentences:
+        return ()
+    block_start = [0] * (len(english.blocks) + 1)
+    for eb, _ in english_sentences:
+        block_start[eb + 1] += 1
+    for eb in range(len(english.blocks)):
+        block_start[eb + 1] += block_start[eb]
+    arabic_start = [0]
+    for block in arabic_blocks:
+        arabic_start.append(arabic_start[-1] + len(block.sentences))
+
     aligned: list[str] = []
-    previous: tuple[int, int] | None = None
+    previous = -1
     for b, s in positions:
-        eb = _proportional(b, len(arabic_blocks), len(english.blocks))
-        target = english.blocks[eb]
-        options = target.sentences or (target.text,)
-        es = _proportional(s, len(arabic_blocks[b].sentences), len(options))
-        if previous is not None and previous[0] == eb and es <= previous[1]:
-            es = min(previous[1] + 1, len(options) - 1)
-        aligned.append(options[es])
-        previous = (eb, es)
+        if len(english.blocks) == len(arabic_blocks) and block_start[b + 1] > block_start[b]:
+            first, last = block_start[b], block_start[b + 1] - 1
+            index = first + _proportional(s, len(arabic_blocks[b].sentences), last - first + 1)
+        else:
+            index = _proportional(arabic_start[b] + s, arabic_start[-1], len(english_sentences))
+        paragraph = english_sentences[index][0]
+        if previous >= index and english_sentences[previous][0] == paragraph:
+            index = min(previous + 1, block_start[paragraph + 1] - 1)
+        aligned.append(english_sentences[index][1])
+        previous = index
     return tuple(aligned)
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from generator.chart import theme_chart
 from generator.config import SiteConfig
 from generator.dates import format_date, format_month, format_period, month_span, to_arabic_indic
-from generator.render import TEMPLATE_NAMES, count_articles, phrase, render_site
+from generator.render import TEMPLATE_NAMES, count_articles, phrase, render_site, web_url
 from generator.structure import (
     ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
     SummarizedArticle, Theme, ThemeDigest, TranslatedArticle,
@@ -224,6 +224,14 @@ def test_arabic_article_counts_use_dual_and_plural(count, text):
     assert count_articles(count, "ar", "western") == text
 
 
+@pytest.mark.parametrize("url, linked", [
+    ("https://news.example/a?b=1", True), ("HTTP://news.example/", True), ("javascript:alert(1)", False),
+    ("data:text/html,x", False), ("//news.example/a", False), ("", False), (None, False),
+])
+def test_only_web_addresses_become_source_links(url, linked):
+    assert (web_url(url) is not None) == linked
+
+
 def test_english_article_counts():
     assert count_articles(1, "en", "western") == "1 article"
     assert count_articles(7, "en", "arabic-indic") == "7 articles"
@@ -235,10 +243,16 @@ def test_phrase_escapes_and_marks_arabic_on_english_pages(text):
     fragment = lxml.html.fragment_fromstring(html, create_parent="div")
     assert fragment.text_content() == text
     if ARABIC_LETTER.search(text):
-        assert fragment[0].get("lang") == "ar" and fragment[0].get("dir") in ("rtl", "ltr")
+        assert fragment[0].get("lang") == "ar" and fragment[0].get("dir") == "rtl"
 
 
 # --- chart ---------------------------------------------------------------------------------------
+
+
+def test_phrase_isolates_latin_names_on_arabic_pages():
+    assert str(phrase("ar", "CNN")) == '<bdi dir="ltr">CNN</bdi>'
+    assert str(phrase("ar", "الجزيرة")) == "<bdi>الجزيرة</bdi>"
+    assert str(phrase("en", "سي إن إن (CNN)")) == '<bdi lang="ar" dir="rtl">سي إن إن (CNN)</bdi>'
 
 
 def parse_svg(svg: str):
@@ -367,8 +381,16 @@ def test_pending_article_shows_arabic_title_and_notice(docs):
     doc = docs[PurePosixPath("en/articles/talks/index.html")]
     (title,) = doc.xpath("//h1/span")
     assert title.get("lang") == "ar" and title.get("dir") == "rtl" and title.text == "محادثات في بكين"
-    assert "Translation pending" in doc.xpath("string(//p[contains(@class, 'translation-notice')])")
+    assert "Translation pending" in doc.xpath("string(//p[contains(@class, 'notice-pending')])")
     assert doc.xpath("//div[contains(@class, 'article-body')]/@lang") == ["ar"]
+
+
+def test_document_titles(docs):
+    assert docs[PurePosixPath("en/articles/xi-visit/index.html")].xpath("//title/text()") == [
+        "Xi visits Moscow | News Briefing"]
+    (pending,) = docs[PurePosixPath("en/articles/talks/index.html")].xpath("//title")
+    assert (pending.text, pending.get("lang"), pending.get("dir")) == ("محادثات في بكين", "ar", "rtl")
+    assert docs[PurePosixPath("ar/index.html")].xpath("//title/text()") == ["موجز الأخبار"]
 
 
 def test_translation_credits(docs):
@@ -393,7 +415,7 @@ def test_meta_description_is_the_summary(docs):
 def test_article_page_content(docs):
     doc = docs[PurePosixPath("en/articles/xi-visit/index.html")]
     assert [a.text_content() for a in doc.xpath("//a[@class='chip']")] == ["Diplomacy", "Trade"]
-    (source,) = doc.xpath("//p[@class='byline']//a")
+    (source,) = doc.xpath("//div[@class='byline']//a")
     assert source.get("href") == "https://news.example/xi?a=1&b=2" and source.get("rel") == "noopener external"
     body = doc.xpath("//div[contains(@class, 'article-body')]")[0]
     assert [child.tag for child in body] == ["p", "h2", "ul", "blockquote"]
@@ -406,13 +428,13 @@ def test_article_page_content(docs):
     arabic = docs[PurePosixPath("ar/articles/xi-visit/index.html")]
     first = arabic.xpath("//div[contains(@class, 'article-body')]/p")[0]
     assert first.text_content() == ARABIC_BLOCKS[0].text and not first.xpath("b")  # plain text is escaped
-    assert arabic.xpath("string(//p[@class='byline']/time)") == "17 مارس 2023"
+    assert arabic.xpath("string(//div[@class='byline']/time)") == "17 مارس 2023"
 
 
 def test_bilingual_view_pairs_blocks(docs):
     doc = docs[PurePosixPath("ar/articles/xi-visit/bilingual/index.html")]
     pairs = doc.xpath("//div[@class='pair']")
-    assert len(pairs) == len(ARABIC_BLOCKS)
+    assert [p.get("data-pair") for p in pairs] == [str(i) for i in range(len(ARABIC_BLOCKS))]
     for pair in pairs:
         assert [(c.get("lang"), c.get("dir")) for c in pair] == [("ar", "rtl"), ("en", "ltr")]
     english = docs[PurePosixPath("en/articles/xi-visit/bilingual/index.html")]
@@ -482,6 +504,15 @@ def test_not_found_pages_link_from_the_site_root(docs):
     doc = docs[PurePosixPath("404.html")]
     assert {s.get("lang") for s in doc.xpath("//section[contains(@class, 'not-found')]")} == {None, "en"}
     assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/static/style.css"]
+
+
+def test_default_language_decides_root_and_x_default(tmp_path):
+    pages = {p.path: p.data for p in render_site(make_model(), make_config(tmp_path, default_language="en"))}
+    root = lxml.html.fromstring(pages[PurePosixPath("index.html")])
+    assert root.get("lang") == "en" and root.get("dir") == "ltr"
+    assert [p.get("lang") for p in root.xpath("//section[@class='panel']")] == ["en", "ar"]
+    article = lxml.html.fromstring(pages[PurePosixPath("ar/articles/talks/index.html")])
+    assert article.xpath("//link[@hreflang='x-default']/@href") == ["../../../en/articles/talks/"]
 
 
 def test_absolute_base_url_adds_canonical_and_open_graph(tmp_path):

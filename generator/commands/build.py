@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..pipeline import BuildOptions, build
+from ..config import BuildOptions
 from ..structure import BuildFailed
 from .report import print_details, print_diagnostics, print_summary
 
@@ -27,6 +27,8 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..pipeline import build  # the pipeline pulls in scikit-learn: import it only when needed
+
     options = options_from(args)
     try:
         report = build(options)

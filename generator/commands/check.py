@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..pipeline import BuildOptions, check
+from ..config import BuildOptions
 from .report import print_details, print_diagnostics
 
 NAME = "check"
@@ -17,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..pipeline import check  # the pipeline pulls in scikit-learn: import it only when needed
+
     report = check(BuildOptions(site_dir=args.site, strict=args.strict))
     print_diagnostics(report.diagnostics)
     if args.verbose:

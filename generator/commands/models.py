@@ -6,10 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..config import load_config
-from ..structure import BuildFailed
 from ..translate.models import ModelError, install_from_file, install_from_index, list_models
-from .report import print_diagnostics
+from .report import config_or_report
 
 NAME = "models"
 HELP = "list or install the Argos Translate model for the site's language pair"
@@ -25,10 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = load_config(args.site)
-    except BuildFailed as failure:
-        print_diagnostics(failure.diagnostics)
+    config = config_or_report(args.site)
+    if config is None:
         return 1
     settings = config.translation
     pair = f"{settings.source}→{settings.target}"

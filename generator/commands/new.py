@@ -9,10 +9,8 @@ import sys
 
 import yaml
 
-from ..config import load_config
 from ..slugs import slug_from_title
-from ..structure import BuildFailed
-from .report import print_diagnostics
+from .report import config_or_report
 
 NAME = "new"
 HELP = "create content/articles/<slug>.md for a new article (never overwrites)"
@@ -28,10 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = load_config(args.site)
-    except BuildFailed as failure:
-        print_diagnostics(failure.diagnostics)
+    config = config_or_report(args.site)
+    if config is None:
         return 1
     date = args.date or dt.date.today()
     themes = [t.strip() for t in args.themes.split(",") if t.strip()]

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from ..structure import BuildReport, Diagnostic
+from ..config import SiteConfig, load_config
+from ..structure import BuildFailed, BuildReport, Diagnostic
+
+
+def config_or_report(site: Path) -> SiteConfig | None:
+    """The site's config, or None after printing why it could not be read."""
+    try:
+        return load_config(site)
+    except BuildFailed as failure:
+        print_diagnostics(failure.diagnostics)
+        return None
 
 
 def print_diagnostics(diagnostics: list[Diagnostic]) -> None:

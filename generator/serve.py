@@ -1,0 +1,385 @@
+"""The editor's live-reload loop: build once, serve output/, rebuild and reload the browser on every save.
+
+python-livereload checks its own watchers only while a browser is connected (lepture/python-livereload#176,
+#170, #66), so a save made with no page open would never be built. The site is therefore watched by our own
+thread, independent of browsers; livereload only serves, injects its script into HTML and carries the
+"reload" message to the browsers over its websocket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import html
+import os
+import threading
+import time
+import traceback
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable, Sequence
+from urllib.parse import unquote, urlsplit
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from tornado.ioloop import IOLoop
+
+from .commands.report import print_diagnostics, print_summary
+from .config import CONFIG_NAME, SiteConfig, load_config
+from .pipeline import BuildOptions, build
+from .structure import BuildFailed, Diagnostic
+from .translate import EngineCache
+from .write import staging_paths
+
+Snapshot = dict[str, tuple[int, int]]  # path -> (mtime_ns, size)
+StartResponse = Callable[[str, list[tuple[str, str]]], object]
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".pdf": "application/pdf",
+    ".webmanifest": "application/manifest+json",
+}
+HTML_SUFFIXES = ("", ".html", ".htm")  # a request for one of these is a request for a page
+
+
+def is_editor_leftover(name: str) -> bool:
+    """Swap, lock and backup files editors write while you type: saving them is not a change to the site."""
+    return name.startswith(".#") or name.endswith(("~", ".swp", ".swx"))
+
+
+class Watcher:
+    """Polls files and folders and reports a burst of saves as one settled change.
+
+    Polling (not inotify) works the same on every system and every editor's way of saving; for a site's
+    few hundred files a stat of each every quarter second costs next to nothing.
+    """
+
+    def __init__(self, paths: Iterable[Path], ignored: Iterable[Path] = (),
+                 poll_interval: float = 0.25, debounce: float = 0.3):
+        self.paths = tuple(paths)
+        self.ignored = tuple(ignored)
+        self.poll_interval = poll_interval
+        self.debounce = debounce
+        self._last = self.snapshot()
+
+    def watch(self, paths: Iterable[Path]) -> None:
+        """Follow a new set of paths (site.yaml may have moved the glossary), starting from how they are now."""
+        paths = tuple(paths)
+        if paths != self.paths:
+            self.paths = paths
+            self._last = self.snapshot()
+
+    def snapshot(self) -> Snapshot:
+        """(mtime_ns, size) of every watched file; a path that does not exist simply has no entry."""
+        found: Snapshot = {}
+        for root in self.paths:
+            if root.is_dir():
+                for folder, subfolders, names in os.walk(root):
+                    subfolders[:] = [d for d in subfolders if not self._is_ignored(Path(folder, d))]
+                    for name in names:
+                        self._record(Path(folder, name), found)
+            else:
+                self._record(root, found)
+        return found
+
+    def changes(self) -> set[str]:
+        """The paths added, removed or modified since the previous call (or since the watcher was made)."""
+        current = self.snapshot()
+        changed = {path for path in self._last.keys() | current.keys() if self._last.get(path) != current.get(path)}
+        self._last = current
+        return changed
+
+    def wait_for_change(self, stop: threading.Event) -> list[str]:
+        """Block until files changed and then stayed quiet for `debounce` seconds; return them, sorted.
+
+        An empty list means `stop` was set first.
+        """
+        pending: set[str] = set()
+        last_change = 0.0
+        while not stop.wait(self.poll_interval):
+            changed = self.changes()
+            if changed:
+                pending |= changed
+                last_change = time.monotonic()
+            elif pending and time.monotonic() - last_change >= self.debounce:
+                return sorted(pending)
+        return []
+
+    def _is_ignored(self, path: Path) -> bool:
+        return any(path.is_relative_to(ignored) for ignored in self.ignored)
+
+    def _record(self, path: Path, found: Snapshot) -> None:
+        if is_editor_leftover(path.name) or self._is_ignored(path):
+            return
+        try:
+            info = path.stat()
+        except OSError:  # removed between listing and stat, or a broken link
+            return
+        found[str(path)] = (info.st_mtime_ns, info.st_size)
+
+
+def watched_paths(site_dir: Path) -> tuple[Path, ...]:
+    """Everything a build reads: site.yaml, content/, templates/, static/ and the glossary, wherever it is."""
+    try:
+        config = load_config(site_dir)
+    except BuildFailed:  # a broken site.yaml: watch the default layout until it is fixed
+        config = SiteConfig(root=Path(site_dir).resolve())
+    return (config.root / CONFIG_NAME, config.content_dir, config.templates_dir, config.static_dir,
+            config.glossary_path)
+
+
+def output_folder(options: BuildOptions) -> Path:
+    """The folder the build writes, known even when site.yaml is broken (the same rule as the pipeline's)."""
+    return (options.output or Path(options.site_dir).resolve() / "output").resolve()
+
+
+def served_prefix(base_url: str) -> str:
+    """The URL path the site lives under (from --base-url), so absolute links work when served locally."""
+    path = unquote(urlsplit(base_url).path)
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+def error_page(problems: Sequence[Diagnostic]) -> bytes:
+    """The page shown instead of the site while the last build failed; it has a </head> for the reload script."""
+    items = "\n".join(
+        f'<li dir="auto"><code>{html.escape(d.path + (f":{d.line}" if d.line else ""))}</code>: '
+        f"{html.escape(d.message)}{html.escape(f' — {d.hint}') if d.hint else ''}</li>"
+        for d in problems)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Build failed</title>\n'
+        "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
+        "h1{color:#b00020}li{margin:.5rem 0}code{background:#f3f3f3;padding:0 .25rem}</style>\n</head>\n<body>\n"
+        f"<h1>Build failed</h1>\n<p>{len(problems)} problem(s) stop the build. "
+        "Fix them and save: this page reloads by itself.</p>\n"
+        f"<ul>\n{items}\n</ul>\n</body>\n</html>\n").encode("utf-8")
+
+
+class OutputApp:
+    """WSGI app serving only regular files inside output/, or the build's problems while the last build failed.
+
+    No listings, no dot segments, nothing a symlink leads to outside output/. A folder is served as its
+    index.html; anything missing gets output/404.html (as GitHub Pages does).
+    """
+
+    def __init__(self, output: Path, prefix: str, problems: Callable[[], Sequence[Diagnostic]]):
+        self.output = output
+        self.prefix = prefix
+        self.problems = problems
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> list[bytes]:
+        body = self._answer(environ, start_response)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else body
+
+    def _answer(self, environ: dict, start_response: StartResponse) -> list[bytes]:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return self._text(start_response, "405 Method Not Allowed", "Only GET and HEAD.", [("Allow", "GET, HEAD")])
+        try:  # WSGI hands the decoded path over as latin-1; the site's paths are UTF-8
+            path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return self._text(start_response, "400 Bad Request", "The path is not valid UTF-8.")
+        if path != self.prefix and self.prefix.startswith(path.rstrip("/") + "/"):
+            return self._redirect(start_response, self.prefix)
+        if not path.startswith(self.prefix):
+            return self._not_found(start_response)
+        rest = path[len(self.prefix):]
+        segments = rest.split("/")
+        if any(s in (".", "..") or "\0" in s for s in segments):
+            return self._text(start_response, "400 Bad Request", "The path may not contain . or .. segments.")
+        problems = self.problems()
+        if problems and PurePosixPath(rest).suffix in HTML_SUFFIXES:
+            return self._respond(start_response, "500 Internal Server Error", CONTENT_TYPES[".html"],
+                                 error_page(problems))
+        relative = "/".join(s for s in segments if s)
+        if rest == "" or rest.endswith("/"):
+            relative = f"{relative}/index.html".lstrip("/")
+        elif self._inside(relative, Path.is_dir):
+            return self._redirect(start_response, path + "/")
+        target = self._inside(relative, Path.is_file)
+        served = target and self._file(start_response, "200 OK", target)
+        return served or self._not_found(start_response)
+
+    def _inside(self, relative: str, kind: Callable[[Path], bool]) -> Path | None:
+        """The real path of output/relative if it is of that kind and, links followed, still inside output/."""
+        root = self.output.resolve()
+        target = (root / relative).resolve()
+        return target if target.is_relative_to(root) and kind(target) else None
+
+    def _not_found(self, start_response: StartResponse) -> list[bytes]:
+        page = self._inside("404.html", Path.is_file)
+        served = page and self._file(start_response, "404 Not Found", page)
+        return served or self._text(start_response, "404 Not Found", "Not found.")
+
+    def _file(self, start_response: StartResponse, status: str, path: Path) -> list[bytes] | None:
+        try:
+            data = path.read_bytes()
+        except OSError:  # a rebuild swapped output/ between the check and the read
+            return None
+        content_type = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return self._respond(start_response, status, content_type, data)
+
+    def _redirect(self, start_response: StartResponse, location: str) -> list[bytes]:
+        return self._text(start_response, "302 Found", "Moved.", [("Location", location)])
+
+    def _text(self, start_response: StartResponse, status: str, message: str,
+              headers: list[tuple[str, str]] | None = None) -> list[bytes]:
+        return self._respond(start_response, status, CONTENT_TYPES[".txt"], message.encode("utf-8"), headers)
+
+    @staticmethod
+    def _respond(start_response: StartResponse, status: str, content_type: str, body: bytes,
+                 headers: list[tuple[str, str]] | None = None) -> list[bytes]:
+        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                                ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
+                                *(headers or [])])
+        return [body]
+
+
+class SiteServer:
+    """One serve session: the HTTP + websocket server in its own thread, and a watcher thread that rebuilds.
+
+    Builds are serialised (the first runs in start(), the rest in the watcher thread) and share one
+    EngineCache, so the translation model loads once per session.
+    """
+
+    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
+                 poll_interval: float = 0.25, debounce: float = 0.3):
+        # Served from this computer, links must point here, not at the published address in site.yaml.
+        self.options = options if options.base_url else dataclasses.replace(options, base_url="/")
+        self.host = host
+        self.port = port
+        self.poll_interval = poll_interval
+        self.debounce = debounce
+        self.output = output_folder(options)
+        self.prefix = served_prefix(self.options.base_url)
+        self.engines = EngineCache()
+        self.builds = 0  # finished builds, failed ones included
+        self.problems: tuple[Diagnostic, ...] = ()  # why the last build failed; empty when it succeeded
+        self._built = threading.Condition()
+        self._building = threading.Lock()
+        self._stopping = threading.Event()
+        self._loop: IOLoop | None = None
+        self._http_thread: threading.Thread | None = None
+        self._watch_thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{self.prefix}"
+
+    def start(self) -> None:
+        """Listen (raising OSError if the port is taken), build once, then watch; returns once all are running."""
+        watcher = Watcher(watched_paths(self.options.site_dir), self._ignored(), self.poll_interval, self.debounce)
+        self._start_http()
+        self.rebuild()
+        self._watch_thread = threading.Thread(target=self._watch, args=(watcher,), name="serve-watcher", daemon=True)
+        self._watch_thread.start()
+
+    def wait(self) -> None:
+        """Block until the server stops; Ctrl+C raises KeyboardInterrupt here."""
+        while self._http_thread is not None and self._http_thread.is_alive():
+            self._http_thread.join(0.5)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop watching (after a build in progress), close browser connections and the listening socket."""
+        self._stopping.set()
+        if self._watch_thread is not None:
+            self._watch_thread.join(timeout)
+        if self._loop is not None:
+            self._loop.add_callback(self._shut_down)
+        if self._http_thread is not None:
+            self._http_thread.join(timeout)
+
+    def wait_for_builds(self, count: int, timeout: float) -> bool:
+        """True once `count` builds have finished, False if that takes longer than `timeout` seconds."""
+        with self._built:
+            return self._built.wait_for(lambda: self.builds >= count, timeout)
+
+    def rebuild(self) -> None:
+        """Build, tell the terminal how it went, remember any problems for the error page, reload browsers."""
+        with self._building:
+            try:
+                report = build(self.options, self.engines)
+            except BuildFailed as failure:
+                problems = tuple(failure.diagnostics)
+                print_diagnostics(failure.diagnostics)
+                print(f"Build failed: {len(problems)} problem(s). The browser shows them until a save fixes them.")
+            except Exception as error:  # noqa: BLE001 - a bug in one build must not stop the server
+                traceback.print_exc()
+                problems = (Diagnostic("error", "build", f"unexpected {type(error).__name__}: {error}",
+                                       hint="the traceback is in the terminal"),)
+            else:
+                problems = ()
+                print_diagnostics(report.diagnostics)
+                print_summary(report, str(self.output))
+            with self._built:
+                self.problems = problems
+                self.builds += 1
+                self._built.notify_all()
+        if self._loop is not None:
+            self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+    def _ignored(self) -> tuple[Path, ...]:
+        """The output and its staging folders: writing them must never look like an edit (if they sit in content/)."""
+        return (self.output, *staging_paths(self.output))
+
+    def _watch(self, watcher: Watcher) -> None:
+        while changed := watcher.wait_for_change(self._stopping):
+            names = ", ".join(os.path.relpath(path, Path(self.options.site_dir).resolve()) for path in changed[:3])
+            more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+            print(f"[{dt.datetime.now():%H:%M:%S}] {names}{more} changed: rebuilding…")
+            self.rebuild()
+            watcher.watch(watched_paths(self.options.site_dir))
+
+    def _start_http(self) -> None:
+        ready = threading.Event()
+        failures: list[BaseException] = []
+        self._http_thread = threading.Thread(target=self._serve_http, args=(ready, failures), name="serve-http",
+                                             daemon=True)
+        self._http_thread.start()
+        ready.wait()
+        if failures:
+            raise failures[0]
+
+    def _serve_http(self, ready: threading.Event, failures: list[BaseException]) -> None:
+        """The tornado loop of this thread: livereload's handlers in front of OutputApp."""
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        loop = IOLoop.current()
+        app = OutputApp(self.output, self.prefix, lambda: self.problems)
+        try:
+            Server(app=app).application(self.port, self.host, debug=False)
+        except Exception as error:  # noqa: BLE001 - handed to start(), which raises it in the caller's thread
+            failures.append(error)
+            loop.close(all_fds=True)
+            ready.set()
+            return
+        self._loop = loop
+        ready.set()
+        loop.start()
+        loop.close(all_fds=True)
+
+    def _shut_down(self) -> None:
+        """On the loop: say goodbye to the browsers (livereload keeps them in a class attribute), then stop."""
+        for browser in list(LiveReloadHandler.waiters):
+            browser.close()
+        LiveReloadHandler.waiters.clear()
+        self._loop.stop()

@@ -1,0 +1,374 @@
+"""serve: the watcher, the file server and the live-reload loop, over real loopback HTTP and websockets."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import http.client
+import json
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import lxml.html
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from livereload.handlers import LiveReloadHandler
+from tornado.websocket import websocket_connect
+
+import generator.serve
+from generator.commands import serve as serve_command
+from generator.pipeline import BuildOptions
+from generator.serve import OutputApp, SiteServer, Watcher, error_page, served_prefix
+from generator.structure import Diagnostic
+
+ARTICLE = "content/articles/2023-03-17-xi-to-visit-moscow.md"
+ARTICLE_URL = "/ar/articles/2023-03-17-xi-to-visit-moscow/"
+ORIGINAL_WORDS = "يتوجه الرئيس الصيني"
+EDITED_WORDS = "يسافر الرئيس الصيني"
+POLL, DEBOUNCE = 0.05, 0.2
+TIMEOUT = 10.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(sample_site):
+    server = SiteServer(BuildOptions(site_dir=sample_site), port=free_port(), poll_interval=POLL, debounce=DEBOUNCE)
+    server.start()
+    yield server
+    server.stop(timeout=TIMEOUT)
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    """GET with http.client, which sends the path exactly as written (no `..` folding)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def edit_article(site: Path, old: str, new: str) -> None:
+    path = site / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def eventually(condition, timeout: float = TIMEOUT) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# --- the live server ----------------------------------------------------------
+
+
+def test_pages_are_served_with_the_reload_script(server):
+    status, page = get(server.port, "/ar/")
+    assert status == 200
+    head, _, _ = page.partition("</head>")
+    assert "livereload.js" in head
+    assert server.builds == 1 and server.problems == ()
+
+
+def test_an_edit_is_rebuilt_with_no_browser_connected(server, sample_site):
+    """python-livereload#176: its own watchers only run while a browser is connected; ours must not care."""
+    assert not LiveReloadHandler.waiters
+    assert ORIGINAL_WORDS in get(server.port, ARTICLE_URL)[1]
+    edit_article(sample_site, ORIGINAL_WORDS, EDITED_WORDS)
+    assert eventually(lambda: EDITED_WORDS in get(server.port, ARTICLE_URL)[1])
+    assert ORIGINAL_WORDS not in get(server.port, ARTICLE_URL)[1]
+    assert server.wait_for_builds(2, TIMEOUT) and server.builds == 2
+
+
+def test_a_burst_of_saves_is_built_once(server, sample_site):
+    for save in range(5):
+        edit_article(sample_site, ORIGINAL_WORDS if save == 0 else f"كلمة{save - 1} الرئيس الصيني",
+                     f"كلمة{save} الرئيس الصيني")
+        time.sleep(0.03)
+    assert server.wait_for_builds(2, TIMEOUT)
+    assert not server.wait_for_builds(3, DEBOUNCE + 5 * POLL + 0.3)
+    assert "كلمة4 الرئيس الصيني" in get(server.port, ARTICLE_URL)[1]
+
+
+def test_a_connected_browser_is_told_to_reload_after_the_rebuild(server, sample_site):
+    async def browser_session() -> tuple[dict, str]:
+        socket_ = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
+        await socket_.write_message(json.dumps(
+            {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        hello = json.loads(await asyncio.wait_for(socket_.read_message(), TIMEOUT))
+        assert hello["command"] == "hello"
+        # livereload.js follows with "info"; only then does the server count it as a browser to reload.
+        await socket_.write_message(json.dumps({"command": "info", "url": server.url + "ar/", "plugins": {}}))
+        await asyncio.wait_for(_until(lambda: LiveReloadHandler.waiters), TIMEOUT)
+        edit_article(sample_site, ORIGINAL_WORDS, EDITED_WORDS)
+        message = json.loads(await asyncio.wait_for(socket_.read_message(), TIMEOUT))
+        page = get(server.port, ARTICLE_URL)[1]  # the reload is sent only after the new pages are in place
+        socket_.close()
+        return message, page
+
+    message, page = asyncio.run(browser_session())
+    assert message["command"] == "reload"
+    assert EDITED_WORDS in page
+
+
+async def _until(condition) -> None:
+    while not condition():
+        await asyncio.sleep(0.02)
+
+
+def test_a_broken_article_shows_the_error_page_until_it_is_fixed(server, sample_site):
+    path = sample_site / ARTICLE
+    original = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: .*$", "title: [unclosed", original, count=1, flags=re.M), encoding="utf-8")
+    assert server.wait_for_builds(2, TIMEOUT)
+    status, page = get(server.port, "/ar/")
+    assert status == 500
+    assert "Build failed" in page and ARTICLE in page and "livereload.js" in page
+    assert get(server.port, ARTICLE_URL)[0] == 500
+    assert get(server.port, "/static/style.css")[0] == 200  # the stylesheet is not a page
+
+    path.write_text(original, encoding="utf-8")
+    assert server.wait_for_builds(3, TIMEOUT)
+    status, page = get(server.port, "/ar/")
+    assert status == 200 and "Build failed" not in page
+    assert server.problems == ()
+
+
+def test_an_unexpected_error_in_a_build_is_shown_and_the_server_keeps_going(server, monkeypatch):
+    def crash(options, engines):
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(generator.serve, "build", crash)
+    server.rebuild()
+    status, page = get(server.port, "/en/")
+    assert status == 500 and "RuntimeError: renderer exploded" in page
+    monkeypatch.undo()
+    server.rebuild()
+    assert get(server.port, "/en/")[0] == 200
+
+
+def test_paths_outside_the_output_are_refused(server):
+    for path in ("/../site.yaml", "/%2e%2e/site.yaml", "/ar/../../site.yaml", "/..%2fsite.yaml",
+                 "/%2e%2e%2f%2e%2e%2fsite.yaml", "/static/%2e%2e/../site.yaml", "/%00/../site.yaml"):
+        status, body = get(server.port, path)
+        assert status in (400, 404), path
+        assert "base_url" not in body and "summary:" not in body, path
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # tornado leaves the socket that failed to bind to the GC
+def test_stop_frees_the_port_and_a_taken_port_is_reported(sample_site):
+    port = free_port()
+    first = SiteServer(BuildOptions(site_dir=sample_site), port=port, poll_interval=POLL, debounce=DEBOUNCE)
+    first.start()
+    second = SiteServer(BuildOptions(site_dir=sample_site), port=port)
+    with pytest.raises(OSError):
+        second.start()
+    gc.collect()
+    first.stop(timeout=TIMEOUT)
+    assert not any(t.name.startswith("serve-") for t in threading.enumerate())
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))
+
+
+def test_links_point_at_the_local_server_whatever_site_yaml_says(sample_site):
+    config = sample_site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("base_url: /", "base_url: https://example.org/b/"),
+                      encoding="utf-8")
+    server = SiteServer(BuildOptions(site_dir=sample_site), port=free_port(), poll_interval=POLL)
+    server.start()
+    try:
+        status, page = get(server.port, "/no-such-page/")
+    finally:
+        server.stop(timeout=TIMEOUT)
+    assert status == 404 and 'href="/static/style.css"' in page and "example.org" not in page
+
+
+# --- the command -------------------------------------------------------------------
+
+
+def command_args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--site", type=Path, default=Path("."))
+    serve_command.add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def test_the_command_listens_on_loopback_by_default_and_checks_the_port():
+    args = command_args()
+    assert (args.host, args.port, args.base_url, args.open) == ("127.0.0.1", 8000, None, False)
+    with pytest.raises(SystemExit):
+        command_args("--port", "0")
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # tornado leaves the socket that failed to bind to the GC
+def test_the_command_reports_a_taken_port(sample_site, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert serve_command.run(command_args("--site", str(sample_site), "--port", str(port))) == 1
+    gc.collect()
+    assert f"Cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+# --- the file server, called directly ------------------------------------------
+
+
+@pytest.fixture
+def output(tmp_path) -> Path:
+    out = tmp_path / "output"
+    files = {
+        "index.html": "<html><head></head><body>home</body></html>",
+        "404.html": "<html><head></head><body>custom not found</body></html>",
+        "ar/index.html": "<html><head></head><body>عربي</body></html>",
+        "ar/مقال/index.html": "<html><head></head><body>مقال</body></html>",
+        "static/style.css": "body{}", "static/logo.svg": "<svg/>", "static/app.js": "1",
+        "static/font.woff2": "wOF2", "feed.xml": "<rss/>", "search.json": "{}",
+    }
+    for name, text in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    (out / "empty").mkdir()
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "index.html").write_text("outside", encoding="utf-8")
+    (out / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (out / "leakdir").symlink_to(tmp_path / "outside")
+    return out
+
+
+def call(app: OutputApp, path: str, method: str = "GET") -> tuple[int, dict, bytes]:
+    answer = {}
+
+    def start_response(status, headers):
+        answer.update(status=int(status[:3]), headers=dict(headers))
+
+    wsgi_path = path.encode("utf-8").decode("latin-1")  # how a WSGI server hands over a UTF-8 path
+    body = b"".join(app({"REQUEST_METHOD": method, "PATH_INFO": wsgi_path}, start_response))
+    return answer["status"], answer["headers"], body
+
+
+def healthy(output: Path, prefix: str = "/") -> OutputApp:
+    return OutputApp(output, prefix, lambda: ())
+
+
+@pytest.mark.parametrize("path, content_type", [
+    ("/static/style.css", "text/css; charset=utf-8"), ("/static/logo.svg", "image/svg+xml"),
+    ("/feed.xml", "application/xml"), ("/search.json", "application/json"),
+    ("/static/app.js", "text/javascript; charset=utf-8"), ("/static/font.woff2", "font/woff2"),
+    ("/", "text/html; charset=utf-8"), ("/ar/", "text/html; charset=utf-8"),
+])
+def test_files_are_served_with_their_content_type(output, path, content_type):
+    status, headers, _ = call(healthy(output), path)
+    assert (status, headers["Content-Type"]) == (200, content_type)
+
+
+def test_folders_serve_their_index_and_are_never_listed(output):
+    app = healthy(output)
+    assert call(app, "/ar/مقال/")[2] == "<html><head></head><body>مقال</body></html>".encode()
+    status, headers, _ = call(app, "/ar")
+    assert (status, headers["Location"]) == (302, "/ar/")
+    status, _, body = call(app, "/empty/")
+    assert status == 404 and b"custom not found" in body
+
+
+def test_links_out_of_the_output_are_not_followed(output):
+    app = healthy(output)
+    for path in ("/leak.txt", "/leakdir/", "/leakdir/index.html"):
+        status, _, body = call(app, path)
+        assert status == 404 and b"secret" not in body and b"outside" not in body
+
+
+def test_missing_pages_get_a_plain_404_when_the_site_has_no_404_page(output):
+    (output / "404.html").unlink()
+    status, headers, body = call(healthy(output), "/nothing-here/")
+    assert (status, body) == (404, b"Not found.")
+
+
+def test_a_failed_build_replaces_pages_but_not_assets(output):
+    problem = Diagnostic("error", "content/articles/x.md", "bad <title>", line=2, hint="close the bracket")
+    app = OutputApp(output, "/", lambda: (problem,))
+    for path in ("/", "/ar/", "/ar/index.html", "/missing"):
+        status, _, body = call(app, path)
+        assert status == 500 and "<code>content/articles/x.md:2</code>: bad &lt;title&gt; — close the bracket".encode() in body
+    status, _, body = call(app, "/static/style.css")
+    assert (status, body) == (200, b"body{}")
+
+
+def test_the_site_is_mounted_under_the_base_url_path(output):
+    app = healthy(output, served_prefix("https://org.github.io/briefing"))
+    assert call(app, "/briefing/ar/")[0] == 200
+    assert call(app, "/")[1]["Location"] == "/briefing/"
+    assert call(app, "/briefing")[1]["Location"] == "/briefing/"
+    assert call(app, "/ar/")[0] == 404
+
+
+def test_only_get_and_head_are_answered(output):
+    app = healthy(output)
+    status, headers, body = call(app, "/", "HEAD")
+    assert (status, body) == (200, b"") and int(headers["Content-Length"]) > 0
+    assert call(app, "/", "POST")[0] == 405
+
+
+@given(message=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co")), min_size=1),
+       hint=st.none() | st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co")), min_size=1),
+       line=st.none() | st.integers(1, 10**6))
+def test_the_error_page_shows_each_problem_as_text(message, hint, line):
+    page = error_page([Diagnostic("error", "content/articles/x.md", message, line=line, hint=hint)])
+    tree = lxml.html.fromstring(page.decode("utf-8"))
+    where = "content/articles/x.md" + (f":{line}" if line else "")
+    assert [li.text_content() for li in tree.iter("li")] == [f"{where}: {message}" + (f" — {hint}" if hint else "")]
+    assert not tree.xpath("//script") and b"</head>" in page
+
+
+# --- the watcher ------------------------------------------------------------------
+
+
+def test_the_watcher_sees_edits_additions_and_removals_but_not_editor_leftovers(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("one", encoding="utf-8")
+    (tmp_path / "site.yaml").write_text("x: 1", encoding="utf-8")
+    (tmp_path / "content" / "out").mkdir()
+    watcher = Watcher([tmp_path / "content", tmp_path / "site.yaml", tmp_path / "missing"],
+                      ignored=[tmp_path / "content" / "out"])
+    assert watcher.changes() == set()
+    (tmp_path / "content" / "a.md").write_text("two", encoding="utf-8")
+    (tmp_path / "content" / "b.md").write_text("new", encoding="utf-8")
+    (tmp_path / "site.yaml").unlink()
+    assert watcher.changes() == {str(tmp_path / p) for p in ("content/a.md", "content/b.md", "site.yaml")}
+    for leftover in (".a.md.swp", "a.md~", ".#a.md", "out/index.html"):
+        (tmp_path / "content" / leftover).write_text("x", encoding="utf-8")
+    assert watcher.changes() == set()
+
+
+def test_the_watcher_waits_for_a_burst_to_settle_and_stops_on_request(tmp_path):
+    watcher = Watcher([tmp_path], poll_interval=0.02, debounce=0.15)
+    stop = threading.Event()
+    result: list[list[str]] = []
+    waiting = threading.Thread(target=lambda: result.append(watcher.wait_for_change(stop)))
+    waiting.start()
+    started = time.monotonic()
+    for n in range(4):
+        (tmp_path / f"{n}.md").write_text("x", encoding="utf-8")
+        time.sleep(0.05)
+    waiting.join(TIMEOUT)
+    assert result == [[str(tmp_path / f"{n}.md") for n in range(4)]]
+    assert time.monotonic() - started >= 0.15 + 0.15
+    stop.set()
+    assert watcher.wait_for_change(stop) == []
