@@ -208,7 +208,7 @@ def purity(labels: list[str], clusters: list[int]) -> float:
 def grouping_quality(summarized: list[SummarizedArticle], records: list[dict]) -> None:
     order = sorted(range(len(summarized)), key=lambda i: summarized[i].slug)  # group() works in slug order
     labels = [records[i]["category"] for i in order]
-    profiles = [grouping._profile(summarized[i]) for i in order]
+    profiles = [grouping.profile_article(summarized[i]) for i in order]
     vectors, _ = grouping.tfidf_vectors([p.terms for p in profiles])
     cluster_neighbours = grouping.nearest_neighbours(vectors, grouping.CLUSTER_NEIGHBOURS)
 
@@ -231,7 +231,7 @@ def grouping_quality(summarized: list[SummarizedArticle], records: list[dict]) -
     for threshold in DUPLICATE_THRESHOLDS:
         pairs = {(min(i, int(j)), max(i, int(j))) for i in range(len(order))
                  for j, s in zip(neighbours[i], similarities[i])
-                 if s >= threshold and grouping._close_in_time(dates[i], dates[int(j)])}
+                 if s >= threshold and grouping.close_in_time(dates[i], dates[int(j)])}
         cross = sum(sources[i] != sources[j] for i, j in pairs)
         marker = "  <- DUPLICATE_SIMILARITY" if threshold == grouping.DUPLICATE_SIMILARITY else ""
         print(f"  cosine >= {threshold:<4}                           {len(pairs):5}  {cross:12}{marker}")

@@ -51,7 +51,10 @@ QUICK_SENTENCES = 16
 
 @dataclass(frozen=True)
 class Timing:
-    """The best of several rounds of one path: fastest wall time, with that round's CPU time."""
+    """The best of several rounds of one path: least wall time and, separately, least CPU time.
+
+    CPU time (all threads) hardly moves when other processes take cores away, wall time does: on a
+    busy machine compare CPU ms per sentence."""
 
     label: str
     sentences: int
@@ -66,6 +69,10 @@ class Timing:
     @property
     def tokens_per_second(self) -> float:
         return self.generated_tokens / self.seconds
+
+    @property
+    def cpu_ms_per_sentence(self) -> float:
+        return 1000 * self.cpu_seconds / self.sentences
 
 
 @dataclass(frozen=True)
@@ -130,23 +137,29 @@ def vocabulary_size(model: InstalledModel) -> int:
 
 def best_of(rounds: int, contenders: list[Contender]) -> tuple[list[float], list[float], list[list]]:
     """Run the contenders in turn, `rounds` times over, so a burst of load from other processes
-    hits them alike; keep each one's fastest round (wall and CPU seconds) and its output."""
+    hits them alike; keep each one's least wall and least CPU seconds, and its output."""
     best_wall = [float("inf")] * len(contenders)
-    best_cpu = [0.0] * len(contenders)
+    best_cpu = [float("inf")] * len(contenders)
     outputs: list[list] = [[] for _ in contenders]
     for _ in range(rounds):
         for i, contender in enumerate(contenders):
             wall, cpu = time.perf_counter(), time.process_time()
             outputs[i] = contender.run()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            if wall < best_wall[i]:
-                best_wall[i], best_cpu[i] = wall, cpu
+            best_wall[i], best_cpu[i] = min(best_wall[i], wall), min(best_cpu[i], cpu)
     return best_wall, best_cpu, outputs
 
 
+@dataclass(frozen=True)
+class Comparison:
+    timings: list[Timing]  # (a), (b), (c), then the variants
+    differing_outputs: int  # Engine translations that are not (c)'s hypotheses decoded
+    text_seconds: float  # what the Engine adds around CT2: SentencePiece encoding and decoding
+
+
 def compare_paths(engine: Engine, sentences: list[str], naive_limit: int, rounds: int,
-                  other_engines: list[Engine]) -> tuple[list[Timing], int]:
-    """Time (a), (b), (c) and the other engines; return the timings and how many Engine outputs differ from (c)."""
+                  other_engines: list[Engine], parallel_translator) -> Comparison:
+    """Time (a), (b), (c), the other engines and the bare call on `parallel_translator` (if any)."""
     settings = engine.settings
     translator, tokenizer = engine.translator, engine.tokenizer
     options = dict(beam_size=settings.beam_size, max_decoding_length=settings.max_decoding_length,
@@ -159,9 +172,8 @@ def compare_paths(engine: Engine, sentences: list[str], naive_limit: int, rounds
     def naive_loop(batch: list[list[str]]) -> list[list[str]]:
         return [translator.translate_batch([t], **options)[0].hypotheses[0] for t in batch]
 
-    def bare_call(batch: list[list[str]]) -> list[list[str]]:
-        results = translator.translate_batch(batch, max_batch_size=settings.batch_size, batch_type="examples",
-                                             **options)
+    def bare_call(batch: list[list[str]], on=translator) -> list[list[str]]:
+        results = on.translate_batch(batch, max_batch_size=settings.batch_size, batch_type="examples", **options)
         return [r.hypotheses[0] for r in results]
 
     naive_label = "(a) naive loop, 1 call per sentence" + (f", 1 in {stride} timed" if stride > 1 else "")
@@ -179,12 +191,18 @@ def compare_paths(engine: Engine, sentences: list[str], naive_limit: int, rounds
     for other in other_engines:
         contenders.append(Contender(f"(b) Engine.translate, batch_size={other.settings.batch_size}", len(sentences),
                                     lambda other=other: other.translate(sentences)))
+    if parallel_translator is not None:
+        contenders.append(Contender(f"(c) bare, inter_threads={parallel_translator.num_translators}"
+                                    f" intra_threads=1, max_batch_size={settings.batch_size}", len(sentences),
+                                    lambda: bare_call(tokens, on=parallel_translator)))
 
     warm = sentences[:WARM_UP_SENTENCES]
     naive_loop(tokens[:WARM_UP_SENTENCES])
     bare_call(tokens[:WARM_UP_SENTENCES])
     for each in [engine, *other_engines]:
         each.translate(warm)
+    if parallel_translator is not None:
+        bare_call(tokens[:WARM_UP_SENTENCES], on=parallel_translator)
 
     walls, cpus, outputs = best_of(rounds, contenders)
     naive_tokens = sum(len(h) for h in outputs[0])
@@ -194,27 +212,33 @@ def compare_paths(engine: Engine, sentences: list[str], naive_limit: int, rounds
     differing = sum(mine != reference for mine, reference in zip(outputs[1], reference_text))
     timings = [Timing(c.label, c.sentences, wall, cpu, naive_tokens if i == 0 else bare_tokens)
                for i, (c, wall, cpu) in enumerate(zip(contenders, walls, cpus))]
-    return timings, differing
+    text_started = time.perf_counter()
+    [tokenizer.encode(s) for s in sentences]
+    [tokenizer.decode(h) for h in outputs[2]]
+    return Comparison(timings, differing, time.perf_counter() - text_started)
 
 
-def print_table(beam: int, timings: list[Timing], differing: int, rounds: int) -> None:
+def print_table(beam: int, comparison: Comparison, rounds: int) -> None:
+    timings = comparison.timings
     naive, bare = timings[0], timings[2]
     per_sentence = bare.generated_tokens // bare.sentences
     print(f"\nbeam {beam}: {per_sentence} target tokens generated per sentence on every path; best of {rounds} rounds")
-    header = (f"{'path':<60} {'sents':>5} {'wall s':>7} {'CPU/wall':>8} {'sent/s':>7} {'tok/s':>6} "
-              f"{'vs (a)':>7} {'vs (c)':>7}")
+    header = (f"{'path':<60} {'sents':>5} {'wall s':>7} {'sent/s':>7} {'tok/s':>6} {'vs (a)':>7} {'vs (c)':>7}"
+              f" | {'CPU/wall':>8} {'CPU ms/sent':>11} {'vs (a)':>7} {'vs (c)':>7}")
     print(header)
     print("-" * len(header))
     for t in timings:
-        print(f"{t.label:<60} {t.sentences:>5} {t.seconds:>7.2f} {t.cpu_seconds / t.seconds:>8.2f} "
-              f"{t.sentences_per_second:>7.2f} {t.tokens_per_second:>6.0f} "
-              f"{t.sentences_per_second / naive.sentences_per_second:>6.2f}x "
-              f"{t.sentences_per_second / bare.sentences_per_second:>6.2f}x")
-    if differing:
-        print(f"note: {differing} of {bare.sentences} Engine translations differ from (c)'s decoded output, "
-              "so the Engine's tok/s is approximate")
-    else:
-        print("Engine output equals (c)'s decoded output for every sentence.")
+        print(f"{t.label:<60} {t.sentences:>5} {t.seconds:>7.2f} {t.sentences_per_second:>7.2f} "
+              f"{t.tokens_per_second:>6.0f} {t.sentences_per_second / naive.sentences_per_second:>6.2f}x "
+              f"{t.sentences_per_second / bare.sentences_per_second:>6.2f}x | "
+              f"{t.cpu_seconds / t.seconds:>8.2f} {t.cpu_ms_per_sentence:>11.0f} "
+              f"{naive.cpu_ms_per_sentence / t.cpu_ms_per_sentence:>6.2f}x "
+              f"{bare.cpu_ms_per_sentence / t.cpu_ms_per_sentence:>6.2f}x")
+    agreement = (f"{comparison.differing_outputs} of {bare.sentences} Engine translations differ from (c)'s "
+                 "decoded output (its tok/s is approximate)" if comparison.differing_outputs
+                 else "Engine output equals (c)'s decoded output for every sentence")
+    print(f"{agreement}; the Engine's SentencePiece encoding + decoding of all {bare.sentences} sentences "
+          f"takes {1000 * comparison.text_seconds:.1f} ms.")
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -224,8 +248,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--batch-sizes", default="16,64",
                         help="other Engine batch sizes, timed at the first beam (default: 16,64; '' for none)")
     parser.add_argument("--rounds", type=int, default=2, help="time every path this many times, keep the best")
-    parser.add_argument("--naive-sentences", type=int, default=24,
-                        help="time the naive loop on an even sample of at most this many sentences (default: 24)")
+    parser.add_argument("--naive-sentences", type=int, default=16,
+                        help="time the naive loop on an even sample of at most this many sentences (default: 16)")
     parser.add_argument("--output-tokens", type=int, default=48, help="length of every hypothesis (default: 48)")
     parser.add_argument("--quick", action="store_true",
                         help=f"{QUICK_SENTENCES} sentences, 8 for the naive loop, no other batch sizes: "
@@ -272,13 +296,20 @@ def main() -> None:
                       f"every hypothesis {arguments.output_tokens} tokens; one Translator per engine with "
                       f"intra_threads={threads}, inter_threads=1; length_penalty={LENGTH_PENALTY}, "
                       f"replace_unknowns, max_decoding_length={settings.max_decoding_length}")
+            first = index == 0
             others = [Engine(model, replace(settings, batch_size=size), threads=threads)
-                      for size in (batch_sizes if index == 0 else [])]
-            timings, differing = compare_paths(engine, sentences, arguments.naive_sentences, arguments.rounds, others)
-            print_table(beam, timings, differing, arguments.rounds)
-            del engine, others
+                      for size in (batch_sizes if first else [])]
+            # Batches decoded side by side, one core each: worth timing only when there are several.
+            several_batches = threads > 1 and len(sentences) > settings.batch_size
+            parallel = (ctranslate2.Translator(str(model.path / "model"), device="cpu", inter_threads=threads,
+                                               intra_threads=1) if first and several_batches else None)
+            comparison = compare_paths(engine, sentences, arguments.naive_sentences, arguments.rounds, others,
+                                       parallel)
+            print_table(beam, comparison, arguments.rounds)
+            del engine, others, parallel
 
-    print("\nvs (a) = sentences/s over the naive loop's; vs (c) = over the bare call's (1.00x = at the limit).")
+    print("\nvs (a), vs (c): sentences/s (left) or CPU per sentence (right) against the naive loop / the bare call"
+          " (1.00x = at the limit). On a busy machine the CPU columns are the ones to compare.")
     print(f"total {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.2f} at the end "
           f"(CPU/wall well under {threads} or a load average above {threads}: other processes shared the cores)")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -20,12 +21,28 @@ from .structure import Block, CleanArticle, Removal, SourceArticle
 HEAD_BLOCKS = 5  # "head" rules look at this many first blocks
 TAIL_BLOCKS = 3  # "tail" rules look at this many last blocks
 _BLOCK_KINDS = {"paragraph_open": "p", "heading_open": "h", "blockquote_open": "quote", "list_item_open": "li"}
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these inside and around a URL's scheme
 
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """CommonMark with raw HTML off: content can never inject markup."""
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    """CommonMark with raw HTML off and only web links kept: content can never inject markup or script."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = is_safe_link
+    return md
+
+
+def is_safe_link(url: str) -> bool:
+    """http(s), mailto and scheme-less (relative) links only: no javascript:, data:, vbscript:, file: ...
+
+    The scheme is read the way a browser reads it, after percent- and control-character tricks
+    like `java%09script:` or `\x01javascript:` are undone.
+    """
+    plain = _IGNORED_BY_BROWSERS.sub("", unquote(url)).lower()
+    scheme = _SCHEME.match(plain)
+    return scheme is None or scheme.group(1) in SAFE_SCHEMES
 
 
 @lru_cache(maxsize=64)

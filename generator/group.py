@@ -24,7 +24,7 @@ from scipy import sparse
 
 from .arabic import STOP_WORDS, content_terms, normalize
 from .config import SiteConfig
-from .structure import Briefing, Entry, SiteModel, SummarizedArticle, Theme, ThemeDigest
+from .structure import ArticleMeta, Briefing, Entry, SiteModel, SummarizedArticle, Theme, ThemeDigest
 
 TITLE_WEIGHT = 3.0  # a keyword in the headline says more than one in the tenth paragraph
 THEME_MIN_SCORE = 3.0
@@ -40,7 +40,7 @@ DUPLICATE_DAYS = 3
 CLUSTER_SIMILARITY = 0.15  # cosine an article needs with a cluster's centre to join it
 CLUSTER_NEIGHBOURS = 60  # most members a single automatic theme can gather around its centre
 NAME_TERMS = 3
-NAME_SAMPLE = 20  # members, closest to the centre first, whose text decides how a name's words are written
+NAME_SAMPLE = 5  # members, closest to the centre first, whose text decides how a name's words are written
 CHUNK_ROWS = 512  # rows of the similarity matrix held densely at once
 
 DIGEST_LEAD_SENTENCES = 2  # from the most central article
@@ -54,7 +54,7 @@ ARABIC_MARKS = re.compile(r"[\u064B-\u0652\u0640]")  # vowel signs and tatweel, 
 
 
 @dataclass(frozen=True)
-class _Profile:
+class ArticleProfile:
     """The Arabic content terms of one article, computed once and shared by every step."""
 
     title_terms: tuple[str, ...]
@@ -68,7 +68,7 @@ class _Profile:
 def group(articles: Sequence[SummarizedArticle], config: SiteConfig) -> SiteModel:
     """Assign themes, link related articles and duplicates, and build the briefings."""
     ordered = sorted(articles, key=lambda a: a.slug)
-    profiles = [_profile(article) for article in ordered]
+    profiles = [profile_article(article) for article in ordered]
     vectors, vocabulary = tfidf_vectors([p.terms for p in profiles])
 
     keywords = theme_keywords(config.themes)
@@ -114,14 +114,15 @@ def group(articles: Sequence[SummarizedArticle], config: SiteConfig) -> SiteMode
     return SiteModel(entries=tuple(newest_first), themes=themes, briefings=briefings, undated=undated)
 
 
-def _meta(article: SummarizedArticle):
+def _meta(article: SummarizedArticle) -> ArticleMeta:
     return article.translated.clean.source.meta
 
 
-def _profile(article: SummarizedArticle) -> _Profile:
+def profile_article(article: SummarizedArticle) -> ArticleProfile:
+    """Content terms of the headline and of the whole body (headings included: they name the topic)."""
     blocks = article.translated.clean.blocks
     body = "\n".join(block.text for block in blocks)
-    return _Profile(tuple(content_terms(_meta(article).title)), tuple(content_terms(body)))
+    return ArticleProfile(tuple(content_terms(_meta(article).title)), tuple(content_terms(body)))
 
 
 def tfidf_vectors(term_lists: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
@@ -210,7 +211,7 @@ class _PhraseCounter:
         return sum(map(self.unigrams.get, keywords.terms, repeat(0))) + sum(map(self.count, keywords.phrases))
 
     def count(self, phrase: tuple[str, ...]) -> int:
-        if not all(term in self.unigrams for term in phrase):
+        if phrase[0] not in self.unigrams or phrase[-1] not in self.unigrams:
             return 0
         pairs = self.bigrams.get(phrase[:2], 0)
         if len(phrase) == 2 or not pairs:
@@ -261,7 +262,7 @@ def duplicate_groups(neighbours: np.ndarray, similarities: np.ndarray, dates: Se
         for j, similarity in zip(row, sims):
             if similarity < DUPLICATE_SIMILARITY:
                 break
-            if _close_in_time(dates[i], dates[j]):
+            if close_in_time(dates[i], dates[j]):
                 a, b = root(i), root(j)
                 parent[max(a, b)] = min(a, b)
     return [root(i) for i in range(len(parent))]
@@ -278,7 +279,8 @@ def restrict_neighbours(neighbours: np.ndarray, similarities: np.ndarray,
     return inner, inner_similarities
 
 
-def _close_in_time(a: dt.date | None, b: dt.date | None) -> bool:
+def close_in_time(a: dt.date | None, b: dt.date | None) -> bool:
+    """Dates close enough for two reports to be one story; a missing date does not rule it out."""
     return a is None or b is None or abs((a - b).days) <= DUPLICATE_DAYS
 
 

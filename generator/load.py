@@ -10,7 +10,8 @@ import codecs
 import datetime as dt
 import hashlib
 import re
-import unicodedata
+import reprlib
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,8 +28,12 @@ ARTICLE_SUFFIXES = (".md", ".txt")
 TRANSLATION_SUFFIX = ".en.md"
 KNOWN_KEYS = ("title", "date", "source", "url", "author", "themes", "lang")
 MAX_TITLE = 160
+MAX_ARTICLE_BYTES = 1_000_000  # ten times the longest news article; more is a data dump, and slow to process
+MAX_FRONT_MATTER_DEPTH = 32  # nested [ and { in front matter; deeper is never metadata, and slows YAML to minutes
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
+_SHORT_REPR = reprlib.Repr()  # front matter values quoted in messages: a YAML alias bomb must not be expanded
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxlist, _SHORT_REPR.maxdict, _SHORT_REPR.maxstring = 2, 4, 4, 60
 
 
 @dataclass(frozen=True)
@@ -48,14 +53,19 @@ def load_articles(config: SiteConfig) -> LoadResult:
     theme_ids = {t.id for t in config.themes}
     articles: list[SourceArticle] = []
     slugs: dict[str, str] = {}
+    titles: dict[str, str] = {}
     files = sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
     for path in files:
         rel = _rel(path, config.root)
+        if not _inside(path, config.root):
+            diagnostics.append(Diagnostic("error", rel, "this is a link to a place outside the site",
+                                          hint="copy the article into content/articles/ instead of linking it"))
+            continue
         if path.name.startswith(".") or not path.name.endswith(ARTICLE_SUFFIXES):
             continue
-        if not _inside(path, config.root):
-            diagnostics.append(Diagnostic("error", rel, "this file is a link to a place outside the site",
-                                          hint="copy the article into content/articles/ instead of linking it"))
+        if not path.is_file():
+            diagnostics.append(Diagnostic("error", rel, "this is not a regular file (a link to a folder or a device?)",
+                                          hint="articles must be plain .md or .txt files"))
             continue
         if path.name.endswith(TRANSLATION_SUFFIX):
             original = path.with_name(path.name[: -len(TRANSLATION_SUFFIX)])
@@ -71,8 +81,14 @@ def load_articles(config: SiteConfig) -> LoadResult:
                                           hint="rename one of the two files: the file name gives the page address"))
             continue
         slugs[article.slug] = rel
+        title_key = normalize(article.meta.title)
+        if title_key in titles:
+            diagnostics.append(Diagnostic("warning", rel, f"the title {article.meta.title!r} is also the title of "
+                                          f"{titles[title_key]}", key="title",
+                                          hint="two pages with one headline confuse readers; reword one title"))
+        titles.setdefault(title_key, rel)
         translation_path = path.with_name(path.stem + TRANSLATION_SUFFIX)
-        if translation_path.is_file():
+        if translation_path.is_file() and _inside(translation_path, config.root):
             translation = read_editor_translation(translation_path, _rel(translation_path, config.root), diagnostics)
             if translation is not None:
                 digest = hashlib.sha256((article.content_hash + translation_path.read_bytes().hex()).encode())
@@ -83,7 +99,14 @@ def load_articles(config: SiteConfig) -> LoadResult:
 
 
 def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Diagnostic]) -> SourceArticle | None:
-    data = path.read_bytes()
+    data = _read_bytes(path, rel, diagnostics)
+    if data is None:
+        return None
+    if len(data) > MAX_ARTICLE_BYTES:
+        diagnostics.append(Diagnostic("error", rel, f"the file is {len(data) / 1e6:.1f} MB; an article may have "
+                                      f"at most {MAX_ARTICLE_BYTES / 1e6:.0f} MB",
+                                      hint="check that this is an article and not a data dump; split a long text"))
+        return None
     text = decode(data, rel, diagnostics)
     if text is None:
         return None
@@ -100,7 +123,8 @@ def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Di
 
 
 def read_editor_translation(path: Path, rel: str, diagnostics: list[Diagnostic]) -> EditorTranslation | None:
-    text = decode(path.read_bytes(), rel, diagnostics)
+    data = _read_bytes(path, rel, diagnostics)
+    text = None if data is None else decode(data, rel, diagnostics)
     if text is None:
         return None
     front, body, _ = split_front_matter(text, rel, diagnostics)
@@ -119,36 +143,89 @@ def read_editor_translation(path: Path, rel: str, diagnostics: list[Diagnostic])
     return EditorTranslation(rel, _clean_line(title), body)
 
 
+def _read_bytes(path: Path, rel: str, diagnostics: list[Diagnostic]) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        diagnostics.append(Diagnostic("error", rel, f"cannot read this file: {exc.strerror or exc}",
+                                      hint="check that it is a readable file"))
+        return None
+
+
 # --- decoding -------------------------------------------------------------
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc except tab, LF, CR
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
 
 
 def decode(data: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | None:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1256; never mojibake."""
-    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
-    candidates = [encoding] if encoding else ["utf-8", "cp1256"]
-    for candidate in candidates:
+    """UTF-8 (with or without BOM), UTF-16 (BOM or not) or Windows-1256; never mojibake."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None) or _bomless_utf16(data)
+    damaged_at = None if encoding else _damaged_utf8(data)
+    if damaged_at is not None:
+        line = data[:damaged_at].count(b"\n") + 1
+        diagnostics.append(Diagnostic("error", rel, "invalid UTF-8: bytes that are not text in an otherwise "
+                                      "UTF-8 file", line=line,
+                                      hint="the file was damaged or mixes encodings; re-save it as UTF-8"))
+        return None
+    for candidate in [encoding] if encoding else ["utf-8", "cp1256"]:
         try:
             text = data.decode(candidate)
         except UnicodeDecodeError:
             continue
-        if "\x00" in text or _control_ratio(text) > 0.01:
+        if _control_ratio(text) > 0.01 or "\x00" in text:
             break
-        if candidate == "cp1256" and not re.search("[\u0600-\u06ff]", text):
+        if candidate == "cp1256" and not _ARABIC.search(text):
             break
         if candidate not in ("utf-8", "utf-8-sig"):
-            diagnostics.append(Diagnostic("warning", rel, f"decoded as {candidate.upper()}",
+            diagnostics.append(Diagnostic("warning", rel, f"decoded as {_ENCODING_NAMES.get(candidate, candidate)}",
                                           hint="save the file as UTF-8 to silence this warning"))
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        # Stray control characters are invisible and XML feeds refuse them; bidi embeddings and overrides
+        # (deprecated for isolates) can reverse the text that follows them, e.g. in a summary or a feed.
+        return _UNWANTED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     diagnostics.append(Diagnostic("error", rel, "cannot decode this file: it is not UTF-8, UTF-16 or Windows-1256 text",
                                   hint="save it as UTF-8 text (or remove it if it is not an article)"))
     return None
 
 
+_ENCODING_NAMES = {"cp1256": "CP1256 (Windows-1256)", "utf-16": "UTF-16", "utf-16-le": "UTF-16 (little-endian, "
+                   "no BOM)", "utf-16-be": "UTF-16 (big-endian, no BOM)"}
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as zero bytes in every other position (line breaks, spaces, Latin text)."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    threshold = len(data) // 2 // 20  # at least one character in 20 is ASCII: a space or a line break
+    if odd > threshold and even * 10 < odd:
+        return "utf-16-le"
+    if even > threshold and odd * 10 < even:
+        return "utf-16-be"
+    return None
+
+
+def _damaged_utf8(data: bytes) -> int | None:
+    """Where UTF-8 text with some invalid bytes first goes wrong; None for valid UTF-8 or another encoding.
+
+    It counts as damaged UTF-8 when well-formed multi-byte characters outnumber the bad bytes:
+    decoding it as Windows-1256 would then succeed and publish mojibake.
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+        multibyte = len(_NON_ASCII.findall(text))
+        return exc.start if multibyte > bad else None
+    return None
+
+
 def _control_ratio(text: str) -> float:
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
-    return controls / max(len(text), 1)
+    return len(_CONTROL.findall(text)) / max(len(text), 1)
 
 
 # --- front matter ---------------------------------------------------------
@@ -162,13 +239,24 @@ def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, d
     seen: set = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain word", key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
     return yaml.SafeLoader.construct_mapping(loader, node, deep)
 
 
+def _construct_timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    """A date-shaped value that is no real date (2023-02-30) stays text, so it gets a message naming its key."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError, AttributeError):  # AttributeError: `!!timestamp` on a non-date
+        return loader.construct_scalar(node)
+
+
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_or_text)
 
 
 def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tuple[dict | None, str, int]:
@@ -183,8 +271,20 @@ def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tu
                                       hint="add a line with just --- after the front matter"))
         return None, "", 1
     raw = "\n".join(lines[1:closing])
+    too_deep = Diagnostic("error", rel, "the front matter is nested too deeply to read", line=2,
+                          hint="front matter is YAML: `key: value`, one per line")
+    if _flow_depth(raw) > MAX_FRONT_MATTER_DEPTH:
+        diagnostics.append(too_deep)
+        return None, "", 1
     try:
         front = yaml.load(raw, Loader=_UniqueKeyLoader)
+    except RecursionError:  # block-style nesting, bounded by the file size
+        diagnostics.append(too_deep)
+        return None, "", 1
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # a tag the value does not fit: `!!float abc`
+        diagnostics.append(Diagnostic("error", rel, f"invalid front matter: {exc}", line=2,
+                                      hint="remove the `!!` type tags; write plain `key: value` lines"))
+        return None, "", 1
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -195,9 +295,22 @@ def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tu
     if front is None:
         front = {}
     if not isinstance(front, dict):
-        diagnostics.append(Diagnostic("error", rel, "the front matter must be `key: value` lines", line=2))
+        diagnostics.append(Diagnostic("error", rel, "the front matter must be `key: value` lines", line=2,
+                                      hint="write one `key: value` per line between the two --- lines"))
         return None, "", 1
     return front, "\n".join(lines[closing + 1:]), closing + 2
+
+
+def _flow_depth(text: str) -> int:
+    """How deeply [ and { nest in the text (brackets inside quotes count too: an over-estimate is fine)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostics: list[Diagnostic]) -> ArticleMeta:
@@ -206,8 +319,8 @@ def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostic
 
     for key in front:
         if key not in KNOWN_KEYS:
-            problem(str(key), f"unknown front matter key {key!r} (ignored)", "known keys: " + ", ".join(KNOWN_KEYS),
-                    level="warning")
+            problem(str(key)[:60], f"unknown front matter key {_quoted(key)} (ignored)",
+                    "known keys: " + ", ".join(KNOWN_KEYS), level="warning")
     inferred: set[str] = set()
 
     title = front.get("title")
@@ -219,20 +332,9 @@ def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostic
         title = infer_title(body)
         inferred.add("title")
 
-    date = front.get("date")
-    if date is not None:
-        date = parse_date_value(date)
-        if date is None:
-            problem("date", f"date {front.get('date')!r} is not a valid date", "write it as YYYY-MM-DD, e.g. 2023-03-17")
-    if date is None and "date" not in front:
-        date = infer_date(body)
-        if date is not None:
-            inferred.add("date")
-        else:
-            problem("date", "no date in the front matter and none found in the text",
-                    "add `date: YYYY-MM-DD`; the article is listed as undated until then", level="warning")
-    if date is not None and not EARLIEST_DATE <= date <= LATEST_DATE:
-        problem("date", f"date {date.isoformat()} is implausible", "check the year", level="warning")
+    date = article_date(front.get("date"), body, problem)
+    if date is not None and front.get("date") is None:
+        inferred.add("date")
 
     source = _optional_text(front, "source", problem)
     if source is None:
@@ -240,8 +342,9 @@ def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostic
         if source:
             inferred.add("source")
     url = _optional_text(front, "url", problem)
-    if url is not None and urlsplit(url).scheme not in ("http", "https"):
-        problem("url", f"url {url!r} is not an http(s) address (ignored)", "write the full https://... address")
+    if url is not None and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        problem("url", f"url {_quoted(url)} is not an http(s) address (ignored)", "write the full https://... address",
+                level="warning")
         url = None
     author = _optional_text(front, "author", problem)
 
@@ -253,14 +356,44 @@ def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostic
         themes = []
     for theme in themes:
         if theme not in theme_ids:
-            problem("themes", f"unknown theme id {theme!r}",
+            problem("themes", f"unknown theme id {_quoted(theme)}",
                     "use one of the ids under `themes:` in site.yaml: " + ", ".join(sorted(theme_ids)))
     lang = front.get("lang", "ar")
     if lang != "ar":
-        problem("lang", f"lang {lang!r} is not supported for articles", "articles are Arabic: use `lang: ar`")
+        problem("lang", f"lang {_quoted(lang)} is not supported for articles", "articles are Arabic: use `lang: ar`")
         lang = "ar"
     return ArticleMeta(title=title, date=date, source=source, url=url, author=author,
                        themes=tuple(t for t in themes if t in theme_ids), lang=lang, inferred=frozenset(inferred))
+
+
+_DAY_FIRST = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s*$")
+
+
+def article_date(value, body: str, problem) -> dt.date | None:
+    """The front matter date, checked; when it is missing or empty, a date found in the text."""
+    if value is None:
+        date = infer_date(body)
+        if date is None:
+            problem("date", "no date in the front matter and none found in the text",
+                    "add `date: YYYY-MM-DD`; the article is listed as undated until then", level="warning")
+        return date
+    date = parse_date_value(value)
+    if date is None:
+        kind = "ambiguous" if isinstance(value, str) and _DAY_FIRST.match(normalize(value)) else "not a valid date"
+        problem("date", f"date {_quoted(value)} is {kind}", "write it as YYYY-MM-DD, e.g. 2023-03-17")
+        return None
+    if not EARLIEST_DATE <= date <= LATEST_DATE:
+        problem("date", f"date {date.isoformat()} is implausible",
+                f"check the year: dates from {EARLIEST_DATE.year} to {LATEST_DATE.year} are accepted")
+        return None
+    if date > dt.date.today() + dt.timedelta(days=1):
+        problem("date", f"date {date.isoformat()} is in the future", "check the year and month", level="warning")
+    return date
+
+
+def _quoted(value) -> str:
+    """A front matter value for a message: short, even for a huge string or a YAML alias bomb."""
+    return _SHORT_REPR.repr(value)
 
 
 def _optional_text(front: dict, key: str, problem) -> str | None:
@@ -274,8 +407,8 @@ def _optional_text(front: dict, key: str, problem) -> str | None:
 
 
 def _clean_line(text: str) -> str:
-    """One line of display text: no bidi overrides or zero-width characters, single spaces."""
-    return " ".join(strip_invisible(text).split())
+    """One line of display text: no bidi overrides, zero-width or control characters, single spaces."""
+    return " ".join(_CONTROL.sub(" ", strip_invisible(text)).split())
 
 
 # --- inference ------------------------------------------------------------
@@ -350,10 +483,12 @@ def parse_date_value(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        text = normalize(value)
-        match = _DATE_NUMERIC.search(text)
+        match = _DATE_NUMERIC.search(normalize(value))
         if match:
-            return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                return None
     return None
 
 
@@ -388,7 +523,12 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _rel(path: Path, root: Path) -> str:
+    """The path for messages, with control, direction and undecodable characters written as escapes.
+
+    A file name can hold anything but `/`; printed raw, it could rewrite the terminal or reverse the text.
+    """
     try:
-        return path.relative_to(root).as_posix()
+        text = path.relative_to(root).as_posix()
     except ValueError:
-        return str(path)
+        text = str(path)
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

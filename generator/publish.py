@@ -1,11 +1,167 @@
-"""Publishing files beside the HTML pages: Atom feeds, sitemap, robots.txt, .nojekyll, CNAME."""
+"""Publishing files beside the HTML pages: Atom feeds, the sitemap, robots.txt, .nojekyll and CNAME.
+
+Nothing here reads the clock: a feed's <updated> is its newest item's date, so the same content
+always gives the same bytes (and an unchanged site rewrites no file).
+
+Addresses: with an absolute base_url (what the GitHub Pages workflow passes) feeds and the sitemap
+use full URLs, and feed ids are those URLs. With a path-only base_url ("/" or "/briefing/", local
+builds) links are paths from the server root and ids are tag: URIs — "tag:<domain or localhost>,
+2000:<page address>" — so they stay absolute and stable; the sitemap then lists paths, which
+search engines only accept once the build knows its host.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+from feedgen.feed import FeedGenerator
+
 from .config import SiteConfig
-from .structure import Page, SiteModel
+from .render import briefing_heading, feed_path, page_url
+from .structure import Entry, Page, SiteModel
+from .urls import LANGUAGES, absolute_url, href_path, page_path
+
+FEED_ARTICLES = 30
+FEED_BRIEFINGS = 10
+GENERATOR_NAME = "briefing-generator"
+TAG_DATE = "2000"  # the date part of tag: ids; fixed, so an id never changes
+_NO_DATE = dt.date(1970, 1, 1)  # a feed with no dated item still needs an <updated>
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+NOT_FOUND = "404.html"
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One feed entry: an article or a briefing, in one language."""
+
+    path: PurePosixPath
+    title: str
+    summary: str
+    date: dt.date
+    categories: tuple[tuple[str, str], ...] = ()  # (theme id, theme name)
 
 
 def publish_pages(model: SiteModel, config: SiteConfig, pages: list[Page]) -> list[Page]:
-    """The extra files GitHub Pages and feed readers need, derived from the rendered pages."""
-    return []
+    """The extra files GitHub Pages, feed readers and crawlers need, derived from the model and `pages`."""
+    extra = [feed_page(model, config, lang) for lang in LANGUAGES]
+    extra.append(sitemap_page(pages, config))
+    extra.append(robots_page(config))
+    extra.append(Page(PurePosixPath(".nojekyll"), b""))  # serve files as they are, without Jekyll
+    if config.domain:
+        extra.append(Page(PurePosixPath("CNAME"), f"{config.domain}\n".encode()))
+    return extra
+
+
+# --- feeds -------------------------------------------------------------------------------
+
+
+def feed_items(model: SiteModel, config: SiteConfig, lang: str) -> list[FeedItem]:
+    """The latest dated articles and briefings in `lang`, newest first.
+
+    The English feed leaves out articles whose translation is pending, and briefings that have no
+    English digest yet: a feed entry is read away from the site, where no notice explains the Arabic.
+    """
+    names = {t.id: (t.name_ar if lang == "ar" else t.name_en) for t in model.themes}
+    articles = [item for entry in model.entries if entry.meta.date is not None
+                if (item := _article_item(entry, lang, names)) is not None][:FEED_ARTICLES]
+    briefings = []
+    for briefing in model.briefings[:FEED_BRIEFINGS]:
+        lines = [f"{names[s.theme_id]}: {' '.join(digest)}" for s in briefing.sections
+                 if s.theme_id in names and (digest := s.digest_ar if lang == "ar" else s.digest_en)]
+        if lines:
+            briefings.append(FeedItem(page_path("briefing", lang, briefing.key),
+                                      briefing_heading(briefing, lang, config), "\n".join(lines), briefing.end))
+    return sorted(articles + briefings, key=lambda item: (item.date, item.path.as_posix()), reverse=True)
+
+
+def _article_item(entry: Entry, lang: str, names: dict[str, str]) -> FeedItem | None:
+    english = entry.article.translated.english
+    summary = entry.article.summary
+    if lang == "en":
+        if english is None:
+            return None
+        title, sentences = english.title, summary.english
+    else:
+        title, sentences = entry.meta.title, summary.arabic
+    categories = tuple((theme, names[theme]) for theme in entry.themes if theme in names)
+    return FeedItem(page_path("article", lang, entry.slug), title, " ".join(sentences), entry.meta.date, categories)
+
+
+def feed_page(model: SiteModel, config: SiteConfig, lang: str) -> Page:
+    """The Atom feed of one language, as <lang>/feed.xml."""
+    items = feed_items(model, config, lang)
+    title = config.title_ar if lang == "ar" else config.title_en
+    description = config.description_ar if lang == "ar" else config.description_en
+    feed = FeedGenerator()
+    feed.id(_feed_id(config, feed_path(lang)))
+    feed.title(title)
+    if description:
+        feed.subtitle(description)
+    feed.author({"name": title})
+    feed.language(lang)
+    feed.link(href=page_url(config.base_url, feed_path(lang)), rel="self", type="application/atom+xml")
+    feed.link(href=page_url(config.base_url, page_path("home", lang)), rel="alternate", type="text/html")
+    feed.generator(GENERATOR_NAME)
+    feed.updated(_timestamp(items[0].date if items else _NO_DATE))
+    for item in items:
+        entry = feed.add_entry(order="append")
+        entry.id(_feed_id(config, item.path))
+        entry.title(item.title)
+        entry.link(href=page_url(config.base_url, item.path))  # rel="alternate", the Atom default
+        entry.published(_timestamp(item.date))
+        entry.updated(_timestamp(item.date))
+        if item.summary:
+            entry.summary(item.summary)
+        for term, label in item.categories:
+            entry.category(term=term, label=label)
+    return Page(feed_path(lang), feed.atom_str(pretty=True))
+
+
+def _feed_id(config: SiteConfig, path: PurePosixPath) -> str:
+    authority = config.domain or "localhost"
+    return absolute_url(config.base_url, path) or f"tag:{authority},{TAG_DATE}:{href_path(path)}"
+
+
+def _timestamp(date: dt.date) -> dt.datetime:
+    return dt.datetime.combine(date, dt.time(), tzinfo=dt.timezone.utc)
+
+
+# --- sitemap and robots.txt ----------------------------------------------------------------
+
+
+def sitemap_page(pages: list[Page], config: SiteConfig) -> Page:
+    """sitemap.xml: every HTML page but the 404s and noindex pages, with the hreflang alternates
+    each page declares in its <head>, so the sitemap and the pages can never disagree."""
+    nsmap = {None: SITEMAP_NS, "xhtml": XHTML_NS}
+    urlset = lxml.etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=nsmap)
+    for page in sorted(pages, key=lambda p: p.path.as_posix()):
+        if page.path.suffix != ".html" or page.path.name == NOT_FOUND:
+            continue
+        document = lxml.html.fromstring(page.data)
+        if any("noindex" in content for content in document.xpath("//meta[@name='robots']/@content")):
+            continue
+        here = page_url(config.base_url, page.path)
+        url = lxml.etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        lxml.etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = here
+        for link in document.xpath("//head/link[@rel='alternate'][@hreflang]"):
+            lxml.etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=link.get("hreflang"),
+                                  href=urljoin(here, link.get("href")))
+    return Page(PurePosixPath("sitemap.xml"),
+                lxml.etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def robots_page(config: SiteConfig) -> Page:
+    """robots.txt: everything may be crawled; the sitemap is named when its full URL is known."""
+    lines = ["User-agent: *", "Allow: /"]
+    sitemap = absolute_url(config.base_url, PurePosixPath("sitemap.xml"))
+    if sitemap:
+        lines.append(f"Sitemap: {sitemap}")
+    else:
+        lines.append("# Build with an absolute --base-url to name the sitemap here.")
+    return Page(PurePosixPath("robots.txt"), ("\n".join(lines) + "\n").encode())

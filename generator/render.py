@@ -7,6 +7,7 @@ written out, target page paths); the Jinja templates only arrange them. Nothing 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,13 +22,14 @@ from markupsafe import Markup, escape
 from .chart import theme_chart
 from .config import SiteConfig
 from .dates import format_date, format_month, format_number, format_period, month_key, month_span
+from .search import fold_table
 from .structure import Block, Briefing, EnglishVersion, Entry, Page, SiteModel, Theme, ThemeDigest
 from .urls import LANGUAGES, absolute_url, page_path, relative_url, rooted_url
 
 TEMPLATE_NAMES = (
     "base.html", "partials/stories.html", "partials/briefing.html", "partials/blocks.html",
     "home.html", "root.html", "briefing.html", "article.html", "bilingual.html",
-    "theme.html", "themes.html", "archive.html", "month.html", "404.html",
+    "theme.html", "themes.html", "archive.html", "month.html", "404.html", "search.html",
 )
 EARLIER_BRIEFINGS_ON_HOME = 12
 HEADLINES_ON_ROOT = 6
@@ -79,6 +81,19 @@ UI = MappingProxyType({
         "go_home": "انتقل إلى الصفحة الرئيسية",
         "footer_note": "النصوص الأصلية بالعربية؛ الترجمات الإنجليزية من المحررين أو آلية، ومعلَّمة دائمًا.",
         "default_description": "موجز إخباري بالعربية والإنجليزية.",
+        "feed_title": "{site}: أحدث المقالات والموجزات",
+        "search": "بحث",
+        "search_label": "ابحث في الموقع",
+        "search_button": "ابحث",
+        "search_needs_js": ("يحتاج البحث إلى تفعيل JavaScript في المتصفح. "
+                            "يمكنك تصفّح {archive} أو {themes} بدلًا منه."),
+        "search_archive": "الأرشيف",
+        "search_themes": "المحاور",
+        "search_loading": "جارٍ البحث…",
+        "search_results": "عدد النتائج: {count}",
+        "search_none": "لا نتائج لهذا البحث. جرّب كلمة أخرى أو تصفّح الأرشيف.",
+        "search_failed": "البحث غير متاح الآن. تصفّح الأرشيف بدلًا منه.",
+        "search_prompt": "اكتب كلمة أو أكثر ثم اضغط «ابحث».",
         "in_range": "من {first} إلى {last}",
         "in_month": "في {month}",
         "pending": "الترجمة الإنجليزية قيد الإعداد.",
@@ -130,6 +145,19 @@ UI = MappingProxyType({
         "go_home": "Go to the home page",
         "footer_note": "Originals in Arabic; English versions by the editors or by machine, always labelled.",
         "default_description": "A bilingual news briefing in Arabic and English.",
+        "feed_title": "{site}: latest articles and briefings",
+        "search": "Search",
+        "search_label": "Search the site",
+        "search_button": "Search",
+        "search_needs_js": ("Search needs JavaScript turned on in your browser. "
+                            "You can browse {archive} or {themes} instead."),
+        "search_archive": "the archive",
+        "search_themes": "the themes",
+        "search_loading": "Searching…",
+        "search_results": "Results: {count}",
+        "search_none": "Nothing matches this search. Try another word or browse the archive.",
+        "search_failed": "Search is not available right now. Browse the archive instead.",
+        "search_prompt": "Type one or more words, then press Search.",
         "in_range": "{first} to {last}",
         "in_month": "in {month}",
         "pending": "Translation pending. The Arabic original is shown below until an English version is ready.",
@@ -339,6 +367,24 @@ class Chrome:
     alternates: tuple[tuple[str, str], ...]
     canonical: str | None
     og_type: str
+    search: PurePosixPath  # the search page the header form submits to
+    feeds: tuple[Link, ...]  # Atom feeds announced in <head>, named in their language
+    published: str = ""  # ISO date of an article, for article:published_time
+    json_ld: Markup = Markup("")  # structured data, already safe to place inside <script>
+    robots: str = ""  # e.g. "noindex" for pages that must stay out of search engines
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """The search page: where results go, what to offer without JavaScript, and the query folding table."""
+
+    needs_js: Markup  # shown until the script starts: search needs JavaScript, browse instead
+    archive: PurePosixPath  # offered again when the index cannot be loaded
+    script: PurePosixPath
+    stylesheet: PurePosixPath
+    pagefind: PurePosixPath  # pagefind/pagefind.js, the index's entry point
+    fold: Markup  # JSON: character -> replacement, so queries are normalised exactly like the index
+    arabic_indic: bool  # write result counts in Arabic-Indic digits
 
 
 # --- text helpers ----------------------------------------------------------------------
@@ -374,6 +420,33 @@ def lang_attributes(page_lang: str, lang: str | None) -> Markup:
     if lang is None or lang == page_lang:
         return Markup("")
     return Markup(' lang="{}" dir="{}"').format(lang, DIRECTION[lang])
+
+
+def search_path(lang: str) -> PurePosixPath:
+    """The search page of one language: <lang>/search/index.html."""
+    return PurePosixPath(lang, "search", "index.html")
+
+
+def feed_path(lang: str) -> PurePosixPath:
+    """The Atom feed of one language: <lang>/feed.xml."""
+    return PurePosixPath(lang, "feed.xml")
+
+
+def page_url(base_url: str, page: PurePosixPath) -> str:
+    """The page's full URL when base_url is absolute, else its address from the server root."""
+    return absolute_url(base_url, page) or rooted_url(base_url, page)
+
+
+def script_json(data: object) -> Markup:
+    """JSON that is safe inside a <script> element: no "<", ">" or "&" can end it or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def briefing_heading(briefing: Briefing, lang: str, config: SiteConfig) -> str:
+    """A briefing's title, e.g. "Briefing — 17 March 2023", as pages and feeds show it."""
+    template = UI[lang]["briefing_weekly" if config.briefing_period == "weekly" else "briefing_daily"]
+    return template.format(period=format_period(briefing.start, briefing.end, lang, config.digits))
 
 
 def web_url(url: str | None) -> str | None:
@@ -456,6 +529,7 @@ class _SiteRenderer:
             pages.append(self.themes_page(lang))
             pages.append(self.archive_page(lang))
             pages.append(self.not_found_page(lang))
+            pages.append(self.search_page(lang))
             pages.extend(self.briefing_page(lang, i) for i in range(len(self.model.briefings)))
             for entry in self.model.entries:
                 pages.append(self.article_page(lang, entry))
@@ -495,7 +569,8 @@ class _SiteRenderer:
     def chrome(self, lang: str, path: PurePosixPath, title: Text, *, counterpart: PurePosixPath,
                versions: Mapping[str, PurePosixPath] | None = None, default: PurePosixPath | None = None,
                description: str | None = None, section: str = "", og_type: str = "website",
-               rooted: bool = False) -> Chrome:
+               rooted: bool = False, published: str = "", json_ld: Markup = Markup(""),
+               robots: str = "") -> Chrome:
         """The frame of a page. `counterpart` is the same page in the other language (the switcher's target);
         `versions` the hreflang targets when they are not this page and its counterpart (bilingual pages)."""
         other = _other(lang)
@@ -523,7 +598,16 @@ class _SiteRenderer:
             switch=Link(counterpart, Text(UI[other]["language_name"], other)),
             alternates=alternates,
             canonical=None if rooted else absolute_url(self.config.base_url, path), og_type=og_type,
+            search=search_path(lang), feeds=self.feed_links(lang if path.parts[0] in LANGUAGES else None),
+            published=published, json_ld=json_ld, robots=robots,
         )
+
+    def feed_links(self, lang: str | None) -> tuple[Link, ...]:
+        """The page's own language feed; pages outside both languages (the root) announce both."""
+        codes = (lang,) if lang else (self.config.default_language, _other(self.config.default_language))
+        return tuple(Link(feed_path(code), Text(UI[code]["feed_title"].format(site=self.site_title(code).value),
+                                                code))
+                     for code in codes)
 
     def site_title(self, lang: str) -> Text:
         return Text(self.config.title_ar if lang == "ar" else self.config.title_en)
@@ -562,8 +646,7 @@ class _SiteRenderer:
         return Link(page_path("theme", lang, theme.id), self.theme_name(theme, lang))
 
     def briefing_heading(self, briefing: Briefing, lang: str) -> str:
-        template = UI[lang]["briefing_weekly" if self.config.briefing_period == "weekly" else "briefing_daily"]
-        return template.format(period=format_period(briefing.start, briefing.end, lang, self.config.digits))
+        return briefing_heading(briefing, lang, self.config)
 
     def briefing_link(self, briefing: Briefing, lang: str) -> Link:
         return Link(page_path("briefing", lang, briefing.key), Text(self.briefing_heading(briefing, lang), lang))
@@ -647,6 +730,24 @@ class _SiteRenderer:
                              default=page_path("not-found"), rooted=True)
         return self.render("404.html", chrome, (_not_found_text(lang),), rooted=True)
 
+    def search_page(self, lang: str) -> Page:
+        path = search_path(lang)
+        ui = UI[lang]
+        archive = Markup('<a href="{}">{}</a>').format(relative_url(path, page_path("archive", lang)),
+                                                        ui["search_archive"])
+        themes = Markup('<a href="{}">{}</a>').format(relative_url(path, page_path("themes", lang)),
+                                                       ui["search_themes"])
+        view = SearchView(
+            needs_js=escape(ui["search_needs_js"]).format(archive=archive, themes=themes),
+            archive=page_path("archive", lang),
+            script=page_path("static", key="search.js"), stylesheet=page_path("static", key="search.css"),
+            pagefind=PurePosixPath("pagefind", "pagefind.js"), fold=script_json(fold_table()),
+            arabic_indic=lang == "ar" and self.config.digits == "arabic-indic",
+        )
+        chrome = self.chrome(lang, path, Text(UI[lang]["search"], lang), counterpart=search_path(_other(lang)),
+                             robots="noindex")
+        return self.render("search.html", chrome, view)
+
     def root_not_found(self) -> Page:
         lang = self.config.default_language
         path = page_path("not-found")
@@ -694,8 +795,37 @@ class _SiteRenderer:
             description = None
         chrome = self.chrome(lang, page_path("article", lang, entry.slug), view.title,
                              counterpart=page_path("article", _other(lang), entry.slug),
-                             description=description, og_type="article")
+                             description=description, og_type="article", published=view.date_iso,
+                             json_ld=script_json(self.article_data(entry, lang, view)))
         return self.render("article.html", chrome, view)
+
+    def article_data(self, entry: Entry, lang: str, view: ArticleView) -> dict:
+        """schema.org NewsArticle for search engines. inLanguage is the language of the text shown, so an
+        English page still waiting for its translation is described as the Arabic text it carries."""
+        base_url = self.config.base_url
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": view.title.value,
+            "inLanguage": view.body_lang,
+            "url": page_url(base_url, page_path("article", lang, entry.slug)),
+        }
+        if view.summary and view.summary_lang == view.body_lang:
+            data["description"] = " ".join(view.summary)
+        if view.date_iso:
+            data["datePublished"] = view.date_iso
+        if entry.meta.author:
+            data["author"] = {"@type": "Person", "name": entry.meta.author}
+        if entry.meta.source:
+            data["sourceOrganization"] = {"@type": "Organization", "name": entry.meta.source}
+        data["publisher"] = {"@type": "Organization", "name": self.site_title(lang).value,
+                             "url": page_url(base_url, page_path("home", lang))}
+        if view.body_lang != "ar":
+            data["isBasedOn"] = {"@type": "NewsArticle", "headline": entry.meta.title, "inLanguage": "ar",
+                                 "url": page_url(base_url, page_path("article", "ar", entry.slug))}
+        elif view.source_url:
+            data["isBasedOn"] = view.source_url
+        return data
 
     def bilingual_page(self, lang: str, entry: Entry) -> Page:
         english = entry.article.translated.english

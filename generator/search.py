@@ -1,11 +1,207 @@
-"""Site search: a Pagefind index of the rendered pages, one per language."""
+"""Site search: a Pagefind index of the article pages, one index per language.
+
+Arabic queries must match whatever hamza and alef forms, diacritics or digits they are typed with.
+Pagefind 1.5's Arabic stemmer folds much of that by itself, but the site does not depend on it: the
+index holds text folded by `generator.arabic.normalize` (the folding themes and duplicates use), and
+the search page folds each query with `fold_table()` — the same function, character by character —
+so both sides agree whatever Pagefind's stemmer does. Records are read back from the rendered pages
+(their NewsArticle JSON-LD and their <article> text), so the pages carry no hidden copy of the text.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from html import escape
+from importlib import metadata
+from pathlib import Path, PurePosixPath
+
+import lxml.html
+
+from .arabic import normalize
 from .config import SiteConfig
-from .structure import Page
+from .dates import format_date
+from .structure import BuildFailed, Diagnostic, Page
+from .urls import href_path
+
+OUTPUT_FOLDER = "pagefind"
+# Pagefind's ready-made interfaces; the site has its own small search page, so they are not published.
+_UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+)
+_PROBE_SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """One searchable page as Pagefind receives it."""
+
+    url: str  # the page's address from the site root, e.g. "ar/articles/x/"; Pagefind adds the base path
+    language: str
+    content: str  # the article's text (summary and body), normalised
+    title: str  # as written, for display
+    date: str  # as the page writes it, for display
+    datetime: str  # ISO date, for <time datetime>
+    summary: str
 
 
 def search_pages(pages: list[Page], config: SiteConfig) -> list[Page]:
-    """The Pagefind index files for `pages`, as Pages under pagefind/."""
-    return []
+    """The Pagefind files for the article pages among `pages`, as Pages under pagefind/.
+
+    An index is kept in config.cache_dir under the digest of its records, so a build whose articles
+    did not change copies the previous index instead of starting Pagefind.
+    """
+    records = search_records(pages, config)
+    folder = config.cache_dir / OUTPUT_FOLDER / _records_digest(records)
+    if not folder.is_dir():
+        _build_index(records, folder)
+    _remove_other_indexes(folder)
+    return [Page(PurePosixPath(OUTPUT_FOLDER, *path.relative_to(folder).parts), path.read_bytes())
+            for path in sorted(folder.rglob("*")) if path.is_file()]
+
+
+def search_records(pages: list[Page], config: SiteConfig) -> list[SearchRecord]:
+    """A record for every page whose NewsArticle data says its text is in the page's own language.
+
+    English pages still waiting for a translation show Arabic text, so they stay out of the English
+    index (their Arabic page is in the Arabic one).
+    """
+    records = []
+    for page in pages:
+        if page.path.suffix == ".html" and b'"NewsArticle"' in page.data:
+            record = _page_record(page, config)
+            if record is not None:
+                records.append(record)
+    return records
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> dict[str, str]:
+    """Every character that `normalize` changes other than by lower-casing, and what it becomes.
+
+    Derived from `normalize` itself, so the query folding on the search page cannot drift from the
+    index: the page replaces each character found here, lower-cases the rest and collapses spaces.
+    """
+    characters = [chr(code) for code in range(0x80, 0x10000)
+                  if not 0xD800 <= code < 0xE000 and not chr(code).isspace()]
+    folded = normalize(_PROBE_SEPARATOR.join(characters)).split(_PROBE_SEPARATOR)
+    return {char: result for char, result in zip(characters, folded, strict=True) if result != char.lower()}
+
+
+def _page_record(page: Page, config: SiteConfig) -> SearchRecord | None:
+    document = lxml.html.fromstring(page.data)
+    lang = document.get("lang")
+    data = next((d for d in _json_ld(document) if d.get("@type") == "NewsArticle"), None)
+    if data is None or data.get("inLanguage") != lang:
+        return None
+    title = data.get("headline", "")
+    summary = data.get("description", "")
+    body = _body_text(document)
+    date = data.get("datePublished")
+    return SearchRecord(
+        url=href_path(page.path), language=lang,
+        content=normalize(body),
+        title=title, summary=summary, datetime=date or "",
+        date=format_date(dt.date.fromisoformat(date), lang, config.digits) if date else "",
+    )
+
+
+def _json_ld(document: lxml.html.HtmlElement) -> list[dict]:
+    found = []
+    for script in document.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            found.append(data)
+    return found
+
+
+def _body_text(document: lxml.html.HtmlElement) -> str:
+    """The article's own text: its <article> without the header (chips, byline) and footer (links)."""
+    article = (document.xpath("//main//article") or document.xpath("//main") or [document])[0]
+    for element in article.xpath(".//header | .//footer | .//nav"):
+        element.drop_tree()
+    return " ".join(article.text_content().split())
+
+
+def _records_digest(records: list[SearchRecord]) -> str:
+    payload = json.dumps([asdict(r) for r in records], ensure_ascii=False, sort_keys=True)
+    versions = f"{metadata.version('pagefind')}|{_installed('pagefind_bin')}"
+    return hashlib.sha256(f"{versions}\n{payload}".encode()).hexdigest()[:24]
+
+
+def _installed(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _build_index(records: list[SearchRecord], folder: Path) -> None:
+    """Run Pagefind once over the records and move its files into place in one rename."""
+    staging = folder.with_name(f".{folder.name}.{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        asyncio.run(_write_index(records, staging))
+    except FileNotFoundError as missing:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed([Diagnostic("error", "pagefind", f"the Pagefind program was not found ({missing})",
+                                      hint="install it with: pip install 'pagefind[bin]'")]) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    for name in _UNUSED_BUNDLE_FILES:
+        (staging / name).unlink(missing_ok=True)
+    _sort_entry_file(staging / "pagefind-entry.json")
+    os.rename(staging, folder)
+
+
+def _sort_entry_file(path: Path) -> None:
+    """Pagefind lists the languages in hash-map order, which changes from run to run; sort them so
+    the same records always give the same bytes."""
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
+    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+async def _write_index(records: list[SearchRecord], output: Path) -> None:
+    """Index the records as small generated pages in one request: Pagefind's Python service answers
+    each request a tenth of a second late, so adding 800 records one by one would take 80 s."""
+    from pagefind.index import PagefindIndex  # starts a subprocess; imported only when indexing
+
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".records-") as source:
+        for record in records:
+            page = Path(source, *PurePosixPath(record.url).parts, "index.html")
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(_record_page(record), encoding="utf-8")
+        async with PagefindIndex(config={"output_path": str(output)}) as index:
+            await index.add_directory(source)
+
+
+def _record_page(record: SearchRecord) -> str:
+    """A page holding only what the index needs: the normalised text to search (the headline as <h1>,
+    which Pagefind weighs higher), and the title, dates and summary as written, kept as metadata."""
+    meta = "".join(f'<span data-pagefind-meta="{name}">{escape(value)}</span>'
+                   for name, value in (("title", record.title), ("date", record.date),
+                                       ("datetime", record.datetime), ("summary", record.summary)) if value)
+    folded_title = normalize(record.title)
+    return (f'<!DOCTYPE html><html lang="{escape(record.language)}"><head><meta charset="utf-8"><title></title>'
+            f'</head><body data-pagefind-body><div data-pagefind-ignore>{meta}</div>'
+            f"<h1>{escape(folded_title)}</h1><p>{escape(record.content)}</p></body></html>")
+
+
+def _remove_other_indexes(keep: Path) -> None:
+    for other in keep.parent.iterdir():
+        if other != keep and other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)

@@ -94,13 +94,16 @@ class Watcher:
         """(mtime_ns, size) of every watched file; a path that does not exist simply has no entry."""
         found: Snapshot = {}
         for root in self.paths:
-            if root.is_dir():
-                for folder, subfolders, names in os.walk(root):
-                    subfolders[:] = [d for d in subfolders if not self._is_ignored(Path(folder, d))]
-                    for name in names:
-                        self._record(Path(folder, name), found)
-            else:
-                self._record(root, found)
+            if self._is_ignored(root):
+                continue
+            if not root.is_dir():
+                self._record(str(root), found)
+                continue
+            for folder, subfolders, names in os.walk(root):
+                subfolders[:] = [d for d in subfolders if not self._is_ignored(Path(folder, d))]
+                for name in names:
+                    if not is_editor_leftover(name):
+                        self._record(os.path.join(folder, name), found)
         return found
 
     def changes(self) -> set[str]:
@@ -129,14 +132,13 @@ class Watcher:
     def _is_ignored(self, path: Path) -> bool:
         return any(path.is_relative_to(ignored) for ignored in self.ignored)
 
-    def _record(self, path: Path, found: Snapshot) -> None:
-        if is_editor_leftover(path.name) or self._is_ignored(path):
-            return
+    @staticmethod
+    def _record(path: str, found: Snapshot) -> None:
         try:
-            info = path.stat()
+            info = os.stat(path)
         except OSError:  # removed between listing and stat, or a broken link
             return
-        found[str(path)] = (info.st_mtime_ns, info.st_size)
+        found[path] = (info.st_mtime_ns, info.st_size)
 
 
 def watched_paths(site_dir: Path) -> tuple[Path, ...]:
@@ -156,8 +158,8 @@ def output_folder(options: BuildOptions) -> Path:
 
 def served_prefix(base_url: str) -> str:
     """The URL path the site lives under (from --base-url), so absolute links work when served locally."""
-    path = unquote(urlsplit(base_url).path)
-    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+    path = unquote(urlsplit(base_url).path).strip("/")
+    return f"/{path}/" if path else "/"
 
 
 def error_page(problems: Sequence[Diagnostic]) -> bytes:
@@ -207,7 +209,7 @@ class OutputApp:
         if any(s in (".", "..") or "\0" in s for s in segments):
             return self._text(start_response, "400 Bad Request", "The path may not contain . or .. segments.")
         problems = self.problems()
-        if problems and PurePosixPath(rest).suffix in HTML_SUFFIXES:
+        if problems and (rest == "" or rest.endswith("/") or PurePosixPath(rest).suffix in HTML_SUFFIXES):
             return self._respond(start_response, "500 Internal Server Error", CONTENT_TYPES[".html"],
                                  error_page(problems))
         relative = "/".join(s for s in segments if s)

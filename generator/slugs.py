@@ -25,7 +25,8 @@ def slug_from_title(title: str, date: dt.date | None) -> str:
     parts = [p for p in re.split(r"[^a-z0-9]+", ascii_words) if p][:MAX_WORDS]
     prefix = date.isoformat() if date else "article"
     if not parts:
-        return f"{prefix}-{hashlib.sha256(title.encode()).hexdigest()[:8]}"
+        digest = hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()  # lone surrogates: odd file names
+        return f"{prefix}-{digest[:8]}"
     return f"{prefix}-{'-'.join(parts)}"[:80].rstrip("-")
 
 

@@ -37,7 +37,8 @@ CONVERGENCE = 1e-7
 MMR_LAMBDA = 0.5  # relevance vs. novelty when picking the next sentence
 REDUNDANT_SIMILARITY = 0.55  # a candidate this similar to a chosen sentence is skipped outright
 
-SENTENCE_END = re.compile(r"[.!?؟…:۔]['\"”»)\]]*\s*$")
+SENTENCE_END = re.compile(r"[.!?؟…۔]['\"”»)\]]*\s*$")
+ANNOUNCES_MORE = re.compile(r"[:：]\s*$")  # "وقال المتحدث:" only introduces what follows
 BOILERPLATE = re.compile(
     "|".join((
         r"[اأإ]قر[اأ]\s+(أيضا|أيضاً|ايضا|ايضاً|المزيد)",  # "read also / more" links
@@ -105,6 +106,8 @@ def candidate_sentences(blocks: Sequence[Block]) -> list[_Candidate]:
 def is_summary_worthy(text: str, word_count: int) -> bool:
     """True for a complete Arabic sentence that is not boilerplate and closes every quote it opens."""
     if word_count < MIN_WORDS or (word_count < UNPUNCTUATED_MIN_WORDS and not SENTENCE_END.search(text)):
+        return False
+    if ANNOUNCES_MORE.search(text):
         return False
     return not has_unbalanced_quotes(text) and not BOILERPLATE.search(text) and is_arabic(text)
 

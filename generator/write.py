@@ -36,8 +36,14 @@ class WriteResult:
 @contextmanager
 def build_lock(cache_dir: Path) -> Iterator[None]:
     """One build per site at a time: a second build waits for the first instead of racing it."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with open(cache_dir / "build.lock", "w") as handle:
+    path = cache_dir / "build.lock"
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a")  # "a", not "w": never truncate whatever the name points at
+    except OSError as exc:
+        raise BuildFailed([Diagnostic("error", str(path), f"cannot create the build lock: {exc.strerror or exc}",
+                                      hint="the site's .cache/ folder must be writable")]) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -64,10 +70,32 @@ def recover(output: Path) -> None:
 
 
 def write_site(pages: list[Page], output: Path, cache_dir: Path) -> WriteResult:
+    """Stage the pages beside output/ and swap them in; on any failure output/ stays exactly as it was."""
     output = output.resolve()
     _check_paths(pages)
-    recover(output)
+    if output.exists() and not output.is_dir():
+        raise BuildFailed([Diagnostic("error", str(output), "the output path exists and is not a folder",
+                                      hint="remove that file or choose another --output")])
     staging, previous = staging_paths(output)
+    try:
+        recover(output)
+        written, unchanged, removed = _stage(pages, output, staging, cache_dir)
+        os.sync()  # flush the staged files before the swap, so a crash cannot publish empty files
+        if output.exists():
+            _swap(staging, output, previous)
+        else:
+            os.rename(staging, output)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        where = exc.filename if isinstance(exc.filename, str) else str(output)
+        raise BuildFailed([Diagnostic("error", where, f"cannot write the site: {exc.strerror or exc}",
+                                      hint="free disk space or make the output folder writable; "
+                                           "the previous output was left as it was")]) from None
+    return WriteResult(written, unchanged, removed)
+
+
+def _stage(pages: list[Page], output: Path, staging: Path, cache_dir: Path) -> tuple[int, int, int]:
+    """Fill the staging folder: unchanged files hard-linked from output/, the rest written. Returns counts."""
     manifest_path = cache_dir / MANIFEST
     old_manifest = _read_manifest(manifest_path, output)
     new_manifest: dict[str, str] = {}
@@ -80,20 +108,20 @@ def write_site(pages: list[Page], output: Path, cache_dir: Path) -> WriteResult:
         target = staging / key
         target.parent.mkdir(parents=True, exist_ok=True)
         existing = output / key
-        if old_manifest.get(key) == digest and existing.is_file() and not existing.is_symlink():
+        if old_manifest.get(key) == digest and _holds(existing, page.data):
             os.link(existing, target)
             unchanged += 1
         else:
             target.write_bytes(page.data)
             written += 1
-    os.sync()  # flush the staged files before the swap, so a crash cannot publish empty files
-    removed = len(set(old_manifest) - set(new_manifest))
-    if output.exists():
-        _swap(staging, output, previous)
-    else:
-        os.rename(staging, output)
+    # Written before the swap: a manifest that runs ahead of output/ only costs a rewrite, as links are verified.
     _write_manifest(manifest_path, new_manifest, output)
-    return WriteResult(written, unchanged, removed)
+    return written, unchanged, len(set(old_manifest) - set(new_manifest))
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether a published file has exactly these bytes (the manifest can be stale after a killed build)."""
+    return path.is_file() and not path.is_symlink() and path.stat().st_size == len(data) and path.read_bytes() == data
 
 
 def _check_paths(pages: list[Page]) -> None:
@@ -112,13 +140,20 @@ def _check_paths(pages: list[Page]) -> None:
 
 
 def _swap(staging: Path, output: Path, previous: Path) -> None:
-    """Exchange staging and output atomically (renameat2); fall back to two renames elsewhere."""
+    """Exchange staging and output atomically (renameat2); fall back to two renames elsewhere.
+
+    Raises OSError only while output/ still holds the previous site.
+    """
     if _rename_exchange(staging, output):
-        shutil.rmtree(staging)  # now holds the previous site
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous site; a leftover is removed by recover()
         return
     os.rename(output, previous)
-    os.rename(staging, output)
-    shutil.rmtree(previous)
+    try:
+        os.rename(staging, output)
+    except OSError:
+        os.rename(previous, output)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def _rename_exchange(a: Path, b: Path) -> bool:

@@ -146,7 +146,7 @@ def test_bom_crlf_utf16_and_windows_1256(site):
     result = load_articles(config)
     titles = {a.path.split("/")[-1]: a.meta.title for a in result.articles}
     assert titles == {"bom.md": "عنوان", "utf16.md": "عنوان", "cp1256.md": "عنوان"}
-    messages = {d.path.split("/")[-1]: d for d in result.diagnostics}
+    messages = {d.path.split("/")[-1]: d for d in result.diagnostics if d.key != "title"}  # not the same-title warning
     assert "CP1256" in messages["cp1256.md"].message and messages["cp1256.md"].level == "warning"
     assert messages["junk.md"].level == "error" and "UTF-8" in messages["junk.md"].hint
 

@@ -37,6 +37,7 @@ JUNK = [
     "وتعزيز الحوار بين جميع الأطراف المعنية بالأزمة” بحسب المتحدث الصيني.",  # quote closed, not opened
     "وأضاف الكرملين \"من المقرر أيضا تبادل وجهات النظر في سياق تعميق التعاون.",  # odd straight quotes
     "تحذيرات واشنطن من دعم بكين",  # heading-like line
+    "وقال المتحدث باسم وزارة الخارجية الصينية في مؤتمر صحفي عقده في بكين اليوم:",  # announces a quote
 ]
 
 
@@ -79,7 +80,7 @@ def test_short_article_gives_all_its_sentences():
 
 
 def test_boilerplate_fragments_and_broken_quotes_are_never_picked():
-    paragraphs = [[junk] for junk in JUNK[:5]] + [JUNK[5:7], [GOOD[0]], [JUNK[7]], [GOOD[1]], [JUNK[8]]]
+    paragraphs = [[junk] for junk in JUNK[:5]] + [JUNK[5:7], [GOOD[0]], [JUNK[7]], [GOOD[1]], JUNK[8:]]
     summary = summarize_article(article(paragraphs), 5)
     assert summary.arabic == (GOOD[0], GOOD[1])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 import webbrowser
@@ -42,17 +43,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"Warning: listening on {args.host}: other computers on the network can read the site.",
               file=sys.stderr)
     try:
-        server.start()
-    except OSError as error:
-        print(f"Cannot listen on {args.host}:{args.port}: {error.strerror or error}. "
-              "Is another server running? Try --port.", file=sys.stderr)
-        return 1
-    print(f"Serving {server.url} — rebuilding on every save. Press Ctrl+C to stop.")
-    if args.open:
-        webbrowser.open(server.url)
-    try:
+        try:
+            server.start()
+        except OSError as error:
+            in_use = error.errno == errno.EADDRINUSE
+            hint = " Another program is using that port: try --port with another number." if in_use else ""
+            print(f"Cannot listen on {args.host}:{args.port}: {error.strerror or error}.{hint}", file=sys.stderr)
+            return 1
+        print(f"Serving {server.url} — rebuilding on every save. Press Ctrl+C to stop.")
+        if args.open:
+            webbrowser.open(server.url)
         server.wait()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # the normal way to stop, even during the first build
         print("Stopped.")
     finally:
         server.stop()

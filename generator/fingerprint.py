@@ -1,0 +1,56 @@
+"""Skip a build when nothing it reads has changed since the last good one (`make`-style, by stat only).
+
+The fingerprint covers every input file's path, size and modification time (content, templates,
+static files, site.yaml, the translation memory, the generator's own code) and the build options.
+A build that left translations pending is never skipped: a model may have been installed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .config import BuildOptions, SiteConfig
+
+FINGERPRINT = "fingerprint.json"
+_CODE = Path(__file__).resolve().parent
+
+
+def input_fingerprint(config: SiteConfig, options: BuildOptions, output: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps([str(output), options.base_url, options.strict, config.base_url]).encode())
+    roots = [config.content_dir, config.templates_dir, config.static_dir, _CODE]
+    files = [config.root / "site.yaml", config.memory_path, config.glossary_path]
+    for root in roots:
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            files.extend(Path(folder) / name for name in sorted(names))
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            digest.update(f"{path}:missing\n".encode())
+            continue
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def unchanged(config: SiteConfig, fingerprint: str, output: Path, manifest_files: list[str]) -> bool:
+    """True when the last good build had this fingerprint, left nothing pending, and its output is all there."""
+    try:
+        stored = json.loads((config.cache_dir / FINGERPRINT).read_text())
+    except (OSError, ValueError):
+        return False
+    if stored.get("fingerprint") != fingerprint or stored.get("pending"):
+        return False
+    return bool(manifest_files) and all((output / name).is_file() for name in manifest_files)
+
+
+def record(config: SiteConfig, fingerprint: str, pending: bool) -> None:
+    config.cache_dir.mkdir(parents=True, exist_ok=True)
+    path = config.cache_dir / FINGERPRINT
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"fingerprint": fingerprint, "pending": pending}))
+    os.replace(tmp, path)

@@ -1,0 +1,246 @@
+"""Search: the Pagefind index, its cache, the query folding, and real searches in Chromium.
+
+The browser test serves the built site under a sub-path (/briefing/) on loopback and drives Debian's
+Chromium with Playwright; Chromium is never downloaded. Without /usr/bin/chromium it skips loudly,
+and fails on CI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+import lxml.html
+import pytest
+from conftest import copy_sample_site
+from hypothesis import given
+from hypothesis import strategies as st
+
+import generator.search
+from generator.arabic import normalize
+from generator.config import SiteConfig
+from generator.pipeline import BuildOptions, build
+from generator.search import fold_table, search_pages, search_records
+from generator.structure import Page
+
+BASE_PATH = "/briefing/"
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTICLES = 5  # in the sample site, every one with an editor translation
+PANDEMIC = "2021-05-23-yang-jiechi-to-visit-russia-for-security-talks"  # the only one with "جائحة"
+MISHUSTIN = "2023-05-19-mishustin-to-visit-beijing"  # the only one with "ميخائيل"
+SAMARKAND = "2022-09-08-putin-and-xi-to-meet-in-samarkand"
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory) -> Path:
+    site = copy_sample_site(tmp_path_factory.mktemp("search") / "site")
+    report = build(BuildOptions(site_dir=site, base_url="https://example.org" + BASE_PATH))
+    assert not report.errors
+    return site / "output"
+
+
+def read_pages(output: Path) -> list[Page]:
+    return [Page(PurePosixPath(p.relative_to(output).as_posix()), p.read_bytes())
+            for p in sorted(output.rglob("*")) if p.is_file() and "pagefind" not in p.relative_to(output).parts]
+
+
+# --- folding --------------------------------------------------------------------------------------------
+
+ARABIC_SPELLING = st.sampled_from(
+    [chr(c) for c in range(0x0621, 0x0656)] + ["\u0670", "\u0640", "\u200c", "\u200f", "\u061c", "\u00ad"]
+    + list("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬٪ﻻﷲﻷﺁﺑﻬ") + list("ABCxyz ßΣİ\t\n"))
+
+
+def fold_like_the_search_page(text: str, table: dict[str, str]) -> str:
+    """What static/search.js does with a query: replace by the table, lower-case the rest, single spaces."""
+    return " ".join("".join(table.get(char, char.lower()) for char in text).split())
+
+
+@given(st.text(ARABIC_SPELLING, max_size=40) | st.text(max_size=40))
+def test_the_query_folding_table_reproduces_normalize(text):
+    assert fold_like_the_search_page(text, fold_table()) == normalize(text)
+
+
+def test_folding_joins_hamza_alef_and_diacritic_spellings():
+    table = fold_table()
+    assert fold_like_the_search_page("جَايِحَة", table) == fold_like_the_search_page("جائحة", table)
+    assert fold_like_the_search_page("إيران", table) == fold_like_the_search_page("ايران", table)
+    assert table["أ"] == table["إ"] == table["آ"] == "ا" and table["\u064e"] == ""
+
+
+def test_search_page_carries_the_same_table(output):
+    for lang in ("ar", "en"):
+        document = lxml.html.fromstring((output / lang / "search" / "index.html").read_bytes())
+        assert json.loads(document.get_element_by_id("search-fold").text) == fold_table()
+
+
+# --- records and the index ------------------------------------------------------------------------------
+
+
+def test_one_record_per_article_and_language(output, tmp_path):
+    records = search_records(read_pages(output), SiteConfig(root=tmp_path))
+    articles = sorted(p.parent.relative_to(output).as_posix() + "/" for p in output.glob("*/articles/*/index.html"))
+    assert sorted(r.url for r in records) == articles and len(articles) == 2 * ARTICLES
+    assert all(r.url.startswith(r.language + "/") for r in records)
+    for record in records:
+        assert record.content == normalize(record.content)
+        assert record.title and record.summary and record.date and record.datetime
+    (pandemic,) = [r for r in records if r.url == f"ar/articles/{PANDEMIC}/"]
+    assert "جايحه" in pandemic.content and pandemic.language == "ar"
+    assert pandemic.date == "23 مايو 2021" and pandemic.datetime == "2021-05-23"
+
+
+def test_english_pages_awaiting_translation_stay_out_of_the_english_index(output, tmp_path):
+    pages = read_pages(output)
+    page = next(p for p in pages if p.path.as_posix() == f"en/articles/{PANDEMIC}/index.html")
+    pending = page.data.replace(b'"inLanguage":"en"', b'"inLanguage":"ar"')  # what a pending page declares
+    records = search_records([dataclasses.replace(page, data=pending)], SiteConfig(root=tmp_path))
+    assert records == []
+
+
+def test_index_files_are_published_under_pagefind(output):
+    folder = output / "pagefind"
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.ar.pagefind", "wasm.en.pagefind"} <= files
+    assert not any(name.startswith("pagefind-ui") for name in files)
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == {"ar": ARTICLES, "en": ARTICLES}
+
+
+def test_an_unchanged_site_is_not_indexed_again(output, tmp_path, monkeypatch):
+    config = SiteConfig(root=tmp_path)
+    shutil.copytree(output.parent / ".cache" / "pagefind", config.cache_dir / "pagefind")  # the build's cache
+    pages = read_pages(output)
+    runs = []
+    real_write_index = generator.search._write_index
+
+    async def counting(records, folder):
+        runs.append(len(records))
+        await real_write_index(records, folder)
+
+    monkeypatch.setattr(generator.search, "_write_index", counting)
+    first = search_pages(pages, config)
+    assert runs == [] and first == read_published_index(output)
+    changed = [dataclasses.replace(p, data=p.data.replace("ميخائيل".encode(), "ميخائيلوف".encode())) for p in pages]
+    second = search_pages(changed, config)
+    assert runs == [2 * ARTICLES] and second != first
+    assert len(list((config.cache_dir / "pagefind").iterdir())) == 1  # the stale index was removed
+
+
+def read_published_index(output: Path) -> list[Page]:
+    return [Page(PurePosixPath(p.relative_to(output).as_posix()), p.read_bytes())
+            for p in sorted((output / "pagefind").rglob("*")) if p.is_file()]
+
+
+# --- in the browser -------------------------------------------------------------------------------------
+
+
+class SubPathHandler(SimpleHTTPRequestHandler):
+    """Serves output/ at /briefing/, as GitHub Pages serves a project site."""
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(BASE_PATH):
+            return str(Path(self.directory) / "no-such-file")
+        return super().translate_path("/" + path[len(BASE_PATH):])
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(output):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SubPathHandler, directory=str(output)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}{BASE_PATH}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    problem = None
+    if not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing: apt-get install chromium to run the search tests in a browser"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        problem = problem or "playwright is not installed: pip install playwright (never `playwright install`)"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(f"!!! {problem} !!!")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclasses.dataclass
+class Tab:
+    """One browser tab kept for the whole module (opening tabs is the slow part), and the failed requests."""
+
+    page: object
+    failures: list[str]
+
+
+@pytest.fixture(scope="module")
+def tabs(browser):
+    opened = {}
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        failures = []
+        page = context.new_page()
+        page.on("response",
+                lambda response, failures=failures: response.status >= 400 and failures.append(response.url))
+        opened[javascript] = Tab(page, failures)
+    yield opened
+    for tab in opened.values():
+        tab.page.context.close()
+
+
+def search(tab: Tab, site_url: str, lang: str, query: str):
+    """Open the search page as the header form would, wait for the outcome, return (status, results)."""
+    tab.failures.clear()
+    page = tab.page
+    page.goto(f"{site_url}{lang}/search/?q={quote(query)}")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0 ||"
+                           " !document.getElementById('search-status').textContent.includes('…')")
+    status = page.inner_text("#search-status")
+    results = page.eval_on_selector_all(
+        "#search-results li", "items => items.map(li => ({href: li.querySelector('a').href,"
+        " title: li.querySelector('a').textContent, date: li.querySelector('time')?.textContent,"
+        " summary: li.querySelector('.search-summary')?.textContent}))")
+    assert tab.failures == [], tab.failures
+    return status, results
+
+
+@pytest.mark.parametrize(("query", "slug"), [
+    ("جَايِحَة", PANDEMIC),  # the text has "جائحة": hamza seat and tā' marbūṭa differ, diacritics added
+    ("مِيخايِيل", MISHUSTIN),  # the text has "ميخائيل"
+])
+def test_arabic_search_ignores_hamza_forms_and_diacritics(tabs, site_url, query, slug):
+    status, results = search(tabs[True], site_url, "ar", query)
+    assert [r["href"] for r in results] == [f"{site_url}ar/articles/{slug}/"], status
+    (result,) = results
+    assert result["title"] and result["date"] and result["summary"]
+    assert "1" in status
+
+
+def test_english_search_finds_the_english_page(tabs, site_url):
+    status, results = search(tabs[True], site_url, "en", "Samarkand")
+    assert f"{site_url}en/articles/{SAMARKAND}/" in [r["href"] for r in results], status
+    assert all("/en/articles/" in r["href"] for r in results)
+
+
+def test_without_javascript_the_search_page_points_to_the_archive(tabs, site_url):
+    status, results = search(tabs[False], site_url, "en", "Samarkand")
+    assert "needs JavaScript" in status and results == []
