@@ -52,6 +52,7 @@ GNU_TIME = Path("/usr/bin/time")
 DEFAULT_TOOLS = Path.home() / ".cache" / "briefing-bench"
 RSS_SAMPLE_SECONDS = 0.05
 PROFILE_TOP = 25
+PROFILE_TOP_OWN = 15
 TRANSLATION_BUILD_TIMEOUT_FACTOR = 1.5  # a full build plus the model's work on the new segments
 WRITTEN = re.compile(r"(\d+) page\(s\) written, (\d+) unchanged")
 TRANSLATED = re.compile(r"(\d+) segment\(s\) from memory, (\d+) translated in ([\d.]+) s")
@@ -499,7 +500,7 @@ def raw_runs(rows: list[Row]) -> list[str]:
 
 
 def profile_build(site: Path, env: dict[str, str], work: Path, timeout: float) -> list[str]:
-    """cProfile of one clean full build: the top functions by cumulative time."""
+    """cProfile of one clean full build: the top functions by cumulative time, then by own time."""
     Ours(site, env).clean()
     out = work / "build.prof"
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "generator", "build", "--site", str(site)],
@@ -507,6 +508,7 @@ def profile_build(site: Path, env: dict[str, str], work: Path, timeout: float) -
     stream = _Lines()
     stats = pstats.Stats(str(out), stream=stream)
     stats.strip_dirs().sort_stats("cumulative").print_stats(PROFILE_TOP)
+    stats.sort_stats("tottime").print_stats(PROFILE_TOP_OWN)
     return stream.lines
 
 
@@ -623,7 +625,8 @@ def main() -> int:
     report += ["- " + t.describe() for t in translations] + [""]
     report += ["Every run (seconds):"] + raw_runs(rows) + [""]
     if profile:
-        report += ["cProfile of one clean full build at the smallest size (top 25, cumulative):", "```"]
+        report += [f"cProfile of one clean full build at the smallest size (top {PROFILE_TOP} by cumulative time, "
+                   f"then top {PROFILE_TOP_OWN} by own time):", "```"]
         report += profile + ["```", ""]
     report.append(f"Total benchmark time: {time.perf_counter() - started:.0f} s.")
     text = "\n".join(report) + "\n"

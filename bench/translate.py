@@ -2,16 +2,20 @@
 
 The real ar->en Argos model cannot be downloaded here, so this builds one of the same size
 (transformer-base, 6+6 layers, d_model 512, int8) with random weights via tests/argos_model.py.
-Its every hypothesis is exactly --output-tokens pieces long, so all paths do the same decoding
-work and tokens/s compare directly. Paths, all on one ctranslate2.Translator (the Engine's),
-at the same beam size and decoding options:
+Every hypothesis is exactly --output-tokens pieces long, so all paths do the same decoding work.
+At each beam size, with the same decoding options and a Translator with intra_threads=os.cpu_count():
 
-  (a) naive loop: one translate_batch call per sentence, the way argostranslate.translate
-      ends up calling the model (it sends a paragraph per call, but with batch_type="tokens"
-      and max_batch_size=32 tokens, so a sentence of news length is decoded alone);
+  (a) naive loop: one translate_batch call per sentence. argostranslate.translate sends a
+      paragraph per call, but with batch_type="tokens" and max_batch_size=32 tokens, so a
+      news sentence (about 30 tokens) is decoded alone all the same;
   (b) Engine.translate over all sentences (what the translate stage does);
   (c) one bare translate_batch over all tokenised sentences, batch_type="examples",
-      max_batch_size=batch_size: the limit (b) can reach, without tokenising or decoding text.
+      max_batch_size=batch_size: the limit (b) can reach, without tokenising or decoding text;
+  and, at the first beam, (b) at other batch sizes and (c) with inter_threads=cpu_count,
+  intra_threads=1 (whole batches decoded side by side, one core each).
+
+Each path runs --rounds times, interleaved, keeping its least wall and least CPU time: CPU time
+per sentence stays comparable when other processes share the cores, wall time does not.
 
 Run: .venv/bin/python bench/translate.py [--sentences N] [--beams 4,1] [--quick]
 """
@@ -51,10 +55,7 @@ QUICK_SENTENCES = 16
 
 @dataclass(frozen=True)
 class Timing:
-    """The best of several rounds of one path: least wall time and, separately, least CPU time.
-
-    CPU time (all threads) hardly moves when other processes take cores away, wall time does: on a
-    busy machine compare CPU ms per sentence."""
+    """The best of several rounds of one path: least wall time and, separately, least CPU time (all threads)."""
 
     label: str
     sentences: int
@@ -212,17 +213,25 @@ def compare_paths(engine: Engine, sentences: list[str], naive_limit: int, rounds
     differing = sum(mine != reference for mine, reference in zip(outputs[1], reference_text))
     timings = [Timing(c.label, c.sentences, wall, cpu, naive_tokens if i == 0 else bare_tokens)
                for i, (c, wall, cpu) in enumerate(zip(contenders, walls, cpus))]
-    text_started = time.perf_counter()
-    [tokenizer.encode(s) for s in sentences]
-    [tokenizer.decode(h) for h in outputs[2]]
-    return Comparison(timings, differing, time.perf_counter() - text_started)
+    return Comparison(timings, differing, text_handling_seconds(tokenizer, sentences, outputs[2]))
+
+
+def text_handling_seconds(tokenizer, sentences: list[str], hypotheses: list[list[str]]) -> float:
+    """What the Engine adds around CTranslate2: encoding the sentences and decoding the hypotheses."""
+    started = time.perf_counter()
+    for sentence in sentences:
+        tokenizer.encode(sentence)
+    for hypothesis in hypotheses:
+        tokenizer.decode(hypothesis)
+    return time.perf_counter() - started
 
 
 def print_table(beam: int, comparison: Comparison, rounds: int) -> None:
     timings = comparison.timings
     naive, bare = timings[0], timings[2]
     per_sentence = bare.generated_tokens // bare.sentences
-    print(f"\nbeam {beam}: {per_sentence} target tokens generated per sentence on every path; best of {rounds} rounds")
+    print(f"\nbeam {beam}: {per_sentence} target tokens generated per sentence on every path; "
+          f"best of {rounds} round{'s' * (rounds != 1)}")
     header = (f"{'path':<60} {'sents':>5} {'wall s':>7} {'sent/s':>7} {'tok/s':>6} {'vs (a)':>7} {'vs (c)':>7}"
               f" | {'CPU/wall':>8} {'CPU ms/sent':>11} {'vs (a)':>7} {'vs (c)':>7}")
     print(header)
@@ -281,22 +290,24 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-translate-") as workdir:
         build_started = time.perf_counter()
         model = build_model(Path(workdir), paragraphs + extra_text, arguments.output_tokens)
+        vocabulary = vocabulary_size(model)
+        shortfall = f", asked {TARGET_VOCABULARY}: the text supports no more" if vocabulary < TARGET_VOCABULARY else ""
         print(f"model:    transformer-base 6+6 layers, d_model 512, 8 heads, ffn 2048, int8, random weights; "
-              f"shared vocabulary {vocabulary_size(model)} pieces (asked {TARGET_VOCABULARY}, the text supports "
-              f"no more; trained on the articles{' + the shared corpus' if extra_text else ''}); "
+              f"shared vocabulary {vocabulary} pieces (trained on the articles"
+              f"{' + the shared corpus' if extra_text else ''}{shortfall}); "
               f"built in {time.perf_counter() - build_started:.1f} s")
 
         for index, beam in enumerate(beams):
+            first = index == 0
             settings = TranslationSettings(beam_size=beam)
             engine = Engine(model, settings, threads=threads)
-            if index == 0:
+            if first:
                 source_tokens = sum(len(engine.tokenizer.encode(s)) for s in sentences)
                 print(f"input:    {len(sentences)} sentences from {len(paragraphs)} paragraphs of "
                       f"content/articles/*.md, mean {source_tokens / len(sentences):.1f} source tokens; "
                       f"every hypothesis {arguments.output_tokens} tokens; one Translator per engine with "
                       f"intra_threads={threads}, inter_threads=1; length_penalty={LENGTH_PENALTY}, "
                       f"replace_unknowns, max_decoding_length={settings.max_decoding_length}")
-            first = index == 0
             others = [Engine(model, replace(settings, batch_size=size), threads=threads)
                       for size in (batch_sizes if first else [])]
             # Batches decoded side by side, one core each: worth timing only when there are several.

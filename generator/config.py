@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import yaml
 
 from .structure import BuildFailed, Diagnostic, Theme
+from .yamlsafe import YAML_ERRORS, StrictLoader, error_line, error_text
 
 CONFIG_NAME = "site.yaml"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, faster
 THEME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -91,10 +91,23 @@ class SiteConfig:
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """What the command line says about one build."""
+
     site_dir: Path = Path(".")
     output: Path | None = None  # default: <site>/output
     base_url: str | None = None  # overrides site.yaml
     strict: bool = False  # warnings (inferred date, pending translation) fail the build
+
+    @property
+    def output_dir(self) -> Path:
+        """The folder the build writes, known even when site.yaml is broken."""
+        return (self.output or Path(self.site_dir).resolve() / "output").resolve()
+
+
+def site_config(options: BuildOptions) -> SiteConfig:
+    """site.yaml with the command line's overrides applied."""
+    config = load_config(options.site_dir)
+    return config if options.base_url is None else with_base_url(config, options.base_url)
 
 
 DEFAULT_CLEANING = (
@@ -114,13 +127,11 @@ def load_config(site_dir: Path) -> SiteConfig:
                                       hint="run the command from the site folder or pass --site DIR")])
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     try:
-        node = yaml.compose(text, Loader=_YAML_LOADER)
-        data = yaml.load(text, Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BuildFailed([Diagnostic("error", CONFIG_NAME, f"YAML syntax error: {getattr(exc, 'problem', exc)}",
-                                      line=mark.line + 1 if mark else None,
-                                      hint="fix the indentation or quoting on that line")]) from None
+        node = yaml.compose(text, Loader=StrictLoader)
+        data = yaml.load(text, Loader=StrictLoader)
+    except YAML_ERRORS as exc:
+        raise BuildFailed([Diagnostic("error", CONFIG_NAME, f"invalid YAML: {error_text(exc)}", line=error_line(exc),
+                                      hint="fix the indentation, quoting or duplicate key on that line")]) from None
     reader = _Reader(CONFIG_NAME, node)
     config = reader.site(site_dir, data if data is not None else {})
     if reader.problems:
@@ -236,7 +247,8 @@ class _Reader:
     def base_url(self, data: dict) -> str:
         value = self.text(data, ("base_url",), "/") or "/"
         parts = urlsplit(value)
-        valid = (parts.scheme in ("http", "https") and parts.netloc) or (not parts.scheme and value.startswith("/"))
+        valid = ((parts.scheme in ("http", "https") and parts.netloc)
+                 or (not parts.scheme and not parts.netloc and value.startswith("/") and not value.startswith("//")))
         if not valid or parts.query or parts.fragment or any(c.isspace() for c in value):
             self.error(("base_url",), f"invalid base URL {value!r}",
                        hint="use an absolute URL like https://org.github.io/briefing/ or a path like /briefing/")

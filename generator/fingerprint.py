@@ -12,7 +12,8 @@ import json
 import os
 from pathlib import Path
 
-from .config import BuildOptions, SiteConfig
+from .config import BuildOptions, SiteConfig, site_config
+from .write import published_files
 
 FINGERPRINT = "fingerprint.json"
 _CODE = Path(__file__).resolve().parent
@@ -37,7 +38,14 @@ def input_fingerprint(config: SiteConfig, options: BuildOptions, output: Path) -
     return digest.hexdigest()
 
 
-def unchanged(config: SiteConfig, fingerprint: str, output: Path, manifest_files: list[str]) -> bool:
+def up_to_date(options: BuildOptions) -> bool:
+    """Whether output/ already is what a build would make now (checked without importing the pipeline)."""
+    config = site_config(options)
+    output = options.output_dir
+    return unchanged(config, input_fingerprint(config, options, output), output)
+
+
+def unchanged(config: SiteConfig, fingerprint: str, output: Path) -> bool:
     """True when the last good build had this fingerprint, left nothing pending, and its output is all there."""
     try:
         stored = json.loads((config.cache_dir / FINGERPRINT).read_text())
@@ -45,7 +53,8 @@ def unchanged(config: SiteConfig, fingerprint: str, output: Path, manifest_files
         return False
     if stored.get("fingerprint") != fingerprint or stored.get("pending"):
         return False
-    return bool(manifest_files) and all((output / name).is_file() for name in manifest_files)
+    files = published_files(output, config.cache_dir)
+    return bool(files) and all((output / name).is_file() for name in files)
 
 
 def record(config: SiteConfig, fingerprint: str, pending: bool) -> None:

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import re
 import reprlib
-from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,13 +22,14 @@ from .config import SiteConfig
 from .sentences import split_sentences
 from .slugs import slug_from_filename
 from .structure import ArticleMeta, Diagnostic, EditorTranslation, SourceArticle
+from .yamlsafe import YAML_ERRORS, StrictLoader, error_text
 
 ARTICLE_SUFFIXES = (".md", ".txt")
 TRANSLATION_SUFFIX = ".en.md"
 KNOWN_KEYS = ("title", "date", "source", "url", "author", "themes", "lang")
 MAX_TITLE = 160
 MAX_ARTICLE_BYTES = 1_000_000  # ten times the longest news article; more is a data dump, and slow to process
-MAX_FRONT_MATTER_DEPTH = 32  # nested [ and { in front matter; deeper is never metadata, and slows YAML to minutes
+MAX_FRONT_MATTER_DEPTH = 32  # nested [ and { in front matter: deeper is never metadata, and parses slowly
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 _SHORT_REPR = reprlib.Repr()  # front matter values quoted in messages: a YAML alias bomb must not be expanded
@@ -176,7 +176,7 @@ def decode(data: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | None:
             text = data.decode(candidate)
         except UnicodeDecodeError:
             continue
-        if _control_ratio(text) > 0.01 or "\x00" in text:
+        if _control_ratio(text) > 0.01:  # binary data, not text with a stray control character
             break
         if candidate == "cp1256" and not _ARABIC.search(text):
             break
@@ -231,34 +231,6 @@ def _control_ratio(text: str) -> float:
 # --- front matter ---------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
-
-
-def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if not isinstance(key, Hashable):
-            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain word", key_node.start_mark)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep)
-
-
-def _construct_timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
-    """A date-shaped value that is no real date (2023-02-30) stays text, so it gets a message naming its key."""
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError, AttributeError):  # AttributeError: `!!timestamp` on a non-date
-        return loader.construct_scalar(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
-_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_or_text)
-
-
 def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tuple[dict | None, str, int]:
     """Return (front matter, body, first body line); front matter is {} when the file has none."""
     text = text.lstrip("\ufeff")
@@ -271,26 +243,17 @@ def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tu
                                       hint="add a line with just --- after the front matter"))
         return None, "", 1
     raw = "\n".join(lines[1:closing])
-    too_deep = Diagnostic("error", rel, "the front matter is nested too deeply to read", line=2,
-                          hint="front matter is YAML: `key: value`, one per line")
     if _flow_depth(raw) > MAX_FRONT_MATTER_DEPTH:
-        diagnostics.append(too_deep)
+        diagnostics.append(Diagnostic("error", rel, "the front matter is nested too deeply to read", line=2,
+                                      hint="front matter is YAML: `key: value`, one per line"))
         return None, "", 1
     try:
-        front = yaml.load(raw, Loader=_UniqueKeyLoader)
-    except RecursionError:  # block-style nesting, bounded by the file size
-        diagnostics.append(too_deep)
-        return None, "", 1
-    except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # a tag the value does not fit: `!!float abc`
-        diagnostics.append(Diagnostic("error", rel, f"invalid front matter: {exc}", line=2,
-                                      hint="remove the `!!` type tags; write plain `key: value` lines"))
-        return None, "", 1
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        diagnostics.append(Diagnostic("error", rel, f"invalid front matter: {problem}",
-                                      line=mark.line + 2 if mark else None,
-                                      hint="front matter is YAML: `key: value`, one per line; quote values with colons"))
+        front = yaml.load(raw, Loader=StrictLoader)
+    except YAML_ERRORS as exc:
+        diagnostics.append(Diagnostic("error", rel, f"invalid front matter: {error_text(exc)}",
+                                      line=_error_line(exc, closing - 1),
+                                      hint="front matter is YAML: `key: value`, one per line; quote values with "
+                                           "colons; no `!!` type tags"))
         return None, "", 1
     if front is None:
         front = {}
@@ -299,6 +262,15 @@ def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tu
                                       hint="write one `key: value` per line between the two --- lines"))
         return None, "", 1
     return front, "\n".join(lines[closing + 1:]), closing + 2
+
+
+def _error_line(exc: BaseException, length: int) -> int:
+    """The file line of a front matter error: where YAML saw it, or where the unfinished part began
+    when that is past the end (an unclosed bracket), or the front matter's first line."""
+    for mark in (getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)):
+        if mark is not None and mark.line < length:
+            return mark.line + 2  # the front matter starts on the file's second line
+    return 2
 
 
 def _flow_depth(text: str) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .clean import clean_article
-from .config import BuildOptions, SiteConfig, load_config, with_base_url
+from .config import BuildOptions, SiteConfig, site_config
+from .fingerprint import input_fingerprint, record
 from .group import group
 from .load import load_articles
 from .publish import publish_pages
@@ -15,15 +16,6 @@ from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic
 from .summarize import summarize
 from .translate import EngineCache, translate_articles
 from .write import build_lock, write_site
-
-
-def configure(options: BuildOptions) -> SiteConfig:
-    config = load_config(options.site_dir)
-    return config if options.base_url is None else with_base_url(config, options.base_url)
-
-
-def output_dir(options: BuildOptions, config: SiteConfig) -> Path:
-    return (options.output or config.root / "output").resolve()
 
 
 def read_content(config: SiteConfig, report: BuildReport) -> list[CleanArticle]:
@@ -48,7 +40,7 @@ def check(options: BuildOptions) -> BuildReport:
     """Validate config and content without translating or writing anything."""
     report = BuildReport()
     try:
-        config = configure(options)
+        config = site_config(options)
     except BuildFailed as failure:
         report.diagnostics.extend(failure.diagnostics)
         return report
@@ -59,10 +51,11 @@ def check(options: BuildOptions) -> BuildReport:
 def build(options: BuildOptions, engines: EngineCache | None = None) -> BuildReport:
     """Run every stage; on any error raise BuildFailed and leave output/ exactly as it was."""
     report = BuildReport()
-    config = configure(options)
-    output = output_dir(options, config)
+    config = site_config(options)
+    output = options.output_dir
     _refuse_unsafe_output(output, config)
     with build_lock(config.cache_dir):
+        inputs = input_fingerprint(config, options, output)  # taken first: edits during the build count
         cleaned = read_content(config, report)
         _stop_on_errors(report, options.strict)
         translated, stats = translate_articles(cleaned, config, engines)
@@ -78,6 +71,7 @@ def build(options: BuildOptions, engines: EngineCache | None = None) -> BuildRep
         pages += publish_pages(model, config, pages)
         pages += search_pages(pages, config)
         result = write_site(pages, output, config.cache_dir)
+        record(config, inputs, pending=bool(report.pending_translations))
     report.pages_written = result.written
     report.pages_unchanged = result.unchanged
     return report

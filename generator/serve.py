@@ -151,11 +151,6 @@ def watched_paths(site_dir: Path) -> tuple[Path, ...]:
             config.glossary_path)
 
 
-def output_folder(options: BuildOptions) -> Path:
-    """The folder the build writes, known even when site.yaml is broken (the same rule as the pipeline's)."""
-    return (options.output or Path(options.site_dir).resolve() / "output").resolve()
-
-
 def served_prefix(base_url: str) -> str:
     """The URL path the site lives under (from --base-url), so absolute links work when served locally."""
     path = unquote(urlsplit(base_url).path).strip("/")
@@ -271,7 +266,7 @@ class SiteServer:
         self.port = port
         self.poll_interval = poll_interval
         self.debounce = debounce
-        self.output = output_folder(options)
+        self.output = options.output_dir
         self.prefix = served_prefix(self.options.base_url)
         self.engines = EngineCache()
         self.builds = 0  # finished builds, failed ones included

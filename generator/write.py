@@ -171,6 +171,11 @@ def _rename_exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
 
 
+def published_files(output: Path, cache_dir: Path) -> list[str]:
+    """The files the last build put into output/ (empty when unknown)."""
+    return sorted(_read_manifest(cache_dir / MANIFEST, output.resolve()))
+
+
 def _read_manifest(path: Path, output: Path) -> dict[str, str]:
     try:
         data = json.loads(path.read_text())

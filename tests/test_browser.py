@@ -30,6 +30,7 @@ except ImportError:  # reported by the `browser` fixture, which skips or fails
     sync_playwright = None
 
 CHROMIUM = Path("/usr/bin/chromium")
+NOT_RUN = "BROWSER TESTS NOT RUN"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = REPO / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -83,11 +84,10 @@ PAIRS = """() => [...document.querySelectorAll(".pair")].map(pair =>
   }))"""
 
 
-def require(available: bool, reason: str) -> None:
-    """Skip loudly where a browser tool is missing; on CI (CI=true) the same gap is a failure."""
+def require(available: bool, message: str) -> None:
+    """Skip loudly where a tool the test needs is missing; on CI (CI=true) the same gap is a failure."""
     if available:
         return
-    message = f"BROWSER TESTS NOT RUN: {reason}"
     if os.environ.get("CI") == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
@@ -155,9 +155,9 @@ def base_url(output: Path):
 @pytest.fixture(scope="module")
 def browser(output):
     """Chromium, started after the build: the build may run asyncio, which cannot run inside Playwright's loop."""
-    require(sync_playwright is not None, "playwright is not installed (pip install -e '.[test]')")
-    require(CHROMIUM.is_file(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    require(axe_file() is not None, "axe-playwright-python (axe-core) is not installed (pip install -e '.[test]')")
+    require(sync_playwright is not None, f"{NOT_RUN}: playwright is not installed (pip install -e '.[test]')")
+    require(CHROMIUM.is_file(), f"{NOT_RUN}: {CHROMIUM} is missing (apt-get install chromium)")
+    require(axe_file() is not None, f"{NOT_RUN}: axe-playwright-python is not installed (pip install -e '.[test]')")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield chromium
@@ -294,7 +294,7 @@ def test_skip_link_is_the_first_stop_and_visibly_focused(tabs, base_url, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_article_shows_source_link_original_and_translation_notice(tabs, base_url, lang):
+def test_article_page_shows_its_parts_and_mirrors_arrows(tabs, base_url, lang):
     tab = tabs["desktop"]
     tab.goto(base_url + PAGES["article"].format(lang=lang))
     assert tab.locator(f'.byline a[href="{ORIGINAL_URL}"]').is_visible()
@@ -304,8 +304,9 @@ def test_article_shows_source_link_original_and_translation_notice(tabs, base_ur
     assert tab.locator(".more .story").count() >= 1
     assert tab.locator(".translation-notice").count() == (1 if lang == "en" else 0)
     if lang == "en":  # the Arabic name of the source keeps its own language and direction
-        source = tab.locator(".byline .source [lang='ar']").first
-        assert source.get_attribute("dir") == "rtl"
+        assert tab.locator(".byline .source [lang='ar']").first.get_attribute("dir") == "rtl"
+    transforms = tab.locator(".arrow").evaluate_all("arrows => arrows.map(a => getComputedStyle(a).transform)")
+    assert transforms and set(transforms) == {"matrix(-1, 0, 0, 1, 0, 0)" if lang == "ar" else "none"}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -334,15 +335,15 @@ def test_print_shows_the_briefing_without_navigation(tabs, base_url, lang):
     tab = tabs["print"]
     tab.goto(base_url + PAGES["briefing"].format(lang=lang))
     shown = tab.evaluate("""() => Object.fromEntries(
-      [".skip-link", ".site-nav", ".lang-switch", ".site-footer", ".pager", "h1", ".digest"].map(s =>
+      [".skip-link", ".site-nav", ".lang-switch", ".site-search", ".site-footer", ".pager", "h1", ".digest"].map(s =>
         [s, [...document.querySelectorAll(s)].some(el => el.getClientRects().length > 0)]))""")
     colors = tab.evaluate("""() => [getComputedStyle(document.documentElement).backgroundColor,
                                     getComputedStyle(document.body).color]""")
     pdf = tab.pdf(format="A4")
     (ARTIFACTS / "print").mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "print" / f"briefing-{lang}.pdf").write_bytes(pdf)
-    assert shown == {".skip-link": False, ".site-nav": False, ".lang-switch": False, ".site-footer": False,
-                     ".pager": False, "h1": True, ".digest": True}
+    assert shown == {".skip-link": False, ".site-nav": False, ".lang-switch": False, ".site-search": False,
+                     ".site-footer": False, ".pager": False, "h1": True, ".digest": True}
     assert colors == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"]
     assert pdf.startswith(b"%PDF")
 

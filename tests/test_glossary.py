@@ -68,11 +68,11 @@ def test_join_pieces_tidies_spaces_before_punctuation():
 def test_load_glossary_reports_bad_entries(tmp_path):
     path = tmp_path / "glossary.yaml"
     path.write_text("الكرملين: the Kremlin\nبوتين: [Putin]\n", encoding="utf-8")
-    loaded, problems = load_glossary(path, "content/glossary.yaml")
+    loaded, problems = load_glossary(path, "content/glossary.yaml", tmp_path)
     assert len(loaded.terms) == 1
     assert problems and problems[0].path == "content/glossary.yaml" and "بوتين" in problems[0].message
     path.write_text("الكرملين: the Kremlin\na: [unclosed\n", encoding="utf-8")
-    _, problems = load_glossary(path, "content/glossary.yaml")
+    _, problems = load_glossary(path, "content/glossary.yaml", tmp_path)
     assert problems[0].level == "error" and problems[0].line in (2, 3)
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,6 +53,15 @@ def make_site(root: Path, files: dict[str, str | bytes], config: str = CONFIG) -
     return root
 
 
+def argos_home_with(model: Path, home: Path) -> dict[str, str]:
+    """Environment for subprocess builds with the model installed: unpacked, as `models install` does."""
+    env = {"ARGOS_PACKAGES_DIR": str(home / "packages"), "XDG_DATA_HOME": str(home / "data"),
+           "XDG_CACHE_HOME": str(home / "cache"), "XDG_CONFIG_HOME": str(home / "config")}
+    with zipfile.ZipFile(model) as archive:
+        archive.extractall(env["ARGOS_PACKAGES_DIR"])
+    return env
+
+
 def checked(site: Path) -> list[Diagnostic]:
     return check(BuildOptions(site_dir=site)).diagnostics
 
@@ -80,7 +90,7 @@ BROKEN_INPUTS = [
     ("far future", {"a.md": front("date: 3023-01-01")}, "a.md", "error", None, "date", "implausible"),
     ("future", {"a.md": front("date: 2099-01-01")}, "a.md", "warning", None, "date", "in the future"),
     ("empty date", {"a.md": front("date:")}, "a.md", "warning", None, "date", "no date"),
-    ("unhashable key", {"a.md": front("? [a, b]\n: 1")}, "a.md", "error", 2, None, "key"),
+    ("unhashable key", {"a.md": front("? [a, b]\n: 1")}, "a.md", "error", 2, None, "unhashable"),
     ("tag that does not fit", {"a.md": front("title: !!float abc")}, "a.md", "error", 2, None, "invalid front matter"),
     ("python tag", {"a.md": front("title: !!python/object/apply:os.system [id]")}, "a.md", "error", 2, None,
      "invalid front matter"),
@@ -190,8 +200,6 @@ def test_links_to_folders_and_translations_outside_the_site_are_refused(tmp_path
     assert article.editor_translation is None, "the linked translation must not be read"
 
 
-@pytest.mark.xfail(strict=True, reason="translate/glossary.py (translation owner): load_glossary follows a "
-                   "symlink out of the site; refuse a glossary path whose resolve() is outside config.root")
 def test_glossary_linked_outside_the_site_is_refused(tmp_path):
     outside = tmp_path / "outside.yaml"
     outside.write_text("قال: LEAKED FROM OUTSIDE\n", encoding="utf-8")
@@ -200,8 +208,6 @@ def test_glossary_linked_outside_the_site_is_refused(tmp_path):
     assert any(d.level == "error" and "glossary" in d.path for d in checked(site) + _translate_diagnostics(site))
 
 
-@pytest.mark.xfail(strict=True, reason="translate/memory.py (translation owner): TranslationMemory.add appends "
-                   "through a symlink, writing outside the site; open with O_NOFOLLOW or check resolve() is inside")
 def test_memory_linked_outside_the_site_is_not_written(tmp_path):
     outside = tmp_path / "elsewhere.txt"
     outside.write_text("precious\n", encoding="utf-8")
@@ -232,20 +238,20 @@ def test_path_like_fields_cannot_leave_their_folder(tmp_path):
 
 # --- site.yaml ------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="config.py (lead): load_config catches only yaml.YAMLError; a date-shaped "
-                   "impossible value raises ValueError, a bad !! tag ValueError, deep nesting RecursionError. Use "
-                   "a SafeLoader subclass whose timestamp constructor falls back to text (as load.py does) and "
-                   "catch (ValueError, TypeError, AttributeError, RecursionError) as a site.yaml error")
-@pytest.mark.parametrize("text", ["title: 2023-13-01\n", "title: !!float abc\n",
-                                  "title:\n" + "".join("  " * i + "-\n" for i in range(500))],
-                         ids=["impossible date", "bad tag", "deep nesting"])
-def test_site_yaml_that_crashes_the_reader(tmp_path, text):
+@pytest.mark.parametrize("text, line", [("title: !!float abc\n", None), ("title: [1\n", 2), ("a: 1\na: 2\n", 2),
+                                        ("title:\n" + "".join("  " * i + "-\n" for i in range(500)), 1)],
+                         ids=["bad tag", "syntax", "duplicate key", "deep nesting"])
+def test_broken_site_yaml_is_one_error(tmp_path, text, line):
     site = make_site(tmp_path / "site", {"a.md": ARTICLE}, config=text)
-    assert any(d.path == "site.yaml" and d.level == "error" for d in checked(site))
+    (problem,) = checked(site)
+    assert (problem.path, problem.level, problem.line) == ("site.yaml", "error", line)
 
 
-@pytest.mark.xfail(strict=True, reason="config.py (lead): base_url '//evil.example/' passes as a path, so rooted "
-                   "links (the 404 pages) point at another host; reject a base_url path starting with '//'")
+def test_date_shaped_site_title_is_text(tmp_path):
+    site = make_site(tmp_path / "site", {"a.md": ARTICLE}, config="title: 2023-13-01\n")
+    assert not checked(site) and load_config(site).title_en == "2023-13-01"
+
+
 def test_protocol_relative_base_url_is_refused(tmp_path):
     site = make_site(tmp_path / "site", {"a.md": ARTICLE}, config="base_url: //evil.example/\n")
     assert any(d.key == "base_url" for d in checked(site))
@@ -291,7 +297,7 @@ def test_check_survives_any_front_matter_and_body(fuzz_site, front_matter, body,
     assert all(d.message and (d.level != "error" or d.hint) for d in report.diagnostics)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])  # shrinking whole builds takes minutes
 @given(title=MARKDOWN_TEXT, body=MARKDOWN_TEXT, author=st.text(max_size=30))
 def test_build_survives_any_article_and_publishes_nothing_executable(fuzz_site, title, body, author):
@@ -389,7 +395,7 @@ GLOSSARY_TERMS = ("المسؤول", "المحادثات", "الزيارة", "م�
 
 def payload_site(root: Path) -> Path:
     """Every field of every kind of input carries payloads; the site still has to build."""
-    def chunk(start: int, size: int = 4) -> str:
+    def chunk(start: int, size: int = 6) -> str:
         return " ".join(PAYLOADS[(start + k) % len(PAYLOADS)] for k in range(size))
 
     yaml_text = yaml.safe_dump({
@@ -403,11 +409,11 @@ def payload_site(root: Path) -> Path:
     body_lines = [f"قال المسؤول إن المحادثات ستستمر في موسكو {payload}" for payload in PAYLOADS]
     markdown_body = "\n\n".join(
         [f"# {PAYLOADS[0]}", *body_lines, *[f"- {p}" for p in PAYLOADS[:8]], *[f"> {p}" for p in PAYLOADS[8:16]]])
-    for i in range(12):
-        url = (PAYLOADS[44] if i % 3 == 0 else f"https://example.org/{i}/{PAYLOADS[i * 4 % len(PAYLOADS)]}")
-        fields = {"title": chunk(i * 4), "source": chunk(i * 4 + 1), "author": chunk(i * 4 + 2), "url": url,
+    for i in range(8):
+        url = (PAYLOADS[44] if i % 3 == 0 else f"https://example.org/{i}/{PAYLOADS[i * 6 % len(PAYLOADS)]}")
+        fields = {"title": chunk(i * 6), "source": chunk(i * 6 + 1), "author": chunk(i * 6 + 2), "url": url,
                   "date": dt.date(2023, 3, 1 + i), "themes": ["theme-0"] if i % 2 else []}
-        body = markdown_body if i < 2 else "\n\n".join(body_lines[i * 4:i * 4 + 4] or body_lines[:4])
+        body = markdown_body if i == 0 else "\n\n".join(body_lines[i * 6:i * 6 + 6])
         files[f"article-{i:02d}.md"] = f"---\n{yaml.safe_dump(fields, allow_unicode=True)}---\n{body}\n"
     files["plain.txt"] = "\n".join(body_lines) + "\n"
     files["article-00.en.md"] = f"---\n{yaml.safe_dump({'title': chunk(40)})}---\n{markdown_body}\n"
@@ -452,7 +458,10 @@ def assert_own_script(element, rel: str, page: Path, output: Path) -> None:
     kind = (element.get("type") or "").lower()
     if kind in ("application/ld+json", "application/json"):
         assert element.get("src") is None, rel
-        json.loads(element.text or "")  # must be complete, valid JSON: a `</script>` inside would have cut it
+        try:
+            json.loads(element.text or "")
+        except ValueError as exc:  # a `</script>` inside the data would have cut it short
+            pytest.fail(f"{rel}: a JSON script block that is not valid JSON ({exc})")
         return
     source = element.get("src")
     assert kind == "module" and source and not (element.text or "").strip(), f"{rel}: unexpected script"
@@ -502,10 +511,10 @@ def tree_digest(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_payloads_in_every_field_build_into_a_site_with_nothing_executable(tmp_path, tiny_model, argos_home):
+def test_payloads_in_every_field_build_into_a_site_with_nothing_executable(tmp_path, tiny_model):
     site = payload_site(tmp_path / "site")
     themes = (site / "site.yaml").read_text(encoding="utf-8")
-    assert run_cli("models", "install", "--from-file", str(tiny_model), env=argos_home).returncode == 0
+    argos_home = argos_home_with(tiny_model, tmp_path / "argos")
     before, neighbours = tree_digest(site), set(tmp_path.iterdir())
     result = run_cli("build", "--site", str(site), env=argos_home)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -513,7 +522,7 @@ def test_payloads_in_every_field_build_into_a_site_with_nothing_executable(tmp_p
     output = site / "output"
 
     scripts = assert_nothing_executable(output)
-    assert scripts >= 24, "JSON-LD on every article page and the search pages' scripts were checked"
+    assert scripts >= 20, "JSON-LD on every article page and the search pages' scripts were checked"
 
     # The build wrote only output/, its cache and the translation memory; sources are untouched.
     after = tree_digest(site)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -185,3 +186,43 @@ def test_cli_build_and_check_exit_codes(sample_site, tmp_path):
     assert bad.returncode == 1 and "--base-url" in bad.stderr and "Traceback" not in bad.stderr
     missing = run_cli("build", "--site", str(tmp_path / "nowhere"))
     assert missing.returncode == 1 and "site.yaml" in missing.stderr
+
+
+EXPECTED_THEMES = {
+    "2021-05-23-yang-jiechi-to-visit-russia-for-security-talks": ["summits-visits", "us-west", "military-cooperation"],
+    "2022-09-08-putin-and-xi-to-meet-in-samarkand": ["summits-visits", "military-cooperation", "ukraine-war"],
+    "2023-02-21-xi-prepares-moscow-summit-with-putin": ["summits-visits", "us-west", "ukraine-war"],
+    "2023-03-17-xi-to-visit-moscow": ["summits-visits", "ukraine-war"],
+    "2023-05-19-mishustin-to-visit-beijing": ["ukraine-war", "summits-visits"],
+}
+
+
+def test_sample_articles_get_the_expected_themes(built):
+    for slug, themes in EXPECTED_THEMES.items():
+        for lang in ("ar", "en"):
+            page = parse(built / "output" / lang / "articles" / slug / "index.html")
+            chips = [a.get("href").rstrip("/").rsplit("/", 1)[-1] for a in page.xpath("//ul[@class='chips']//a")]
+            assert chips == themes, (slug, lang)
+
+
+def test_each_article_is_listed_once_per_briefing(built):
+    for path in (built / "output" / "ar" / "briefings").glob("*/index.html"):
+        page = parse(path)
+        links = [a.get("href").rstrip("/").rsplit("/", 1)[-1] for a in page.xpath("//main//a[contains(@href, 'articles/')]")
+                 if not a.get("href").rstrip("/").endswith("bilingual")]
+        assert links and len(links) == len(set(links)), path
+
+
+def test_unchanged_inputs_skip_the_build_and_any_edit_rebuilds(sample_site):
+    first = run_cli("build", "--site", str(sample_site))
+    assert first.returncode == 0 and "Built 5 article(s)" in first.stdout
+    again = run_cli("build", "--site", str(sample_site))
+    assert again.returncode == 0 and "Nothing changed since the last build" in again.stdout
+    forced = run_cli("build", "--site", str(sample_site), "--force")
+    assert "Built 5 article(s)" in forced.stdout and "0 page(s) written" in forced.stdout
+    article = sample_site / "content" / "articles" / f"{ARTICLES[0]}.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("الصيني", "الصينى", 1), encoding="utf-8")
+    edited = run_cli("build", "--site", str(sample_site))
+    assert "Built 5 article(s)" in edited.stdout
+    shutil.rmtree(sample_site / "output" / "en")
+    assert "Built 5 article(s)" in run_cli("build", "--site", str(sample_site)).stdout

@@ -116,7 +116,7 @@ def test_machine_translation_memory_and_glossary(tiny_model, argos_home, sample_
         import shutil
 
         shutil.rmtree(package)
-    third = run_cli("build", "--site", str(site), env=argos_home)
+    third = run_cli("build", "--site", str(site), "--force", env=argos_home)
     assert third.returncode == 0, third.stderr
     assert translation_counts(third.stdout) == (translated, 0)
     assert (site / "output" / "en" / "articles" / MACHINE_SLUG / "index.html").read_bytes() == first_html

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..config import BuildOptions
+from ..fingerprint import up_to_date
 from ..structure import BuildFailed
 from .report import print_details, print_diagnostics, print_summary
 
@@ -19,6 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "https://org.github.io/briefing/ (overrides site.yaml)")
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (inferred dates, pending translations) as errors")
+    parser.add_argument("--force", action="store_true",
+                        help="run every stage even when no input changed since the last build")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every cleaning removal and inference")
 
 
@@ -27,10 +30,13 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipeline import build  # the pipeline pulls in scikit-learn: import it only when needed
-
     options = options_from(args)
     try:
+        if not args.force and up_to_date(options):
+            print(f"Nothing changed since the last build: {options.output_dir} is up to date.")
+            return 0
+        from ..pipeline import build  # numpy, scipy, Jinja…: imported only when there is work to do
+
         report = build(options)
     except BuildFailed as failure:
         print_diagnostics(failure.diagnostics)

@@ -9,8 +9,7 @@ import sys
 import webbrowser
 from pathlib import Path
 
-from ..pipeline import BuildOptions
-from ..serve import SiteServer
+from ..config import BuildOptions
 
 NAME = "serve"
 HELP = "build the site, serve it on this computer and rebuild it (reloading the browser) on every save"
@@ -36,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..serve import SiteServer  # pulls in the whole pipeline: import it only when serving
+
     options = BuildOptions(site_dir=args.site, output=args.output, base_url=args.base_url)
     server = SiteServer(options, host=args.host, port=args.port)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # a line per request would bury build results

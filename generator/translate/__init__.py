@@ -52,8 +52,13 @@ class EngineCache:
 def translate_articles(articles: list[CleanArticle], config: SiteConfig,
                        engines: EngineCache | None = None) -> tuple[list[TranslatedArticle], TranslationStats]:
     stats = TranslationStats()
-    glossary, problems = load_glossary(config.glossary_path, config.translation.glossary)
+    glossary, problems = load_glossary(config.glossary_path, config.translation.glossary, config.root)
     stats.diagnostics.extend(problems)
+    if not config.memory_path.resolve().is_relative_to(config.root.resolve()):
+        stats.diagnostics.append(Diagnostic("error", config.translation.memory,
+                                            "the translation memory is a link to a place outside the site",
+                                            hint="replace the link with the file itself"))
+        return [TranslatedArticle(a, None) for a in articles], stats
     machine = [a for a in articles if a.source.editor_translation is None]
     english: dict[str, str | None] = {}
     if machine:

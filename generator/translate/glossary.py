@@ -160,9 +160,12 @@ def _skip_letters(sentence: str, start: int, count: int) -> int:
     return position
 
 
-def load_glossary(path: Path, rel: str) -> tuple[Glossary, list[Diagnostic]]:
+def load_glossary(path: Path, rel: str, root: Path) -> tuple[Glossary, list[Diagnostic]]:
     if not path.exists():
         return Glossary([]), []
+    if not path.resolve().is_relative_to(root.resolve()):
+        return Glossary([]), [Diagnostic("error", rel, "the glossary is a link to a place outside the site",
+                                         hint="copy the glossary into the site instead of linking it")]
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -99,7 +99,8 @@ class TranslationMemory:
                                      "t": target}, ensure_ascii=False, sort_keys=True))
         payload = ("\n".join(lines) + "\n").encode()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        # O_NOFOLLOW: a memory file that is a symlink could point anywhere; never write through it.
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size
