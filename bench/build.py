@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import platform
 import pstats
@@ -356,6 +357,9 @@ def measure(tool: Tool, size: int, follow_ups: list[sitegen.GeneratedArticle], a
                 log("  " + run.stderr.strip().replace("\n", "\n  ")[-3000:])
                 row.problem = "timeout" if run.timed_out else f"exit {run.returncode}: {_tail(run.stderr)}"
                 return False
+            translation = TRANSLATED.search(run.stdout)
+            if translation and translation.group(2) != "0":  # the model ran: this run measured translation too
+                row.problem = f"{label} run translated {translation.group(2)} segments"
             if run.seconds > args.repeat_below:
                 break
         return True
@@ -441,11 +445,18 @@ def machine_description() -> list[str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    revision = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True,
-                              text=True).stdout.strip()
-    return [f"nproc {len(os.sched_getaffinity(0))}, CPU {cpu}, {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB RAM",
-            f"Python {platform.python_version()} ({sys.executable}), {platform.platform()}",
-            f"generator at git {revision}"]
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    return [f"nproc {len(os.sched_getaffinity(0))}, CPU {cpu}, {memory:.0f} GiB RAM",
+            f"Python {platform.python_version()} ({sys.executable}), {platform.platform()}"]
+
+
+def generator_state() -> str:
+    """The commit plus a digest of uncommitted changes to what a build runs, to tell if it changed mid-run."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout
+    changes = git("diff", "HEAD", "--", "generator", "templates", "static", "site.yaml")
+    digest = hashlib.sha256(changes.encode()).hexdigest()[:8]
+    return git("rev-parse", "--short", "HEAD").strip() + (f" + uncommitted changes {digest}" if changes else "")
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
@@ -554,6 +565,7 @@ def main() -> int:
 
     started = time.perf_counter()
     load_at_start = os.getloadavg()[0]
+    state_at_start = generator_state()
     command = shlex.join([sys.executable, *sys.argv])
     work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="bench-build-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -610,6 +622,9 @@ def main() -> int:
 
     report = [f"# Build benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}", "", "Command: `" + command + "`", ""]
     report += ["Machine: " + "; ".join(machine_description()), ""]
+    state_at_end = generator_state()
+    report += [f"Generator: git {state_at_start}" + ("" if state_at_end == state_at_start else
+               f"; CHANGED during the run, now {state_at_end}: figures mix two versions"), ""]
     report += [f"Load average (1 min) at start {load_at_start:.2f}, at end {os.getloadavg()[0]:.2f}: other sessions "
                "share this machine, so wall times carry their noise; CPU seconds (in brackets) much less.", ""]
     report += ["Tools: " + "; ".join([f"Pelican {tool_version([str(pelican), '--version']) if pelican else 'not run'}",

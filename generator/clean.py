@@ -38,7 +38,7 @@ def is_safe_link(url: str) -> bool:
     """http(s), mailto and scheme-less (relative) links only: no javascript:, data:, vbscript:, file: ...
 
     The scheme is read the way a browser reads it, after percent- and control-character tricks
-    like `java%09script:` or `\x01javascript:` are undone.
+    like `java%09script:` or a control character before `javascript:` are undone.
     """
     plain = _IGNORED_BY_BROWSERS.sub("", unquote(url)).lower()
     scheme = _SCHEME.match(plain)

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from .config import BuildOptions, SiteConfig, site_config
-from .write import published_files
+from .write import build_lock, published_files
 
 FINGERPRINT = "fingerprint.json"
 _CODE = Path(__file__).resolve().parent
@@ -42,7 +42,8 @@ def up_to_date(options: BuildOptions) -> bool:
     """Whether output/ already is what a build would make now (checked without importing the pipeline)."""
     config = site_config(options)
     output = options.output_dir
-    return unchanged(config, input_fingerprint(config, options, output), output)
+    with build_lock(config.cache_dir):  # a build in progress is about to change what we would compare
+        return unchanged(config, input_fingerprint(config, options, output), output)
 
 
 def unchanged(config: SiteConfig, fingerprint: str, output: Path) -> bool:

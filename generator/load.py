@@ -83,7 +83,7 @@ def load_articles(config: SiteConfig) -> LoadResult:
         slugs[article.slug] = rel
         title_key = normalize(article.meta.title)
         if title_key in titles:
-            diagnostics.append(Diagnostic("warning", rel, f"the title {article.meta.title!r} is also the title of "
+            diagnostics.append(Diagnostic("warning", rel, f"the title {_quoted(article.meta.title)} is also the title of "
                                           f"{titles[title_key]}", key="title",
                                           hint="two pages with one headline confuse readers; reword one title"))
         titles.setdefault(title_key, rel)
@@ -156,7 +156,7 @@ def _read_bytes(path: Path, rel: str, diagnostics: list[Diagnostic]) -> bytes | 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc except tab, LF, CR
-_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")  # controls, bidi embeddings and overrides
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
 

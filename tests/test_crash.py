@@ -66,6 +66,12 @@ def memory_lines(path: Path) -> tuple[dict[str, str], int]:
     return stored, damaged
 
 
+def _differences(found: dict[str, str] | None, wanted: dict[str, str]) -> list[str]:
+    if found is None:
+        return ["output/ is missing"]
+    return sorted(name for name in found.keys() | wanted.keys() if found.get(name) != wanted.get(name))[:8]
+
+
 class CrashSite:
     """Two sample articles, machine-translated, in two versions of the site (with and without one of them)."""
 
@@ -148,7 +154,10 @@ def test_kill_9_at_random_moments_leaves_a_complete_site_and_a_loadable_memory(c
             outcomes["killed"] += 1
 
         now = tree(site.output)
-        assert now in (expected[shown], expected[version]), f"run {sum(outcomes.values())}: output is incomplete"
+        assert now in (expected[shown], expected[version]), (
+            f"run {sum(outcomes.values())} ({memory_state} memory, {version} site): output/ is neither site; "
+            f"differs from the previous one in {_differences(now, expected[shown])}, "
+            f"from the new one in {_differences(now, expected[version])}")
         if now == expected[version] and version != shown:
             outcomes["new site in place"] += 1
         shown = version if now == expected[version] else shown
@@ -173,7 +182,7 @@ def test_two_builds_at_once_wait_for_each_other_and_both_succeed(crash_site):
     lock_path = site.site / ".cache" / "build.lock"
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a third "build" holds the lock, so the two must overlap
-        builds = [site.start_build() for _ in range(2)]
+        builds = [site.start_build("--force") for _ in range(2)]  # --force: nothing changed since the last build
         for process in builds:  # each says it waits, then blocks
             assert any("waiting for another build" in line for line in process.stderr), "no lock?"
         assert all(process.poll() is None for process in builds)
@@ -306,6 +315,37 @@ def test_output_path_that_is_a_file_or_under_a_file(small_site, tmp_path):
             build(BuildOptions(site_dir=small_site, output=output))
         assert failure.value.diagnostics[0].hint
     assert blocker.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.xfail(strict=True, reason="pipeline.py + fingerprint.py (lead): the input fingerprint of the previous "
+                   "build stays recorded while write_site swaps the new site in; a kill between the swap and "
+                   "record() then lets `build` call the old inputs up to date and keep the wrong site. Fix: "
+                   "remove .cache/fingerprint.json (or record pending=True) before write_site")
+def test_a_build_killed_after_the_swap_is_not_taken_for_up_to_date(small_site, tmp_path, monkeypatch):
+    from generator import pipeline
+    from generator.cli import main
+
+    articles = small_site / "content" / "articles"
+    for path in sorted(copy_sample_site(tmp_path / "sample").joinpath("content", "articles").iterdir())[2:4]:
+        shutil.copy2(path, articles / path.name)  # a second article (and its translation) to move in and out
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    second = sorted(articles.iterdir())[2:]
+
+    def shelve(out: bool) -> None:
+        for path in second:  # renames keep modification times, so the inputs' fingerprint returns exactly
+            (path if out else shelf / path.name).rename(shelf / path.name if out else path)
+
+    shelve(True)
+    assert main(["build", "--site", str(small_site)]) == 0
+    short = tree(small_site / "output")
+    shelve(False)
+    monkeypatch.setattr(pipeline, "record", lambda *args, **kwargs: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert main(["build", "--site", str(small_site)]) == 130  # "killed" just after the swap
+    monkeypatch.undo()
+    shelve(True)
+    assert main(["build", "--site", str(small_site)]) == 0
+    assert tree(small_site / "output") == short
 
 
 def test_a_published_file_changed_behind_the_builds_back_is_rewritten(small_site):

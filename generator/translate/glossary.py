@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -49,10 +50,11 @@ class Glossary:
     def find(self, sentence: str) -> list[Match]:
         """Non-overlapping glossary terms in the sentence, in order."""
         cores = [_core(sentence, m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
+        words = [_normalized(sentence[span[0]:span[1]]) if span else None for span in cores]
         matches: list[Match] = []
         i = 0
         while i < len(cores):
-            match, length = self._match_at(sentence, cores, i)
+            match, length = self._match_at(sentence, cores, words, i)
             if match:
                 matches.append(match)
                 i += length
@@ -62,22 +64,22 @@ class Glossary:
 
     def _candidates(self, word: str) -> list[Term]:
         """Terms whose first word could be `word` once up to three prefix letters are taken off."""
+        if not self._by_stem:
+            return []
         stems = {_without_article(word[k:]) for k in range(4)} | {word[k + 1:] for k in range(3) if word[k:k + 1] == "ل"}
         found = {id(t): t for stem in stems for t in self._by_stem.get(stem, ())}
         return sorted(found.values(), key=lambda t: (-len(t.words), t.words))
 
-    def _match_at(self, sentence: str, cores: list, i: int) -> tuple[Match | None, int]:
-        if cores[i] is None:
+    def _match_at(self, sentence: str, cores: list, words: list, i: int) -> tuple[Match | None, int]:
+        if words[i] is None:
             return None, 0
-        for term in self._candidates(normalize(sentence[cores[i][0]:cores[i][1]])):
+        for term in self._candidates(words[i]):
             n = len(term.words)
             if i + n > len(cores):
                 continue
             spans = cores[i:i + n]
-            if any(span is None for span in spans):
-                continue
-            texts = [normalize(sentence[s:e]) for s, e in spans]
-            if texts[1:] != list(term.words[1:]):
+            texts = words[i:i + n]
+            if any(text is None for text in texts) or texts[1:] != list(term.words[1:]):
                 continue
             prefix_length = _prefix_length(texts[0], term.words[0])
             if prefix_length is None:
@@ -121,6 +123,12 @@ def needs_translation(text: str) -> bool:
 def join_pieces(parts: list[str]) -> str:
     text = " ".join(p.strip() for p in parts if p.strip())
     return re.sub(r"\s+([,.;:!?)\]])", r"\1", text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalized(word: str) -> str:
+    """Words repeat a lot across a site: normalise each spelling once."""
+    return normalize(word)
 
 
 def _without_article(word: str) -> str:
