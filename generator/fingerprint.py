@@ -64,3 +64,8 @@ def record(config: SiteConfig, fingerprint: str, pending: bool) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"fingerprint": fingerprint, "pending": pending}))
     os.replace(tmp, path)
+
+
+def forget(config: SiteConfig) -> None:
+    """Drop the record before output/ changes, so a build killed mid-way is never taken as up to date."""
+    (config.cache_dir / FINGERPRINT).unlink(missing_ok=True)

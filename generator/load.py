@@ -83,8 +83,8 @@ def load_articles(config: SiteConfig) -> LoadResult:
         slugs[article.slug] = rel
         title_key = normalize(article.meta.title)
         if title_key in titles:
-            diagnostics.append(Diagnostic("warning", rel, f"the title {_quoted(article.meta.title)} is also the title of "
-                                          f"{titles[title_key]}", key="title",
+            diagnostics.append(Diagnostic("warning", rel, f"the title {_quoted(article.meta.title)} is also the "
+                                          f"title of {titles[title_key]}", key="title",
                                           hint="two pages with one headline confuse readers; reword one title"))
         titles.setdefault(title_key, rel)
         translation_path = path.with_name(path.stem + TRANSLATION_SUFFIX)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
-from .fingerprint import input_fingerprint, record
+from .fingerprint import forget, input_fingerprint, record
 from .group import group
 from .load import load_articles
 from .publish import publish_pages
@@ -50,6 +50,16 @@ def check(options: BuildOptions) -> BuildReport:
 
 def build(options: BuildOptions, engines: EngineCache | None = None) -> BuildReport:
     """Run every stage; on any error raise BuildFailed and leave output/ exactly as it was."""
+    try:
+        return _build(options, engines)
+    except OSError as exc:  # disk full or a read-only cache while translating, indexing, caching
+        where = exc.filename if isinstance(exc.filename, str) else str(options.site_dir)
+        raise BuildFailed([Diagnostic("error", where, f"cannot write: {exc.strerror or exc}",
+                                      hint="free disk space or make the site's .cache/ and memory file writable; "
+                                           "the previous output was left as it was")]) from None
+
+
+def _build(options: BuildOptions, engines: EngineCache | None) -> BuildReport:
     report = BuildReport()
     config = site_config(options)
     output = options.output_dir
@@ -70,6 +80,7 @@ def build(options: BuildOptions, engines: EngineCache | None = None) -> BuildRep
         pages = render_site(model, config)
         pages += publish_pages(model, config, pages)
         pages += search_pages(pages, config)
+        forget(config)  # a build killed from here on must not look up to date next time
         result = write_site(pages, output, config.cache_dir)
         record(config, inputs, pending=bool(report.pending_translations))
     report.pages_written = result.written
@@ -86,9 +97,10 @@ def _stop_on_errors(report: BuildReport, strict: bool) -> None:
 def _refuse_unsafe_output(output: Path, config: SiteConfig) -> None:
     """The output folder is replaced wholesale, so it must not hold the site's own files."""
     root = config.root.resolve()
-    protected = [root, config.content_dir, config.templates_dir, config.static_dir, config.cache_dir]
-    for folder in protected:
+    inputs = [config.content_dir, config.templates_dir, config.static_dir, config.cache_dir]
+    for folder in [root] + inputs:
         folder = folder.resolve()
-        if output == folder or folder.is_relative_to(output):
+        inside_inputs = folder != root and output.is_relative_to(folder)
+        if output == folder or folder.is_relative_to(output) or inside_inputs:
             raise BuildFailed([Diagnostic("error", str(output), f"the output folder would replace {folder}",
                                           hint="choose an empty or dedicated folder for --output")])

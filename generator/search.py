@@ -10,12 +10,13 @@ so both sides agree whatever Pagefind's stemmer does. Records are read back from
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -33,6 +34,7 @@ from .urls import href_path
 
 OUTPUT_FOLDER = "pagefind"
 # Pagefind's ready-made interfaces; the site has its own small search page, so they are not published.
+PAGEFIND_TIMEOUT = 600  # seconds; a 10,000-article site indexes in well under a minute
 _UNUSED_BUNDLE_FILES = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
@@ -153,17 +155,13 @@ def _build_index(records: list[SearchRecord], folder: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        asyncio.run(_write_index(records, staging))
-    except FileNotFoundError as missing:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed([Diagnostic("error", "pagefind", f"the Pagefind program was not found ({missing})",
-                                      hint="install it with: pip install 'pagefind[bin]'")]) from None
+        _write_index(records, staging)
+        for name in _UNUSED_BUNDLE_FILES:
+            (staging / name).unlink(missing_ok=True)
+        _sort_entry_file(staging / "pagefind-entry.json")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    for name in _UNUSED_BUNDLE_FILES:
-        (staging / name).unlink(missing_ok=True)
-    _sort_entry_file(staging / "pagefind-entry.json")
     os.rename(staging, folder)
 
 
@@ -175,18 +173,34 @@ def _sort_entry_file(path: Path) -> None:
     path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-async def _write_index(records: list[SearchRecord], output: Path) -> None:
-    """Index the records as small generated pages in one request: Pagefind's Python service answers
-    each request a tenth of a second late, so adding 800 records one by one would take 80 s."""
-    from pagefind.index import PagefindIndex  # starts a subprocess; imported only when indexing
-
+def _write_index(records: list[SearchRecord], output: Path) -> None:
+    """Index the records as small generated pages with one run of the Pagefind program, waiting for it
+    to exit (its Python service is stopped as soon as it acknowledges, which can cut files short)."""
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".records-") as source:
         for record in records:
             page = Path(source, *PurePosixPath(record.url).parts, "index.html")
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(_record_page(record), encoding="utf-8")
-        async with PagefindIndex(config={"output_path": str(output)}) as index:
-            await index.add_directory(source)
+        try:
+            run = subprocess.run([sys.executable, "-m", "pagefind", "--site", source, "--output-path", str(output)],
+                                 capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            run = None
+    if run is None or run.returncode != 0 or not _complete(output):
+        detail = "timed out" if run is None else (run.stderr or run.stdout).strip()[-400:]
+        missing = run is not None and "executable" in detail.lower()
+        raise BuildFailed([Diagnostic("error", "pagefind", f"building the search index failed: {detail}",
+                                      hint="install it with: pip install 'pagefind[bin]'" if missing else
+                                      "run the build again; if it keeps failing, check free disk space")])
+
+
+def _complete(output: Path) -> bool:
+    """Pagefind's files are all there and none is empty (the entry file parses)."""
+    try:
+        json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return all(path.stat().st_size > 0 for path in output.rglob("*") if path.is_file())
 
 
 def _record_page(record: SearchRecord) -> str:

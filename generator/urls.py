@@ -7,6 +7,7 @@ only canonical and Open Graph tags use absolute URLs, and only when base_url is 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
@@ -77,6 +78,7 @@ def _key_parts(kind: str, key: str | None) -> list[str]:
     return [key]
 
 
+@lru_cache(maxsize=1 << 16)
 def href_path(page: PurePosixPath) -> str:
     """The page's address relative to the site root: folders for index.html pages ("en/themes/x/")."""
     parts = list(page.parts)
@@ -86,6 +88,7 @@ def href_path(page: PurePosixPath) -> str:
     return "/".join(quote(p, safe="") for p in parts)
 
 
+@lru_cache(maxsize=1 << 18)
 def relative_url(from_page: PurePosixPath, to_page: PurePosixPath) -> str:
     """A link from one output file to another that resolves correctly wherever the site is hosted."""
     source_folder = list(from_page.parts[:-1])

@@ -122,9 +122,9 @@ def test_an_unchanged_site_is_not_indexed_again(output, tmp_path, monkeypatch):
     runs = []
     real_write_index = generator.search._write_index
 
-    async def counting(records, folder):
+    def counting(records, folder):
         runs.append(len(records))
-        await real_write_index(records, folder)
+        real_write_index(records, folder)
 
     monkeypatch.setattr(generator.search, "_write_index", counting)
     first = search_pages(pages, config)
