@@ -115,6 +115,15 @@ def give_original_link(site: Path, slug: str, url: str) -> None:
     path.write_text(f"---\nurl: {url}\n{text[4:]}", encoding="utf-8")
 
 
+def build_linked_sample(folder: Path) -> Path:
+    """The sample site, one article given a link to its original, built; returns its output folder."""
+    site = copy_sample_site(folder / "site")
+    give_original_link(site, ARTICLE, ORIGINAL_URL)
+    report = build(BuildOptions(site_dir=site))
+    assert not report.errors, report.errors
+    return site / "output"
+
+
 class SiteHandler(SimpleHTTPRequestHandler):
     """Serves the output folder, and axe-core at AXE_PATH so the browser caches it; logs nothing."""
 
@@ -133,11 +142,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory) -> Path:
-    site = copy_sample_site(tmp_path_factory.mktemp("browser") / "site")
-    give_original_link(site, ARTICLE, ORIGINAL_URL)
-    report = build(BuildOptions(site_dir=site))
-    assert not report.errors, report.errors
-    return site / "output"
+    return build_linked_sample(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")

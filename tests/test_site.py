@@ -226,3 +226,25 @@ def test_unchanged_inputs_skip_the_build_and_any_edit_rebuilds(sample_site):
     assert "Built 5 article(s)" in edited.stdout
     shutil.rmtree(sample_site / "output" / "en")
     assert "Built 5 article(s)" in run_cli("build", "--site", str(sample_site)).stdout
+
+
+def test_incremental_build_equals_a_clean_build_and_deleted_articles_vanish(sample_site, tmp_path):
+    from conftest import copy_sample_site
+
+    build(BuildOptions(site_dir=sample_site))
+    gone = ARTICLES[1]
+    for path in (sample_site / "content" / "articles").glob(f"{gone}*"):
+        path.unlink()
+    build(BuildOptions(site_dir=sample_site))
+    clean = copy_sample_site(tmp_path / "clean")
+    for path in (clean / "content" / "articles").glob(f"{gone}*"):
+        path.unlink()
+    build(BuildOptions(site_dir=clean))
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    incremental, fresh = files(sample_site / "output"), files(clean / "output")
+    assert incremental == fresh
+    assert not any(gone in name for name in incremental)
+    assert not any(gone.encode() in data for name, data in incremental.items() if name.endswith((".html", ".xml")))

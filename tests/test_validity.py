@@ -17,10 +17,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import copy_sample_site
-from test_browser import ARTICLE, ORIGINAL_URL, give_original_link, require
+from test_browser import build_linked_sample, require
 
-from generator.pipeline import BuildOptions, build
 
 NOT_CHECKED = "HTML VALIDITY NOT CHECKED"
 MAX_ARTICLE_BYTES = 40_000  # HTML + CSS of one article page, uncompressed
@@ -33,11 +31,7 @@ JVM_NOTICE = "^Picked up JAVA_TOOL_OPTIONS"  # the JVM announces the options on 
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory) -> Path:
-    site = copy_sample_site(tmp_path_factory.mktemp("validity") / "site")
-    give_original_link(site, ARTICLE, ORIGINAL_URL)
-    report = build(BuildOptions(site_dir=site))
-    assert not report.errors, report.errors
-    return site / "output"
+    return build_linked_sample(tmp_path_factory.mktemp("validity"))
 
 
 def nu_checker_report(files: list[Path]) -> tuple[list[dict], list[str]]:
