@@ -130,7 +130,8 @@ def load_config(site_dir: Path) -> SiteConfig:
         node = yaml.compose(text, Loader=StrictLoader)
         data = yaml.load(text, Loader=StrictLoader)
     except YAML_ERRORS as exc:
-        raise BuildFailed([Diagnostic("error", CONFIG_NAME, f"invalid YAML: {error_text(exc)}", line=error_line(exc),
+        raise BuildFailed([Diagnostic("error", CONFIG_NAME, f"invalid YAML: {error_text(exc)}",
+                                      line=error_line(exc, text.count("\n") + 1),
                                       hint="fix the indentation, quoting or duplicate key on that line")]) from None
     reader = _Reader(CONFIG_NAME, node)
     config = reader.site(site_dir, data if data is not None else {})

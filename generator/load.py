@@ -22,7 +22,7 @@ from .config import SiteConfig
 from .sentences import split_sentences
 from .slugs import slug_from_filename
 from .structure import ArticleMeta, Diagnostic, EditorTranslation, SourceArticle
-from .yamlsafe import YAML_ERRORS, StrictLoader, error_text
+from .yamlsafe import YAML_ERRORS, StrictLoader, error_line, error_text
 
 ARTICLE_SUFFIXES = (".md", ".txt")
 TRANSLATION_SUFFIX = ".en.md"
@@ -251,7 +251,7 @@ def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tu
         front = yaml.load(raw, Loader=StrictLoader)
     except YAML_ERRORS as exc:
         diagnostics.append(Diagnostic("error", rel, f"invalid front matter: {error_text(exc)}",
-                                      line=_error_line(exc, closing - 1),
+                                      line=error_line(exc, closing - 1, first_line=2),
                                       hint="front matter is YAML: `key: value`, one per line; quote values with "
                                            "colons; no `!!` type tags"))
         return None, "", 1
@@ -262,15 +262,6 @@ def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tu
                                       hint="write one `key: value` per line between the two --- lines"))
         return None, "", 1
     return front, "\n".join(lines[closing + 1:]), closing + 2
-
-
-def _error_line(exc: BaseException, length: int) -> int:
-    """The file line of a front matter error: where YAML saw it, or where the unfinished part began
-    when that is past the end (an unclosed bracket), or the front matter's first line."""
-    for mark in (getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)):
-        if mark is not None and mark.line < length:
-            return mark.line + 2  # the front matter starts on the file's second line
-    return 2
 
 
 def _flow_depth(text: str) -> int:

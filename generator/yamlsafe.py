@@ -40,12 +40,17 @@ StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _co
 StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_or_text)
 
 
-def error_line(exc: BaseException) -> int | None:
-    """1-based line of a YAML error, when the parser knows it."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return mark.line + 1 if mark else None
+def error_line(exc: BaseException, line_count: int, first_line: int = 1) -> int:
+    """The file line of a YAML error: where the parser saw it, or where an unfinished part began when
+    that is past the end (an unclosed bracket), else the document's first line. `first_line` is the
+    file line the YAML text starts on (2 for front matter, after its `---`)."""
+    for mark in (getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)):
+        if mark is not None and mark.line < line_count:
+            return mark.line + first_line
+    return first_line
 
 
 def error_text(exc: BaseException) -> str:
-    return str(getattr(exc, "problem", None) or exc.__class__.__name__ if isinstance(exc, RecursionError) else
-               getattr(exc, "problem", None) or exc)
+    if isinstance(exc, RecursionError):
+        return "the document is nested too deeply"
+    return str(getattr(exc, "problem", None) or exc)

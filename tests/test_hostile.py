@@ -238,7 +238,7 @@ def test_path_like_fields_cannot_leave_their_folder(tmp_path):
 
 # --- site.yaml ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, line", [("title: !!float abc\n", None), ("title: [1\n", 2), ("a: 1\na: 2\n", 2),
+@pytest.mark.parametrize("text, line", [("title: !!float abc\n", 1), ("title: [1\n", 2), ("a: 1\na: 2\n", 2),
                                         ("title:\n" + "".join("  " * i + "-\n" for i in range(500)), 1)],
                          ids=["bad tag", "syntax", "duplicate key", "deep nesting"])
 def test_broken_site_yaml_is_one_error(tmp_path, text, line):

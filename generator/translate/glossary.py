@@ -17,6 +17,7 @@ import yaml
 
 from ..arabic import normalize
 from ..structure import Diagnostic
+from ..yamlsafe import YAML_ERRORS, StrictLoader, error_line, error_text
 
 # Proclitics that attach to a term: conjunction (و ف), then preposition (ب ل ك).
 _CONJUNCTIONS = ("", "و", "ف")
@@ -175,11 +176,13 @@ def load_glossary(path: Path, rel: str, root: Path) -> tuple[Glossary, list[Diag
         return Glossary([]), [Diagnostic("error", rel, "the glossary is a link to a place outside the site",
                                          hint="copy the glossary into the site instead of linking it")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return Glossary([]), [Diagnostic("error", rel, f"invalid glossary: {getattr(exc, 'problem', exc)}",
-                                         line=mark.line + 1 if mark else None,
+        text = path.read_text(encoding="utf-8-sig")
+        data = yaml.load(text, Loader=StrictLoader)
+    except UnicodeDecodeError:
+        return Glossary([]), [Diagnostic("error", rel, "the glossary is not UTF-8 text", hint="save it as UTF-8")]
+    except YAML_ERRORS as exc:
+        return Glossary([]), [Diagnostic("error", rel, f"invalid glossary: {error_text(exc)}",
+                                         line=error_line(exc, text.count("\n") + 1),
                                          hint="write one `Arabic term: English rendering` per line")]
     if data is None:
         return Glossary([]), []
