@@ -15,6 +15,7 @@ from .search import search_pages
 from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic
 from .summarize import summarize
 from .translate import EngineCache, translate_articles
+from .translate.glossary import load_glossary
 from .write import build_lock, write_site
 
 
@@ -45,6 +46,8 @@ def check(options: BuildOptions) -> BuildReport:
         report.diagnostics.extend(failure.diagnostics)
         return report
     read_content(config, report)
+    _, glossary_problems = load_glossary(config.glossary_path, config.translation.glossary, config.root)
+    report.diagnostics.extend(glossary_problems)
     return report
 
 

@@ -248,3 +248,9 @@ def test_incremental_build_equals_a_clean_build_and_deleted_articles_vanish(samp
     assert incremental == fresh
     assert not any(gone in name for name in incremental)
     assert not any(gone.encode() in data for name, data in incremental.items() if name.endswith((".html", ".xml")))
+
+
+def test_check_reports_a_broken_glossary(sample_site):
+    (sample_site / "content" / "glossary.yaml").write_text("بوتين: [Putin\n", encoding="utf-8")
+    report = check(BuildOptions(site_dir=sample_site))
+    assert [d.path for d in report.errors] == ["content/glossary.yaml"]
