@@ -6,6 +6,7 @@ Every error names the file, the line and the key, so an editor can go straight t
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,11 @@ class BuildOptions:
     output: Path | None = None  # default: <site>/output
     base_url: str | None = None  # overrides site.yaml
     strict: bool = False  # warnings (inferred date, pending translation) fail the build
+    jobs: int = 0  # processes rendering pages; 0 = one per available core
+
+    @property
+    def workers(self) -> int:
+        return self.jobs if self.jobs > 0 else len(os.sched_getaffinity(0))
 
     @property
     def output_dir(self) -> Path:

@@ -11,17 +11,18 @@ import datetime as dt
 import hashlib
 import re
 import reprlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
 from .arabic import normalize, strip_invisible
+from .article_cache import ArticleCache, file_stamp
 from .config import SiteConfig
 from .sentences import split_sentences
 from .slugs import slug_from_filename
-from .structure import ArticleMeta, Diagnostic, EditorTranslation, SourceArticle
+from .structure import ArticleMeta, Diagnostic, EditorTranslation, SourceArticle, SummarizedArticle
 from .yamlsafe import YAML_ERRORS, StrictLoader, error_line, error_text
 
 ARTICLE_SUFFIXES = (".md", ".txt")
@@ -40,18 +41,26 @@ _SHORT_REPR.maxlevel, _SHORT_REPR.maxlist, _SHORT_REPR.maxdict, _SHORT_REPR.maxs
 class LoadResult:
     articles: list[SourceArticle]
     diagnostics: list[Diagnostic]
+    reused: dict[str, SummarizedArticle] = field(default_factory=dict)  # path → results kept from earlier builds
+    stamps: dict[str, tuple] = field(default_factory=dict)  # path → file stamp, for articles read anew
+    file_diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)  # likewise: what reading said
 
 
-def load_articles(config: SiteConfig) -> LoadResult:
-    """Read every article under content/articles/ (sorted, so builds are deterministic)."""
-    diagnostics: list[Diagnostic] = []
+def load_articles(config: SiteConfig, cache: ArticleCache | None = None) -> LoadResult:
+    """Read every article under content/articles/ (sorted, so builds are deterministic).
+
+    With a cache, a file unchanged since an earlier build is not read: its kept results come back in
+    `reused` (and its diagnostics are reported again).
+    """
+    result = LoadResult([], [])
+    diagnostics = result.diagnostics
     folder = config.articles_dir
     if not folder.is_dir():
         diagnostics.append(Diagnostic("error", _rel(folder, config.root), "the articles folder is missing",
                                       hint="create content/articles/ and put .md or .txt articles in it"))
-        return LoadResult([], diagnostics)
+        return result
     theme_ids = {t.id for t in config.themes}
-    articles: list[SourceArticle] = []
+    articles = result.articles
     slugs: dict[str, str] = {}
     titles: dict[str, str] = {}
     files = sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
@@ -73,7 +82,7 @@ def load_articles(config: SiteConfig) -> LoadResult:
                 diagnostics.append(Diagnostic("warning", rel, "editor translation without an Arabic article",
                                               hint=f"name it after its article: <slug>{TRANSLATION_SUFFIX}"))
             continue
-        article = read_article(path, rel, theme_ids, diagnostics)
+        article = _article(path, rel, theme_ids, config.root, cache, result)
         if article is None:
             continue
         if article.slug in slugs:
@@ -87,15 +96,40 @@ def load_articles(config: SiteConfig) -> LoadResult:
                                           f"title of {titles[title_key]}", key="title",
                                           hint="two pages with one headline confuse readers; reword one title"))
         titles.setdefault(title_key, rel)
-        translation_path = path.with_name(path.stem + TRANSLATION_SUFFIX)
-        if translation_path.is_file() and _inside(translation_path, config.root):
-            translation = read_editor_translation(translation_path, _rel(translation_path, config.root), diagnostics)
-            if translation is not None:
-                digest = hashlib.sha256((article.content_hash + translation_path.read_bytes().hex()).encode())
-                article = SourceArticle(article.path, article.slug, article.meta, article.body, article.body_line,
-                                        digest.hexdigest(), translation)
         articles.append(article)
-    return LoadResult(articles, diagnostics)
+    return result
+
+
+def _article(path: Path, rel: str, theme_ids: set[str], root: Path, cache: ArticleCache | None,
+             result: LoadResult) -> SourceArticle | None:
+    """The article from the cache when its file is unchanged (same stamp, else same bytes), or read anew."""
+    stamp = file_stamp(path)
+    cached = cache.lookup(rel) if cache is not None else None
+    if cached is not None and cached.stamp == stamp:
+        result.reused[rel] = cached.article
+        result.diagnostics.extend(cached.diagnostics)
+        return cached.source
+    article = _read(path, rel, theme_ids, root, result)
+    result.stamps[rel] = stamp
+    if cached is not None and article is not None and article == cached.source:
+        result.reused[rel] = cached.article  # touched, not changed
+    return article
+
+
+def _read(path: Path, rel: str, theme_ids: set[str], root: Path, result: LoadResult) -> SourceArticle | None:
+    """The article and its editor translation, read from disk; what they report is kept per file."""
+    diagnostics: list[Diagnostic] = []
+    article = read_article(path, rel, theme_ids, diagnostics)
+    translation_path = path.with_name(path.stem + TRANSLATION_SUFFIX)
+    if article is not None and translation_path.is_file() and _inside(translation_path, root):
+        translation = read_editor_translation(translation_path, _rel(translation_path, root), diagnostics)
+        if translation is not None:
+            digest = hashlib.sha256((article.content_hash + translation_path.read_bytes().hex()).encode())
+            article = SourceArticle(article.path, article.slug, article.meta, article.body, article.body_line,
+                                    digest.hexdigest(), translation)
+    result.diagnostics.extend(diagnostics)
+    result.file_diagnostics[rel] = diagnostics
+    return article
 
 
 def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Diagnostic]) -> SourceArticle | None:

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from .article_cache import ArticleCache
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
 from .fingerprint import forget, input_fingerprint, record
 from .group import group
-from .load import load_articles
+from .load import LoadResult, load_articles
 from .publish import publish_pages
-from .render import render_site
-from .search import search_pages
-from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic
+from .render import render_site, static_files
+from .search import search_files
+from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic, SummarizedArticle
 from .summarize import summarize
-from .translate import EngineCache, translate_articles
+from .translate import EngineCache, translate_articles, translation_identity
 from .translate.glossary import load_glossary
-from .write import build_lock, write_site
+from .write import SiteWriter, build_lock, reusable_keys
 
 
-def read_content(config: SiteConfig, report: BuildReport) -> list[CleanArticle]:
-    """Load and clean every article, recording what was inferred and removed."""
-    loaded = load_articles(config)
+def read_content(config: SiteConfig, report: BuildReport,
+                 cache: ArticleCache | None = None) -> tuple[list[CleanArticle], LoadResult]:
+    """Load and clean every article (or take both from the cache), recording what was inferred and removed."""
+    loaded = load_articles(config, cache)
     report.diagnostics.extend(loaded.diagnostics)
-    cleaned = [clean_article(article, config.cleaning) for article in loaded.articles]
+    cleaned = [kept.translated.clean if (kept := loaded.reused.get(article.path)) else
+               clean_article(article, config.cleaning) for article in loaded.articles]
     for article in cleaned:
         if article.removals:
             report.removals[article.source.path] = list(article.removals)
@@ -34,7 +38,31 @@ def read_content(config: SiteConfig, report: BuildReport) -> list[CleanArticle]:
                                                  "nothing is left of the article after cleaning",
                                                  hint="check the cleaning rules in site.yaml against this text"))
     report.articles = len(cleaned)
-    return cleaned
+    report.articles_reused = len(loaded.reused)
+    return cleaned, loaded
+
+
+def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCache, engines: EngineCache | None,
+                     strict: bool) -> list[SummarizedArticle]:
+    """load → clean → translate → summarize, each article once: what the cache kept is reused as it is."""
+    cleaned, loaded = read_content(config, report, cache)
+    _stop_on_errors(report, strict)
+    fresh = [article for article in cleaned if article.source.path not in loaded.reused]
+    translated, stats = translate_articles(fresh, config, engines)
+    report.diagnostics.extend(stats.diagnostics)
+    report.segments_from_memory = stats.from_memory
+    report.segments_translated = stats.translated
+    report.translation_seconds = stats.seconds
+    report.translation_model = stats.model_label
+    report.pending_translations = stats.pending
+    done = dict(loaded.reused)
+    done.update((article.translated.clean.source.path, article)
+                for article in summarize(translated, config.summary_sentences))
+    for path, stamp in loaded.stamps.items():
+        if path in done:
+            cache.store(path, stamp, loaded.file_diagnostics[path], done[path])
+    cache.save()
+    return [done[article.source.path] for article in cleaned]
 
 
 def check(options: BuildOptions) -> BuildReport:
@@ -69,22 +97,23 @@ def _build(options: BuildOptions, engines: EngineCache | None) -> BuildReport:
     _refuse_unsafe_output(output, config)
     with build_lock(config.cache_dir):
         inputs = input_fingerprint(config, options, output)  # taken first: edits during the build count
-        cleaned = read_content(config, report)
+        cache = ArticleCache(config, translation_identity(config))
+        articles = prepare_articles(config, report, cache, engines, options.strict)
         _stop_on_errors(report, options.strict)
-        translated, stats = translate_articles(cleaned, config, engines)
-        report.diagnostics.extend(stats.diagnostics)
-        report.segments_from_memory = stats.from_memory
-        report.segments_translated = stats.translated
-        report.translation_seconds = stats.seconds
-        report.translation_model = stats.model_label
-        report.pending_translations = stats.pending
-        _stop_on_errors(report, options.strict)
-        model = group(summarize(translated, config.summary_sentences), config)
-        pages = render_site(model, config)
-        pages += publish_pages(model, config, pages)
-        pages += search_pages(pages, config)
+        model = group(articles, config)
+        reusable = reusable_keys(output, config.cache_dir)
         forget(config)  # a build killed from here on must not look up to date next time
-        result = write_site(pages, output, config.cache_dir)
+        with SiteWriter(output, config.cache_dir) as writer:
+            pages = []
+            for page in render_site(model, config, reusable, workers=options.workers):
+                writer.put(page.path, page.data, page.key)
+                pages.append(replace(page, data=None))  # the bytes are written; keep what the sitemap needs
+            records = [page.search for page in pages if page.search is not None]
+            files = static_files(config) + publish_pages(model, config, pages) + search_files(records, config,
+                                                                                             reusable)
+            for file in files:
+                writer.put(file.path, file.data, file.key)
+            result = writer.commit()
         record(config, inputs, pending=bool(report.pending_translations))
     report.pages_written = result.written
     report.pages_unchanged = result.unchanged

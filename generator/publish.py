@@ -18,12 +18,11 @@ from pathlib import PurePosixPath
 from urllib.parse import urljoin
 
 import lxml.etree
-import lxml.html
 from feedgen.feed import FeedGenerator
 
 from .config import SiteConfig
 from .render import briefing_heading, feed_path, page_url
-from .structure import Entry, Page, SiteModel
+from .structure import Entry, Page, RenderedPage, SiteModel
 from .urls import LANGUAGES, absolute_url, href_path, page_path
 
 FEED_ARTICLES = 30
@@ -33,7 +32,6 @@ TAG_DATE = "2000"  # the date part of tag: ids; fixed, so an id never changes
 _NO_DATE = dt.date(1970, 1, 1)  # a feed with no dated item still needs an <updated>
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-NOT_FOUND = "404.html"
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ class FeedItem:
     categories: tuple[tuple[str, str], ...] = ()  # (theme id, theme name)
 
 
-def publish_pages(model: SiteModel, config: SiteConfig, pages: list[Page]) -> list[Page]:
+def publish_pages(model: SiteModel, config: SiteConfig, pages: list[RenderedPage]) -> list[Page]:
     """The extra files GitHub Pages, feed readers and crawlers need, derived from the model and `pages`."""
     extra = [feed_page(model, config, lang) for lang in LANGUAGES]
     extra.append(sitemap_page(pages, config))
@@ -135,23 +133,20 @@ def _timestamp(date: dt.date) -> dt.datetime:
 # --- sitemap and robots.txt ----------------------------------------------------------------
 
 
-def sitemap_page(pages: list[Page], config: SiteConfig) -> Page:
-    """sitemap.xml: every HTML page but the 404s and noindex pages, with the hreflang alternates
-    each page declares in its <head>, so the sitemap and the pages can never disagree."""
+def sitemap_page(pages: list[RenderedPage], config: SiteConfig) -> Page:
+    """sitemap.xml: every HTML page but the 404s and noindex pages, with the hreflang alternates each
+    page declares in its <head> (the same values the page was rendered from)."""
     nsmap = {None: SITEMAP_NS, "xhtml": XHTML_NS}
     urlset = lxml.etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=nsmap)
     for page in sorted(pages, key=lambda p: p.path.as_posix()):
-        if page.path.suffix != ".html" or page.path.name == NOT_FOUND:
-            continue
-        document = lxml.html.fromstring(page.data)
-        if any("noindex" in content for content in document.xpath("//meta[@name='robots']/@content")):
+        if not page.in_sitemap:
             continue
         here = page_url(config.base_url, page.path)
         url = lxml.etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
         lxml.etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = here
-        for link in document.xpath("//head/link[@rel='alternate'][@hreflang]"):
-            lxml.etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=link.get("hreflang"),
-                                  href=urljoin(here, link.get("href")))
+        for hreflang, href in page.alternates:
+            lxml.etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang,
+                                  href=urljoin(here, href))
     return Page(PurePosixPath("sitemap.xml"),
                 lxml.etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 

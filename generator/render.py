@@ -7,30 +7,37 @@ written out, target page paths); the Jinja templates only arrange them. Nothing 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import multiprocessing
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, meta, select_autoescape
 from markupsafe import Markup, escape
 
 from .chart import theme_chart
 from .config import SiteConfig
+from .digests import code_digest
 from .dates import format_date, format_month, format_number, format_period, month_key, month_span
 from .search import fold_table
-from .structure import Block, Briefing, EnglishVersion, Entry, Page, SiteModel, Theme, ThemeDigest
-from .urls import LANGUAGES, absolute_url, page_path, relative_url, rooted_url
+from .arabic import normalize
+from .structure import (Block, Briefing, EnglishVersion, Entry, Page, RenderedPage, SearchRecord, SiteModel, Theme,
+                        ThemeDigest)
+from .urls import LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url
 
 TEMPLATE_NAMES = (
     "base.html", "partials/stories.html", "partials/briefing.html", "partials/blocks.html",
     "home.html", "root.html", "briefing.html", "article.html", "bilingual.html",
     "theme.html", "themes.html", "archive.html", "month.html", "404.html", "search.html",
 )
+PARALLEL_MIN_PAGES = 400  # below this, starting worker processes costs more than it saves
+PARALLEL_CHUNK = 64  # pages per task sent to a worker
 EARLIER_BRIEFINGS_ON_HOME = 12
 HEADLINES_ON_ROOT = 6
 DIRECTION = MappingProxyType({"ar": "rtl", "en": "ltr"})
@@ -502,9 +509,81 @@ def block_content(block: Block) -> Markup:
 # --- the renderer ------------------------------------------------------------------------
 
 
-def render_site(model: SiteModel, config: SiteConfig) -> list[Page]:
-    """Every page of the site in both languages, plus static files, sorted by path."""
-    return _SiteRenderer(model, config).pages()
+@dataclass(frozen=True)
+class PageRecipe:
+    """One page before Jinja runs: the template and every value it receives."""
+
+    template: str
+    chrome: Chrome
+    view: object
+    rooted: bool = False  # 404 pages link from base_url, as they are served at any depth
+    search: SearchRecord | None = None
+
+
+def render_site(model: SiteModel, config: SiteConfig, reusable: Mapping[str, str] = MappingProxyType({}),
+                workers: int = 1) -> Iterator[RenderedPage]:
+    """Every HTML page of the site in both languages.
+
+    A page whose inputs have the key `reusable` maps its path to (output/ holds it as rendered from
+    exactly those inputs) comes back without bytes instead of being rendered again. With workers > 1
+    the pages are shared among forked processes; the result does not depend on how.
+    """
+    renderer = _SiteRenderer(model, config)
+    specs = renderer.page_specs()
+    if workers <= 1 or len(specs) < PARALLEL_MIN_PAGES:
+        for spec in specs:
+            yield renderer.finished(spec, reusable)
+        return
+    chunks = [specs[i:i + PARALLEL_CHUNK] for i in range(0, len(specs), PARALLEL_CHUNK)]
+    # fork: the workers inherit the renderer and the model as they are, nothing is pickled but page ids
+    with multiprocessing.get_context("fork").Pool(workers, _adopt, (renderer, reusable)) as pool:
+        for pages in pool.imap(_render_chunk, chunks):
+            yield from pages
+
+
+def static_files(config: SiteConfig) -> list[Page]:
+    """The files under static/ (dot-files left out), published as they are."""
+    folder = config.static_dir
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.rglob("*")
+                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    return [Page(page_path("static", key=p.relative_to(folder).as_posix()), p.read_bytes()) for p in files]
+
+
+def render_salt(config: SiteConfig) -> str:
+    """What every page depends on besides its own values and template: the code and the configuration."""
+    return hashlib.sha256(f"{config!r}\n{code_digest()}".encode()).hexdigest()
+
+
+def template_digests(env: Environment) -> dict[str, str]:
+    """For each template, a digest of its source and of every template it extends, includes or imports,
+    so a changed template re-renders only the pages built from it."""
+    own: dict[str, tuple[str, set[str]]] = {}
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        source = env.loader.get_source(env, name)[0]
+        referenced = {r for r in meta.find_referenced_templates(env.parse(source)) if r is not None}
+        own[name] = (source, referenced)
+
+    def closure(name: str, seen: frozenset[str] = frozenset()) -> str:
+        source, referenced = own.get(name, ("", set()))
+        parts = [source] + [closure(r, seen | {name}) for r in sorted(referenced) if r not in seen]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    return {name: closure(name) for name in own}
+
+
+_worker: tuple[_SiteRenderer, Mapping[str, str]] | None = None  # set in each forked render process
+
+
+def _adopt(renderer: _SiteRenderer, reusable: Mapping[str, str]) -> None:
+    global _worker
+    _worker = (renderer, reusable)
+
+
+def _render_chunk(specs: list[tuple]) -> list[RenderedPage]:
+    renderer, reusable = _worker
+    return [renderer.finished(spec, reusable) for spec in specs]
 
 
 class _SiteRenderer:
@@ -519,6 +598,10 @@ class _SiteRenderer:
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             bytecode_cache=_bytecode_cache(config),
         )
+        for name in TEMPLATE_NAMES:  # compiled once here, so forked workers inherit them
+            self.env.get_template(name)
+        self.salt = render_salt(config)
+        self.template_digests = template_digests(self.env)
         self.themes = {t.id: t for t in model.themes}
         self.theme_entries: dict[str, list[Entry]] = defaultdict(list)
         self.month_entries: dict[str, list[Entry]] = defaultdict(list)
@@ -530,49 +613,50 @@ class _SiteRenderer:
                 self.month_entries[month_key(entry.meta.date)].append(entry)
         self.months = sorted(self.month_entries, reverse=True)  # newest first
 
-    def pages(self) -> list[Page]:
-        pages = [*self.static_pages(), self.root_page(), self.root_not_found()]
+    def page_specs(self) -> list[tuple]:
+        """Every page as (kind, arguments…): cheap to list and to send to a worker process."""
+        specs: list[tuple] = [("root",), ("root_not_found",)]
         for lang in LANGUAGES:
-            pages.append(self.home_page(lang))
-            pages.append(self.themes_page(lang))
-            pages.append(self.archive_page(lang))
-            pages.append(self.not_found_page(lang))
-            pages.append(self.search_page(lang))
-            pages.extend(self.briefing_page(lang, i) for i in range(len(self.model.briefings)))
+            specs += [("home", lang), ("themes", lang), ("archive", lang), ("not_found", lang), ("search", lang)]
+            specs += [("briefing", lang, i) for i in range(len(self.model.briefings))]
             for entry in self.model.entries:
-                pages.append(self.article_page(lang, entry))
+                specs.append(("article", lang, entry.slug))
                 if entry.article.translated.english is not None:
-                    pages.append(self.bilingual_page(lang, entry))
-            pages.extend(self.theme_page(lang, theme) for theme in self.model.themes)
-            pages.extend(self.month_page(lang, i) for i in range(len(self.months)))
-        return sorted(pages, key=lambda page: page.path.as_posix())
+                    specs.append(("bilingual", lang, entry.slug))
+            specs += [("theme", lang, theme.id) for theme in self.model.themes]
+            specs += [("month", lang, i) for i in range(len(self.months))]
+        return specs
+
+    def finished(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage:
+        """The page `spec` names, rendered unless output/ already holds it made from the same inputs."""
+        recipe: PageRecipe = getattr(self, f"{spec[0]}_page")(*spec[1:])
+        chrome = recipe.chrome
+        inputs = repr((recipe.template, recipe.rooted, chrome, recipe.view))
+        template = self.template_digests[recipe.template]
+        key = hashlib.sha256(f"{self.salt}\n{template}\n{inputs}".encode()).hexdigest()
+        path = chrome.path
+        data = None if reusable.get(path.as_posix()) == key else self.html(recipe)
+        return RenderedPage(path, key, data, chrome.alternates,
+                            in_sitemap=not recipe.rooted and "noindex" not in chrome.robots, search=recipe.search)
 
     # --- plumbing -------------------------------------------------------------------
 
-    def static_pages(self) -> list[Page]:
-        folder = self.config.static_dir
-        if not folder.is_dir():
-            return []
-        files = sorted(p for p in folder.rglob("*")
-                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-        return [Page(page_path("static", key=p.relative_to(folder).as_posix()), p.read_bytes()) for p in files]
-
-    def render(self, template: str, chrome: Chrome, view: object = None, *, rooted: bool = False) -> Page:
-        """Render one page; `rooted` pages (404s) link from base_url because they are served at any depth."""
+    def html(self, recipe: PageRecipe) -> bytes:
+        chrome = recipe.chrome
         lang, here = chrome.lang, chrome.path
-        if rooted:
+        if recipe.rooted:
             def url(target: PurePosixPath) -> str:
                 return rooted_url(self.config.base_url, target)
         else:
             def url(target: PurePosixPath) -> str:
                 return relative_url(here, target)
-        html = self.env.get_template(template).render(
-            chrome=chrome, view=view, ui=UI[lang], site_title=self.site_title(lang), url=url,
-            page_kind=template.removesuffix(".html"),
+        html = self.env.get_template(recipe.template).render(
+            chrome=chrome, view=recipe.view, ui=UI[lang], site_title=self.site_title(lang), url=url,
+            page_kind=recipe.template.removesuffix(".html"),
             phrase=lambda value: phrase(lang, value),
             lang_attrs=lambda other: lang_attributes(lang, other),
         )
-        return Page(here, html.encode("utf-8"))
+        return html.encode("utf-8")
 
     def chrome(self, lang: str, path: PurePosixPath, title: Text, *, counterpart: PurePosixPath,
                versions: Mapping[str, PurePosixPath] | None = None, default: PurePosixPath | None = None,
@@ -698,14 +782,14 @@ class _SiteRenderer:
         return SectionView(self.theme_link(theme, lang), " ".join(sentences),
                            lang == "en" and not sentences, tuple(stories))
 
-    def briefing_page(self, lang: str, index: int) -> Page:
+    def briefing_page(self, lang: str, index: int) -> PageRecipe:
         view = self.briefing_view(index, lang)
         key = self.model.briefings[index].key
         chrome = self.chrome(lang, view.path, Text(view.heading, lang),
                              counterpart=page_path("briefing", _other(lang), key))
-        return self.render("briefing.html", chrome, view)
+        return PageRecipe("briefing.html", chrome, view)
 
-    def home_page(self, lang: str) -> Page:
+    def home_page(self, lang: str) -> PageRecipe:
         path = page_path("home", lang)
         briefings = self.model.briefings
         latest = self.briefing_view(0, lang) if briefings else None
@@ -713,9 +797,9 @@ class _SiteRenderer:
         chrome = self.chrome(lang, path, self.site_title(lang), counterpart=page_path("home", _other(lang)),
                              default=page_path("root"), section="home")
         view = HomeView(latest, earlier, more_in_archive=len(briefings) > 1 + EARLIER_BRIEFINGS_ON_HOME)
-        return self.render("home.html", chrome, view)
+        return PageRecipe("home.html", chrome, view)
 
-    def root_page(self) -> Page:
+    def root_page(self) -> PageRecipe:
         lang = self.config.default_language
         panels = []
         for panel_lang in (lang, _other(lang)):
@@ -729,16 +813,16 @@ class _SiteRenderer:
         root = page_path("root")
         chrome = self.chrome(lang, root, self.site_title(lang), counterpart=page_path("home", _other(lang)),
                              versions={code: page_path("home", code) for code in LANGUAGES}, default=root)
-        return self.render("root.html", chrome, tuple(panels))
+        return PageRecipe("root.html", chrome, tuple(panels))
 
-    def not_found_page(self, lang: str) -> Page:
+    def not_found_page(self, lang: str) -> PageRecipe:
         path = page_path("not-found", lang)
         chrome = self.chrome(lang, path, Text(UI[lang]["not_found"], lang),
                              counterpart=page_path("not-found", _other(lang)),
                              default=page_path("not-found"), rooted=True)
-        return self.render("404.html", chrome, (_not_found_text(lang),), rooted=True)
+        return PageRecipe("404.html", chrome, (_not_found_text(lang),), rooted=True)
 
-    def search_page(self, lang: str) -> Page:
+    def search_page(self, lang: str) -> PageRecipe:
         path = search_path(lang)
         ui = UI[lang]
         archive = Markup('<a href="{}">{}</a>').format(relative_url(path, page_path("archive", lang)),
@@ -754,16 +838,16 @@ class _SiteRenderer:
         )
         chrome = self.chrome(lang, path, Text(UI[lang]["search"], lang), counterpart=search_path(_other(lang)),
                              robots="noindex")
-        return self.render("search.html", chrome, view)
+        return PageRecipe("search.html", chrome, view)
 
-    def root_not_found(self) -> Page:
+    def root_not_found_page(self) -> PageRecipe:
         lang = self.config.default_language
         path = page_path("not-found")
         chrome = self.chrome(lang, path, Text(UI[lang]["not_found"], lang),
                              counterpart=page_path("not-found", _other(lang)),
                              versions={code: page_path("not-found", code) for code in LANGUAGES},
                              default=path, rooted=True)
-        return self.render("404.html", chrome, (_not_found_text(lang), _not_found_text(_other(lang))), rooted=True)
+        return PageRecipe("404.html", chrome, (_not_found_text(lang), _not_found_text(_other(lang))), rooted=True)
 
     # --- articles ------------------------------------------------------------------------
 
@@ -795,7 +879,8 @@ class _SiteRenderer:
             bilingual=page_path("bilingual", lang, entry.slug) if english is not None else None,
         )
 
-    def article_page(self, lang: str, entry: Entry) -> Page:
+    def article_page(self, lang: str, slug: str) -> PageRecipe:
+        entry = self.model.by_slug[slug]
         view = self.article_view(entry, lang)
         if view.summary_lang == lang and view.summary:
             description = " ".join(view.summary)
@@ -805,7 +890,7 @@ class _SiteRenderer:
                              counterpart=page_path("article", _other(lang), entry.slug),
                              description=description, og_type="article", published=view.date_iso,
                              json_ld=script_json(self.article_data(entry, lang, view)))
-        return self.render("article.html", chrome, view)
+        return PageRecipe("article.html", chrome, view, search=search_record(chrome, view, entry))
 
     def article_data(self, entry: Entry, lang: str, view: ArticleView) -> dict:
         """schema.org NewsArticle for search engines. inLanguage is the language of the text shown, so an
@@ -835,7 +920,8 @@ class _SiteRenderer:
             data["isBasedOn"] = view.source_url
         return data
 
-    def bilingual_page(self, lang: str, entry: Entry) -> Page:
+    def bilingual_page(self, lang: str, slug: str) -> PageRecipe:
+        entry = self.model.by_slug[slug]
         english = entry.article.translated.english
         arabic_title, english_title = Text(entry.meta.title, "ar"), Text(english.title, "en")
         arabic = group_blocks_each(entry.article.translated.clean.blocks)
@@ -855,11 +941,12 @@ class _SiteRenderer:
         )
         chrome = self.chrome(lang, page_path("bilingual", lang, entry.slug), view.title,
                              counterpart=page_path("bilingual", _other(lang), entry.slug))
-        return self.render("bilingual.html", chrome, view)
+        return PageRecipe("bilingual.html", chrome, view)
 
     # --- themes ---------------------------------------------------------------------------
 
-    def theme_page(self, lang: str, theme: Theme) -> Page:
+    def theme_page(self, lang: str, theme_id: str) -> PageRecipe:
+        theme = self.themes[theme_id]
         entries = self.theme_entries[theme.id]
         dated = [e for e in entries if e.meta.date is not None]
         by_month: dict[str, list[Entry]] = defaultdict(list)
@@ -888,9 +975,9 @@ class _SiteRenderer:
         )
         chrome = self.chrome(lang, page_path("theme", lang, theme.id), name,
                              counterpart=page_path("theme", _other(lang), theme.id), section="themes")
-        return self.render("theme.html", chrome, view)
+        return PageRecipe("theme.html", chrome, view)
 
-    def themes_page(self, lang: str) -> Page:
+    def themes_page(self, lang: str) -> PageRecipe:
         summaries = tuple(
             ThemeSummary(self.theme_link(theme, lang),
                          count_articles(len(self.theme_entries[theme.id]), lang, self.config.digits),
@@ -898,11 +985,11 @@ class _SiteRenderer:
             for theme in self.model.themes)
         chrome = self.chrome(lang, page_path("themes", lang), Text(UI[lang]["themes"], lang),
                              counterpart=page_path("themes", _other(lang)), section="themes")
-        return self.render("themes.html", chrome, summaries)
+        return PageRecipe("themes.html", chrome, summaries)
 
     # --- archive --------------------------------------------------------------------------
 
-    def archive_page(self, lang: str) -> Page:
+    def archive_page(self, lang: str) -> PageRecipe:
         years: dict[str, list[MonthSummary]] = defaultdict(list)
         for key in self.months:
             link = Link(page_path("month", lang, key), Text(self.month_text(key, lang), lang))
@@ -915,7 +1002,7 @@ class _SiteRenderer:
         )
         chrome = self.chrome(lang, page_path("archive", lang), Text(UI[lang]["archive"], lang),
                              counterpart=page_path("archive", _other(lang)), section="archive")
-        return self.render("archive.html", chrome, view)
+        return PageRecipe("archive.html", chrome, view)
 
     def archive_charts(self, lang: str) -> tuple[Figure, ...]:
         """Small multiples: one chart per theme over the whole site's months, all on one scale."""
@@ -939,7 +1026,7 @@ class _SiteRenderer:
             figures.append(Figure(link, Markup(chart)))
         return tuple(figures)
 
-    def month_page(self, lang: str, index: int) -> Page:
+    def month_page(self, lang: str, index: int) -> PageRecipe:
         key = self.months[index]
         by_day: dict[dt.date, list[Entry]] = defaultdict(list)
         for entry in self.month_entries[key]:
@@ -955,7 +1042,21 @@ class _SiteRenderer:
                          older=month_link(index + 1) if index + 1 < len(self.months) else None)
         chrome = self.chrome(lang, page_path("month", lang, key), Text(view.heading, lang),
                              counterpart=page_path("month", _other(lang), key), section="archive")
-        return self.render("month.html", chrome, view)
+        return PageRecipe("month.html", chrome, view)
+
+
+def search_record(chrome: Chrome, view: ArticleView, entry: Entry) -> SearchRecord | None:
+    """What the search index holds of an article page: its text when that is in the page's language
+    (an English page still waiting for its translation shows Arabic, and stays out of the English index)."""
+    if view.body_lang != chrome.lang:
+        return None
+    blocks = entry.article.translated.english.blocks if view.body_lang == "en" else \
+        entry.article.translated.clean.blocks
+    summary = view.summary if view.summary_lang == view.body_lang else ()
+    text = " ".join([*summary, *(block.text for block in blocks)])
+    return SearchRecord(url=href_path(chrome.path), language=chrome.lang, content=normalize(text),
+                        title=view.title.value, date=view.date_text, datetime=view.date_iso,
+                        summary=" ".join(summary))
 
 
 def group_blocks_each(blocks: Iterable[Block]) -> tuple[BlockGroup, ...]:

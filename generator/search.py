@@ -4,13 +4,12 @@ Arabic queries must match whatever hamza and alef forms, diacritics or digits th
 Pagefind 1.5's Arabic stemmer folds much of that by itself, but the site does not depend on it: the
 index holds text folded by `generator.arabic.normalize` (the folding themes and duplicates use), and
 the search page folds each query with `fold_table()` — the same function, character by character —
-so both sides agree whatever Pagefind's stemmer does. Records are read back from the rendered pages
-(their NewsArticle JSON-LD and their <article> text), so the pages carry no hidden copy of the text.
+so both sides agree whatever Pagefind's stemmer does. Records come from the render stage: the
+title, date, summary and text each article page shows (generator.render.search_record).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -18,19 +17,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import lru_cache
 from html import escape
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-
-import lxml.html
+from typing import Mapping
 
 from .arabic import normalize
 from .config import SiteConfig
-from .dates import format_date
-from .structure import BuildFailed, Diagnostic, Page
-from .urls import href_path
+from .structure import BuildFailed, Diagnostic, Page, SearchRecord
 
 OUTPUT_FOLDER = "pagefind"
 # Pagefind's ready-made interfaces; the site has its own small search page, so they are not published.
@@ -42,47 +38,24 @@ _UNUSED_BUNDLE_FILES = (
 _PROBE_SEPARATOR = "|"
 
 
-@dataclass(frozen=True)
-class SearchRecord:
-    """One searchable page as Pagefind receives it."""
-
-    url: str  # the page's address from the site root, e.g. "ar/articles/x/"; Pagefind adds the base path
-    language: str
-    content: str  # the article's text (summary and body), normalised
-    title: str  # as written, for display
-    date: str  # as the page writes it, for display
-    datetime: str  # ISO date, for <time datetime>
-    summary: str
-
-
-def search_pages(pages: list[Page], config: SiteConfig) -> list[Page]:
-    """The Pagefind files for the article pages among `pages`, as Pages under pagefind/.
+def search_files(records: list[SearchRecord], config: SiteConfig, reusable: Mapping[str, str]) -> list[Page]:
+    """The Pagefind files for `records` (one per article page and language), as Pages under pagefind/.
 
     An index is kept in config.cache_dir under the digest of its records, so a build whose articles
-    did not change copies the previous index instead of starting Pagefind.
+    did not change neither starts Pagefind nor reads its files again (output/ already holds them).
     """
-    records = search_records(pages, config)
-    folder = config.cache_dir / OUTPUT_FOLDER / _records_digest(records)
+    digest = _records_digest(records)
+    folder = config.cache_dir / OUTPUT_FOLDER / digest
     if not folder.is_dir():
         _build_index(records, folder)
     _remove_other_indexes(folder)
-    return [Page(PurePosixPath(OUTPUT_FOLDER, *path.relative_to(folder).parts), path.read_bytes())
-            for path in sorted(folder.rglob("*")) if path.is_file()]
-
-
-def search_records(pages: list[Page], config: SiteConfig) -> list[SearchRecord]:
-    """A record for every page whose NewsArticle data says its text is in the page's own language.
-
-    English pages still waiting for a translation show Arabic text, so they stay out of the English
-    index (their Arabic page is in the Arabic one).
-    """
-    records = []
-    for page in pages:
-        if page.path.suffix == ".html" and b'"NewsArticle"' in page.data:
-            record = _page_record(page, config)
-            if record is not None:
-                records.append(record)
-    return records
+    pages = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            target = PurePosixPath(OUTPUT_FOLDER, *path.relative_to(folder).parts)
+            key = f"{digest}:{target}"
+            pages.append(Page(target, None if reusable.get(target.as_posix()) == key else path.read_bytes(), key))
+    return pages
 
 
 @lru_cache(maxsize=1)
@@ -96,44 +69,6 @@ def fold_table() -> dict[str, str]:
                   if not 0xD800 <= code < 0xE000 and not chr(code).isspace()]
     folded = normalize(_PROBE_SEPARATOR.join(characters)).split(_PROBE_SEPARATOR)
     return {char: result for char, result in zip(characters, folded, strict=True) if result != char.lower()}
-
-
-def _page_record(page: Page, config: SiteConfig) -> SearchRecord | None:
-    document = lxml.html.fromstring(page.data)
-    lang = document.get("lang")
-    data = next((d for d in _json_ld(document) if d.get("@type") == "NewsArticle"), None)
-    if data is None or data.get("inLanguage") != lang:
-        return None
-    title = data.get("headline", "")
-    summary = data.get("description", "")
-    body = _body_text(document)
-    date = data.get("datePublished")
-    return SearchRecord(
-        url=href_path(page.path), language=lang,
-        content=normalize(body),
-        title=title, summary=summary, datetime=date or "",
-        date=format_date(dt.date.fromisoformat(date), lang, config.digits) if date else "",
-    )
-
-
-def _json_ld(document: lxml.html.HtmlElement) -> list[dict]:
-    found = []
-    for script in document.xpath("//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text or "")
-        except ValueError:
-            continue
-        if isinstance(data, dict):
-            found.append(data)
-    return found
-
-
-def _body_text(document: lxml.html.HtmlElement) -> str:
-    """The article's own text: its <article> without the header (chips, byline) and footer (links)."""
-    article = (document.xpath("//main//article") or document.xpath("//main") or [document])[0]
-    for element in article.xpath(".//header | .//footer | .//nav"):
-        element.drop_tree()
-    return " ".join(article.text_content().split())
 
 
 def _records_digest(records: list[SearchRecord]) -> str:

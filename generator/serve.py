@@ -29,7 +29,7 @@ from .config import CONFIG_NAME, SiteConfig, load_config
 from .pipeline import BuildOptions, build
 from .structure import BuildFailed, Diagnostic
 from .translate import EngineCache
-from .write import staging_paths
+from .write import spare_path
 
 Snapshot = dict[str, tuple[int, int]]  # path -> (mtime_ns, size)
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
@@ -336,8 +336,8 @@ class SiteServer:
             self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
     def _ignored(self) -> tuple[Path, ...]:
-        """The output and its staging folders: writing them must never look like an edit (if they sit in content/)."""
-        return (self.output, *staging_paths(self.output))
+        """The output and its spare folder: writing them must never look like an edit (if they sit in content/)."""
+        return (self.output, spare_path(self.output))
 
     def _watch(self, watcher: Watcher) -> None:
         while changed := watcher.wait_for_change(self._stopping):

@@ -227,10 +227,43 @@ class SiteModel:
 
 @dataclass(frozen=True)
 class Page:
-    """One output file: its path inside output/ and its bytes."""
+    """One output file other than an HTML page: its path inside output/ and its bytes.
+
+    `data` None: output/ already holds the file made from `key` (what it is made from), keep it.
+    """
 
     path: PurePosixPath
-    data: bytes
+    data: bytes | None
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """One searchable page as the search index receives it."""
+
+    url: str  # the page's address from the site root, e.g. "ar/articles/x/"; Pagefind adds the base path
+    language: str
+    content: str  # the article's text (summary and body), normalised
+    title: str  # as written, for display
+    date: str  # as the page writes it, for display
+    datetime: str  # ISO date, for <time datetime>
+    summary: str
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One HTML page after the render stage, with what the sitemap and the search index need of it.
+
+    `data` is None when the page's inputs (`key`) are those of the page output/ already holds:
+    the renderer skipped it and the writer keeps the published file.
+    """
+
+    path: PurePosixPath
+    key: str
+    data: bytes | None
+    alternates: tuple[tuple[str, str], ...]  # (hreflang, href as the page writes it)
+    in_sitemap: bool
+    search: SearchRecord | None = None
 
 
 @dataclass
@@ -239,6 +272,7 @@ class BuildReport:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     articles: int = 0
+    articles_reused: int = 0  # taken from the article cache: not read, cleaned, translated or summarised again
     pages_written: int = 0
     pages_unchanged: int = 0
     segments_from_memory: int = 0

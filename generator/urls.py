@@ -31,6 +31,7 @@ _MONTH_KEY = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DAY_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+@lru_cache(maxsize=1 << 17)  # a page's path is asked for from every page that links to it
 def page_path(kind: str, lang: str | None = None, key: str | None = None) -> PurePosixPath:
     """The output file of a page, e.g. page_path("theme", "en", "trade") -> en/themes/trade/index.html.
 

@@ -1,8 +1,14 @@
-"""Write stage: put the rendered pages in output/ atomically, and only the ones that changed.
+"""Write stage: put the pages in output/ atomically, touching only what changed.
 
-The new site is assembled in a staging folder beside output/ (unchanged files are hard-linked from
-the current output, so an incremental build copies nothing), then swapped in with one atomic
-rename exchange. A build killed at any moment leaves the previous output/ complete.
+Two complete sites are kept: output/ and, beside it, the spare folder holding the site as it was one
+build earlier. A build brings the spare up to date (writing only the files that differ from it,
+hard-linking unchanged pages from output/), then exchanges the two folders with one atomic rename.
+The old output/ becomes the next spare. So a build costs what changed, not the size of the site,
+and a build killed at any moment leaves the previous output/ complete.
+
+The manifest in .cache/ records every file of both folders (digest, size, modification time, and
+the key of the inputs the page was rendered from), which is how the renderer knows a page it may
+skip: same inputs as last time, and output/ still holds the file as written.
 """
 
 from __future__ import annotations
@@ -17,13 +23,22 @@ import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Iterator, NamedTuple
 
-from .structure import BuildFailed, Diagnostic, Page
+from .structure import BuildFailed, Diagnostic
 
 MANIFEST = "manifest.json"
 _RENAME_EXCHANGE = 2
+
+
+class FileRecord(NamedTuple):
+    """One published file as the manifest remembers it."""
+
+    key: str  # digest of what the file was made from (for rendered pages), else its own digest
+    digest: str  # sha256 of the bytes
+    size: int
+    mtime_ns: int
 
 
 @dataclass(frozen=True)
@@ -55,105 +70,257 @@ def build_lock(cache_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def staging_paths(output: Path) -> tuple[Path, Path]:
-    return output.with_name(f".{output.name}.staging"), output.with_name(f".{output.name}.previous")
+def spare_path(output: Path) -> Path:
+    """Where the previous generation of the site is kept, beside output/ (same file system)."""
+    return output.with_name(f".{output.name}.spare")
 
 
-def recover(output: Path) -> None:
-    """Undo what a killed build left: a half-built staging folder, or a swap cut in the middle."""
-    staging, previous = staging_paths(output)
-    if previous.exists() and not output.exists():
-        os.rename(previous, output)
-    for leftover in (staging, previous):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+def _leftover_paths(output: Path) -> list[Path]:
+    """Folders older versions of the writer used, removed when found."""
+    return [output.with_name(f".{output.name}.staging"), output.with_name(f".{output.name}.previous")]
 
 
-def write_site(pages: list[Page], output: Path, cache_dir: Path) -> WriteResult:
-    """Stage the pages beside output/ and swap them in; on any failure output/ stays exactly as it was."""
+class Manifest:
+    """The records of output/ and of the spare folder, read once per build."""
+
+    def __init__(self, cache_dir: Path, output: Path):
+        self.path = cache_dir / MANIFEST
+        self.output = output
+        try:
+            data = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            data = {}
+        valid = isinstance(data, dict) and data.get("output") == str(output)
+        self.published = _records(data.get("files")) if valid else {}
+        self.spare = _records(data.get("spare")) if valid and data.get("spare") is not None else None
+
+    def save(self, published: dict[str, FileRecord], spare: dict[str, FileRecord] | None) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"output": str(self.output), "files": published, "spare": spare},
+                                  sort_keys=True, separators=(",", ":")))
+        os.replace(tmp, self.path)
+
+
+def _records(raw: object) -> dict[str, FileRecord]:
+    if not isinstance(raw, dict):
+        return {}
+    try:
+        return {path: FileRecord(*record) for path, record in raw.items()}
+    except TypeError:
+        return {}
+
+
+def published_files(output: Path, cache_dir: Path) -> list[str]:
+    """The files the last build put into output/ (empty when unknown)."""
+    return sorted(Manifest(cache_dir, output.resolve()).published)
+
+
+def reusable_keys(output: Path, cache_dir: Path) -> dict[str, str]:
+    """path → input key of every page output/ still holds exactly as the last build wrote it."""
     output = output.resolve()
-    _check_paths(pages)
-    if output.exists() and not output.is_dir():
-        raise BuildFailed([Diagnostic("error", str(output), "the output path exists and is not a folder",
-                                      hint="remove that file or choose another --output")])
-    staging, previous = staging_paths(output)
-    try:
-        recover(output)
-        written, unchanged, removed = _stage(pages, output, staging, cache_dir)
-        os.sync()  # flush the staged files before the swap, so a crash cannot publish empty files
-        if output.exists():
-            _swap(staging, output, previous)
-        else:
-            os.rename(staging, output)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        where = exc.filename if isinstance(exc.filename, str) else str(output)
-        raise BuildFailed([Diagnostic("error", where, f"cannot write the site: {exc.strerror or exc}",
-                                      hint="free disk space or make the output folder writable; "
-                                           "the previous output was left as it was")]) from None
-    return WriteResult(written, unchanged, removed)
+    keys = {}
+    for path, record in Manifest(cache_dir, output).published.items():
+        try:
+            stat = os.stat(output / path, follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns:
+            keys[path] = record.key
+    return keys
 
 
-def _stage(pages: list[Page], output: Path, staging: Path, cache_dir: Path) -> tuple[int, int, int]:
-    """Fill the staging folder: unchanged files hard-linked from output/, the rest written. Returns counts."""
-    manifest_path = cache_dir / MANIFEST
-    old_manifest = _read_manifest(manifest_path, output)
-    new_manifest: dict[str, str] = {}
-    written = unchanged = 0
-    staging.mkdir(parents=True)
-    for page in pages:
-        digest = hashlib.sha256(page.data).hexdigest()
-        key = page.path.as_posix()
-        new_manifest[key] = digest
-        target = staging / key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        existing = output / key
-        if old_manifest.get(key) == digest and _holds(existing, page.data):
-            os.link(existing, target)
-            unchanged += 1
-        else:
-            target.write_bytes(page.data)
-            written += 1
-    # Written before the swap: a manifest that runs ahead of output/ only costs a rewrite, as links are verified.
-    _write_manifest(manifest_path, new_manifest, output)
-    return written, unchanged, len(set(old_manifest) - set(new_manifest))
+class SiteWriter:
+    """Brings the spare folder up to date page by page, then swaps it in as output/.
 
-
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether a published file has exactly these bytes (the manifest can be stale after a killed build)."""
-    return path.is_file() and not path.is_symlink() and path.stat().st_size == len(data) and path.read_bytes() == data
-
-
-def _check_paths(pages: list[Page]) -> None:
-    seen: set[str] = set()
-    problems = []
-    for page in pages:
-        key = page.path.as_posix()
-        if page.path.is_absolute() or ".." in page.path.parts or not key:
-            problems.append(Diagnostic("error", key, "refusing to write outside the output folder"))
-        elif key in seen:
-            problems.append(Diagnostic("error", key, "two pages would be written to the same path",
-                                       hint="two articles or themes have the same slug or id; rename one"))
-        seen.add(key)
-    if problems:
-        raise BuildFailed(problems)
-
-
-def _swap(staging: Path, output: Path, previous: Path) -> None:
-    """Exchange staging and output atomically (renameat2); fall back to two renames elsewhere.
-
-    Raises OSError only while output/ still holds the previous site.
+    Use as a context manager: `put` every file of the new site, then `commit`. Leaving the block
+    without committing (an error anywhere in the build) leaves output/ exactly as it was, and
+    records the files of the spare it changed so the next build rewrites them.
     """
-    if _rename_exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # now the previous site; a leftover is removed by recover()
-        return
-    os.rename(output, previous)
+
+    def __init__(self, output: Path, cache_dir: Path):
+        self.output = output.resolve()
+        if self.output.exists() and not self.output.is_dir():
+            raise BuildFailed([Diagnostic("error", str(self.output), "the output path exists and is not a folder",
+                                          hint="remove that file or choose another --output")])
+        self.written = self.unchanged = 0
+        self._manifest = Manifest(cache_dir, self.output)
+        self._spare = spare_path(self.output)
+        self._spare_records: dict[str, FileRecord] = {}
+        self._new: dict[str, FileRecord] = {}
+        self._folders: set[str] = set()
+        self._touched: set[str] = set()
+        self._committed = False
+
+    def __enter__(self) -> SiteWriter:
+        self._guard(self._prepare_spare)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if not self._committed:
+            unknown = FileRecord("", "", -1, -1)  # matches no file: rewritten, or removed, next time
+            self._manifest.save(self._manifest.published,
+                                {**self._spare_records, **dict.fromkeys(self._touched, unknown)})
+
+    def put(self, path: PurePosixPath, data: bytes | None, key: str | None = None) -> None:
+        """Add one file. `data` None means "as output/ has it now" (a page the renderer skipped)."""
+        self._guard(lambda: self._put(path, data, key))
+
+    def commit(self) -> WriteResult:
+        """Remove what the new site no longer has, then swap the spare in as output/."""
+        return self._guard(self._commit)
+
+    # --- the work ------------------------------------------------------------------------
+
+    def _prepare_spare(self) -> None:
+        for leftover in _leftover_paths(self.output):
+            shutil.rmtree(leftover, ignore_errors=True)
+        records = self._manifest.spare
+        if records is None or not self._spare.is_dir():
+            shutil.rmtree(self._spare, ignore_errors=True)  # unknown state: start from an empty folder
+            records = {}
+        self._spare.mkdir(parents=True, exist_ok=True)
+        self._spare_records = dict(records)
+        # From here the spare changes: a build killed outright must not let the next one trust the records.
+        self._manifest.save(self._manifest.published, None)
+
+    def _put(self, path: PurePosixPath, data: bytes | None, key: str | None) -> None:
+        name = _checked(path)
+        if name in self._new:
+            raise BuildFailed([Diagnostic("error", name, "two pages would be written to the same path",
+                                          hint="two articles or themes have the same slug or id; rename one")])
+        target = self._spare / name
+        known = self._spare_records.get(name)
+        if data is None:  # the page output/ holds: the spare either has the same bytes or links to it
+            record = self._manifest.published[name]
+            self.unchanged += 1
+            if known is not None and known.digest == record.digest:
+                self._new[name] = known._replace(key=record.key)
+            else:
+                self._ensure_folder(target.parent)
+                self._touched.add(name)
+                _replace(target, lambda: os.link(self.output / name, target))
+                self._new[name] = record
+            return
+        digest = hashlib.sha256(data).hexdigest()
+        published = self._manifest.published.get(name)
+        if published is not None and published.digest == digest:
+            self.unchanged += 1
+        else:
+            self.written += 1
+        if known is not None and known.digest == digest:
+            self._new[name] = known._replace(key=key or digest)
+            return
+        self._ensure_folder(target.parent)
+        self._touched.add(name)
+        _replace(target, lambda: target.write_bytes(data))
+        stat = os.stat(target)
+        self._new[name] = FileRecord(key or digest, digest, stat.st_size, stat.st_mtime_ns)
+
+    def _commit(self) -> WriteResult:
+        stale = sorted(set(self._spare_records) - set(self._new))
+        self._touched.update(stale)
+        for name in stale:
+            (self._spare / name).unlink(missing_ok=True)
+        _remove_empty_folders(self._spare, {str(PurePosixPath(n).parent) for n in stale})
+        os.sync()  # the new files reach the disk before the swap, so a crash cannot publish empty files
+        previous = self._manifest.published
+        if self.output.exists():
+            if not _rename_exchange(self._spare, self.output):
+                _swap_by_renames(self._spare, self.output)
+                previous = None  # the fallback keeps no spare
+        else:  # the first build: publish, then keep a linked copy as the spare for the next one
+            os.rename(self._spare, self.output)
+            previous = self._new if _link_tree(self.output, self._spare, self._new) else None
+        removed = len(set(self._manifest.published) - set(self._new))
+        self._committed = True
+        self._manifest.save(self._new, previous)
+        return WriteResult(self.written, self.unchanged, removed)
+
+    def _ensure_folder(self, folder: Path) -> None:
+        key = str(folder)
+        if key in self._folders:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # an old page file stands where a folder goes now
+            blocker = folder
+            while blocker != self._spare and not blocker.is_file():
+                blocker = blocker.parent
+            blocker.unlink()
+            self._touched.add(blocker.relative_to(self._spare).as_posix())
+            folder.mkdir(parents=True, exist_ok=True)
+        self._folders.add(key)
+
+    def _guard(self, action):
+        try:
+            return action()
+        except OSError as exc:
+            where = exc.filename if isinstance(exc.filename, str) else str(self.output)
+            raise BuildFailed([Diagnostic("error", where, f"cannot write the site: {exc.strerror or exc}",
+                                          hint="free disk space or make the output folder writable; "
+                                               "the previous output was left as it was")]) from None
+
+
+def _checked(path: PurePosixPath) -> str:
+    name = path.as_posix()
+    if path.is_absolute() or ".." in path.parts or not name or name == ".":
+        raise BuildFailed([Diagnostic("error", name, "refusing to write outside the output folder")])
+    return name
+
+
+def _replace(target: Path, create) -> None:
+    """Remove what the name holds, then create it anew: the old file may be a hard link shared with
+    output/, so it is never written into."""
     try:
-        os.rename(staging, output)
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(target)
+    create()
+
+
+def _remove_empty_folders(root: Path, folders: set[str]) -> None:
+    """Prune folders emptied by removed pages, deepest first."""
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+        current = root / folder
+        while current != root:
+            try:
+                current.rmdir()
+            except OSError:
+                break
+            current = current.parent
+
+
+def _link_tree(source: Path, target: Path, files: dict[str, FileRecord]) -> bool:
+    """A hard-linked copy of the published site; without one (no hard links here) the next build starts
+    its spare from scratch."""
+    made: set[str] = set()
+    try:
+        for name in files:
+            folder = (target / name).parent
+            if str(folder) not in made:
+                folder.mkdir(parents=True, exist_ok=True)
+                made.add(str(folder))
+            os.link(source / name, target / name)
     except OSError:
-        os.rename(previous, output)
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
+def _swap_by_renames(spare: Path, output: Path) -> None:
+    """Where renameat2 is missing: two renames, the old site dropped. Raises only while output/ is intact."""
+    old = output.with_name(f".{output.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(output, old)
+    try:
+        os.rename(spare, output)
+    except OSError:
+        os.rename(old, output)
         raise
-    shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _rename_exchange(a: Path, b: Path) -> bool:
@@ -169,25 +336,3 @@ def _rename_exchange(a: Path, b: Path) -> bool:
     if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP):
         return False
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
-
-
-def published_files(output: Path, cache_dir: Path) -> list[str]:
-    """The files the last build put into output/ (empty when unknown)."""
-    return sorted(_read_manifest(cache_dir / MANIFEST, output.resolve()))
-
-
-def _read_manifest(path: Path, output: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    if data.get("output") != str(output) or not isinstance(data.get("files"), dict):
-        return {}
-    return data["files"]
-
-
-def _write_manifest(path: Path, files: dict[str, str], output: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"output": str(output), "files": files}, sort_keys=True))
-    os.replace(tmp, path)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from generator.chart import theme_chart
 from generator.config import SiteConfig
 from generator.dates import format_date, format_month, format_period, month_span, to_arabic_indic
-from generator.render import TEMPLATE_NAMES, count_articles, phrase, render_site, web_url
+from generator.render import TEMPLATE_NAMES, count_articles, phrase, render_site, static_files, web_url
 from generator.structure import (
     ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
     SummarizedArticle, Theme, ThemeDigest, TranslatedArticle,
@@ -95,7 +95,7 @@ def make_config(tmp_path: Path, **settings) -> SiteConfig:
 def site(tmp_path_factory):
     """path -> bytes for the whole rendered sample site."""
     config = make_config(tmp_path_factory.mktemp("render"))
-    return {page.path: page.data for page in render_site(make_model(), config)}
+    return {page.path: page.data for page in [*render_site(make_model(), config), *static_files(config)]}
 
 
 @pytest.fixture(scope="module")
@@ -546,8 +546,9 @@ def test_arabic_indic_digits_and_weekly_briefings(tmp_path):
 
 
 def test_output_is_deterministic(tmp_path, site):
-    again = render_site(make_model(), make_config(tmp_path))
-    assert [p.path for p in again] == sorted(site, key=PurePosixPath.as_posix)
+    config = make_config(tmp_path)
+    again = [*render_site(make_model(), config), *static_files(config)]
+    assert sorted(p.path.as_posix() for p in again) == sorted(p.as_posix() for p in site)
     assert {p.path: p.data for p in again} == site
 
 

@@ -26,9 +26,14 @@ from hypothesis import strategies as st
 import generator.search
 from generator.arabic import normalize
 from generator.config import SiteConfig
-from generator.pipeline import BuildOptions, build
-from generator.search import fold_table, search_pages, search_records
-from generator.structure import Page
+from generator.article_cache import ArticleCache
+from generator.config import site_config
+from generator.group import group
+from generator.pipeline import BuildOptions, build, prepare_articles
+from generator.render import render_site
+from generator.search import fold_table, search_files
+from generator.structure import BuildReport
+from generator.translate import translation_identity
 
 BASE_PATH = "/briefing/"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,9 +52,13 @@ def output(tmp_path_factory) -> Path:
     return site / "output"
 
 
-def read_pages(output: Path) -> list[Page]:
-    return [Page(PurePosixPath(p.relative_to(output).as_posix()), p.read_bytes())
-            for p in sorted(output.rglob("*")) if p.is_file() and "pagefind" not in p.relative_to(output).parts]
+@pytest.fixture(scope="module")
+def records(output):
+    """The search records the build of `output` made, from the same stages."""
+    config = site_config(BuildOptions(site_dir=output.parent, base_url="https://example.org" + BASE_PATH))
+    articles = prepare_articles(config, BuildReport(), ArticleCache(config, translation_identity(config)), None,
+                                strict=False)
+    return [page.search for page in render_site(group(articles, config), config) if page.search is not None]
 
 
 # --- folding --------------------------------------------------------------------------------------------
@@ -85,8 +94,7 @@ def test_search_page_carries_the_same_table(output):
 # --- records and the index ------------------------------------------------------------------------------
 
 
-def test_one_record_per_article_and_language(output, tmp_path):
-    records = search_records(read_pages(output), SiteConfig(root=tmp_path))
+def test_one_record_per_article_and_language(output, records):
     articles = sorted(p.parent.relative_to(output).as_posix() + "/" for p in output.glob("*/articles/*/index.html"))
     assert sorted(r.url for r in records) == articles and len(articles) == 2 * ARTICLES
     assert all(r.url.startswith(r.language + "/") for r in records)
@@ -98,12 +106,16 @@ def test_one_record_per_article_and_language(output, tmp_path):
     assert pandemic.date == "23 مايو 2021" and pandemic.datetime == "2021-05-23"
 
 
-def test_english_pages_awaiting_translation_stay_out_of_the_english_index(output, tmp_path):
-    pages = read_pages(output)
-    page = next(p for p in pages if p.path.as_posix() == f"en/articles/{PANDEMIC}/index.html")
-    pending = page.data.replace(b'"inLanguage":"en"', b'"inLanguage":"ar"')  # what a pending page declares
-    records = search_records([dataclasses.replace(page, data=pending)], SiteConfig(root=tmp_path))
-    assert records == []
+def test_english_pages_awaiting_translation_stay_out_of_the_english_index(tmp_path):
+    from test_render import make_config, make_model
+
+    model = make_model()
+    pending = next(e for e in model.entries if e.article.translated.english is None)
+    records = {p.path.as_posix(): p.search for p in render_site(model, make_config(tmp_path))}
+    assert records[f"en/articles/{pending.slug}/index.html"] is None
+    assert records[f"ar/articles/{pending.slug}/index.html"].language == "ar"
+    english = [r for r in records.values() if r is not None and r.language == "en"]
+    assert english and all(r.url.startswith("en/articles/") for r in english)
 
 
 def test_index_files_are_published_under_pagefind(output):
@@ -115,10 +127,9 @@ def test_index_files_are_published_under_pagefind(output):
     assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == {"ar": ARTICLES, "en": ARTICLES}
 
 
-def test_an_unchanged_site_is_not_indexed_again(output, tmp_path, monkeypatch):
+def test_an_unchanged_site_is_not_indexed_again(output, records, tmp_path, monkeypatch):
     config = SiteConfig(root=tmp_path)
     shutil.copytree(output.parent / ".cache" / "pagefind", config.cache_dir / "pagefind")  # the build's cache
-    pages = read_pages(output)
     runs = []
     real_write_index = generator.search._write_index
 
@@ -127,16 +138,18 @@ def test_an_unchanged_site_is_not_indexed_again(output, tmp_path, monkeypatch):
         real_write_index(records, folder)
 
     monkeypatch.setattr(generator.search, "_write_index", counting)
-    first = search_pages(pages, config)
-    assert runs == [] and first == read_published_index(output)
-    changed = [dataclasses.replace(p, data=p.data.replace("ميخائيل".encode(), "ميخائيلوف".encode())) for p in pages]
-    second = search_pages(changed, config)
-    assert runs == [2 * ARTICLES] and second != first
+    first = search_files(records, config, {})
+    assert runs == [] and [(p.path, p.data) for p in first] == read_published_index(output)
+    published = {p.path.as_posix(): p.key for p in first}
+    assert all(p.data is None for p in search_files(records, config, published)), "output/ has them: not read"
+    changed = [dataclasses.replace(records[0], content=records[0].content + " تحديث"), *records[1:]]
+    second = search_files(changed, config, published)
+    assert runs == [2 * ARTICLES] and [p.data for p in second] != [p.data for p in first]
     assert len(list((config.cache_dir / "pagefind").iterdir())) == 1  # the stale index was removed
 
 
-def read_published_index(output: Path) -> list[Page]:
-    return [Page(PurePosixPath(p.relative_to(output).as_posix()), p.read_bytes())
+def read_published_index(output: Path) -> list[tuple[PurePosixPath, bytes]]:
+    return [(PurePosixPath(p.relative_to(output).as_posix()), p.read_bytes())
             for p in sorted((output / "pagefind").rglob("*")) if p.is_file()]
 
 

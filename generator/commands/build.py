@@ -22,11 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="treat warnings (inferred dates, pending translations) as errors")
     parser.add_argument("--force", action="store_true",
                         help="run every stage even when no input changed since the last build")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="processes rendering pages (default: one per core; the output is the same)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every cleaning removal and inference")
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
-    return BuildOptions(site_dir=args.site, output=args.output, base_url=args.base_url, strict=args.strict)
+    return BuildOptions(site_dir=args.site, output=args.output, base_url=args.base_url, strict=args.strict,
+                        jobs=args.jobs)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -35,9 +35,12 @@ def print_details(report: BuildReport) -> None:
 def print_summary(report: BuildReport, output: str) -> None:
     print(f"Built {report.articles} article(s) into {output}: "
           f"{report.pages_written} page(s) written, {report.pages_unchanged} unchanged.")
-    model = report.translation_model or "no model"
-    print(f"Translation: {report.segments_from_memory} segment(s) from memory, "
-          f"{report.segments_translated} translated in {report.translation_seconds:.1f} s ({model}).")
+    if report.articles_reused:
+        print(f"{report.articles_reused} unchanged article(s) taken from the cache as translated and summarised.")
+    if report.articles_reused < report.articles:
+        model = report.translation_model or "no model"
+        print(f"Translation: {report.segments_from_memory} segment(s) from memory, "
+              f"{report.segments_translated} translated in {report.translation_seconds:.1f} s ({model}).")
     if report.pending_translations:
         print(f"{len(report.pending_translations)} article(s) show 'translation pending'.")
     counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"

@@ -8,6 +8,8 @@ fully translated is left pending: it is never published half in Arabic under an 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,6 +49,23 @@ class EngineCache:
             self._engine = Engine(model, config.translation)
             self._key = identity.key
         return self._engine
+
+
+def translation_identity(config: SiteConfig) -> str:
+    """What machine translations depend on besides the text: the installed model, the glossary, and the
+    translation memory file (a replaced or deleted memory means translations may differ)."""
+    model = find_model(config.translation)
+    identity = model_identity(model, config.translation, config.cache_dir) if model else None
+    try:
+        glossary = hashlib.sha256(config.glossary_path.read_bytes()).hexdigest()
+    except OSError:
+        glossary = None
+    try:
+        stat = os.stat(config.memory_path)
+        memory = (stat.st_dev, stat.st_ino)
+    except OSError:
+        memory = None
+    return repr((identity, glossary, memory))
 
 
 def translate_articles(articles: list[CleanArticle], config: SiteConfig,

@@ -1,0 +1,100 @@
+"""Per-article results kept between builds, so an unchanged article is not read, cleaned, translated
+or summarised again — in a rebuild or in the `serve` loop.
+
+One small pickle per article file under .cache/articles/<settings>/, where <settings> digests all
+that the kept results depend on besides the file itself: the generator's code, the cleaning rules,
+the configured theme ids, the summary length, the translation settings, the installed model, the
+glossary and the translation memory file (replacing or emptying it starts afresh). An article is
+reused when its file (and its editor translation) have the size, modification time and inode they
+had, or else when their bytes hash the same. Articles still waiting for a translation are never
+kept: the next build may have a model for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig
+from .digests import code_digest
+from .structure import Diagnostic, SourceArticle, SummarizedArticle
+
+FOLDER = "articles"
+
+
+@dataclass(frozen=True)
+class CachedArticle:
+    stamp: tuple  # (size, mtime_ns, inode) of the article file and of its editor translation
+    diagnostics: tuple[Diagnostic, ...]  # what reading the file reported
+    article: SummarizedArticle
+
+    @property
+    def source(self) -> SourceArticle:
+        return self.article.translated.clean.source
+
+
+def file_stamp(path: Path) -> tuple:
+    """What must stay the same for an article file to count as unchanged without reading it."""
+    stamps = []
+    for candidate in (path, path.with_name(path.stem + ".en.md")):
+        try:
+            stat = os.stat(candidate)
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return tuple(stamps)
+
+
+class ArticleCache:
+    """Load with `lookup`, keep new results with `store`, then `save` once the build succeeded."""
+
+    def __init__(self, config: SiteConfig, translation_identity: str):
+        self.folder = config.cache_dir / FOLDER / settings_digest(config, translation_identity)
+        self._pending: dict[str, CachedArticle] = {}
+        self._seen: set[str] = set()
+
+    def lookup(self, rel: str) -> CachedArticle | None:
+        """What an earlier build kept for the file `rel` (the caller checks it still matches the file)."""
+        self._seen.add(rel)
+        try:
+            with open(self._path(rel), "rb") as handle:
+                cached = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        return cached if isinstance(cached, CachedArticle) else None
+
+    def store(self, rel: str, stamp: tuple, diagnostics: list[Diagnostic], article: SummarizedArticle) -> None:
+        self._seen.add(rel)
+        if article.translated.english is not None:
+            self._pending[rel] = CachedArticle(stamp, tuple(diagnostics), article)
+
+    def save(self) -> None:
+        """Write the new results and drop those of files that are gone and of other settings."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for rel, cached in self._pending.items():
+            path = self._path(rel)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        wanted = {self._path(rel).name for rel in self._seen}
+        for entry in os.scandir(self.folder):
+            if entry.name not in wanted:
+                os.unlink(entry.path)
+        for other in self.folder.parent.iterdir():
+            if other != self.folder:
+                shutil.rmtree(other, ignore_errors=True)
+        self._pending.clear()
+
+    def _path(self, rel: str) -> Path:
+        return self.folder / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
+
+
+def settings_digest(config: SiteConfig, translation_identity: str) -> str:
+    parts = (code_digest(), config.cleaning, sorted(t.id for t in config.themes), config.summary_sentences,
+             config.translation, translation_identity)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]

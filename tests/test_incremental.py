@@ -1,0 +1,173 @@
+"""Incremental builds: pages rendered only when their inputs change, articles cached by file, the
+spare folder updated in place of a full copy, worker processes that do not change a byte — and in
+every case the same output as a clean build."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import copy_sample_site
+
+import generator.load
+import generator.render
+import generator.write
+from generator.config import BuildOptions
+from generator.pipeline import build
+from generator.render import render_site
+from generator.write import spare_path
+
+ARTICLES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "content" / "articles").glob("*.md")
+                  if not p.name.endswith(".en.md"))
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def clean_build_of(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """What a build from nothing makes of the site as it is now."""
+    build(BuildOptions(site_dir=site, output=tmp_path / "clean-output"))
+    return files(tmp_path / "clean-output")
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The paths of the pages Jinja actually renders during the test."""
+    paths: list[str] = []
+    real_html = generator.render._SiteRenderer.html
+
+    def counting(self, recipe):
+        paths.append(recipe.chrome.path.as_posix())
+        return real_html(self, recipe)
+
+    monkeypatch.setattr(generator.render._SiteRenderer, "html", counting)
+    return paths
+
+
+def edit_article(site: Path, stem: str, old: str, new: str) -> None:
+    path = site / "content" / "articles" / f"{stem}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edit_renders_only_the_pages_that_show_the_article(sample_site, tmp_path, rendered):
+    build(BuildOptions(site_dir=sample_site))
+    everything = len(rendered)
+    rendered.clear()
+    build(BuildOptions(site_dir=sample_site))
+    assert rendered == [], "nothing changed: nothing rendered"
+
+    stem = ARTICLES[0]
+    edit_article(sample_site, stem, "الصيني", "الصينى")  # a letter of the body, not of the title
+    report = build(BuildOptions(site_dir=sample_site))
+    assert f"ar/articles/{stem}/index.html" in rendered and f"ar/articles/{stem}/bilingual/index.html" in rendered
+    assert 0 < len(rendered) < everything / 2
+    assert report.pages_written < 20  # those pages, and the search index files that changed (of 88 files)
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
+
+
+def test_a_template_change_renders_the_pages_that_use_it(sample_site, tmp_path, rendered):
+    build(BuildOptions(site_dir=sample_site))
+    rendered.clear()
+    template = sample_site / "templates" / "month.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}\n<!-- -->"),
+                        encoding="utf-8")
+    build(BuildOptions(site_dir=sample_site))
+    assert rendered and all(re.fullmatch(r"(ar|en)/archive/\d{4}/\d{2}/index.html", path) for path in rendered)
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
+
+
+def test_unchanged_articles_are_not_read_again(sample_site, monkeypatch):
+    reads = Counter()
+    real_read = generator.load.read_article
+
+    def counting(path, *args):
+        reads[path.stem] += 1
+        return real_read(path, *args)
+
+    monkeypatch.setattr(generator.load, "read_article", counting)
+    build(BuildOptions(site_dir=sample_site))
+    assert sum(reads.values()) == len(ARTICLES)
+
+    reads.clear()
+    report = build(BuildOptions(site_dir=sample_site))
+    assert reads == Counter() and report.articles_reused == len(ARTICLES)
+
+    touched = sample_site / "content" / "articles" / f"{ARTICLES[1]}.md"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    report = build(BuildOptions(site_dir=sample_site))
+    assert reads == Counter({ARTICLES[1]: 1}), "a touched file is read, found unchanged, and reused"
+    assert report.articles_reused == len(ARTICLES)
+
+    reads.clear()
+    edit_article(sample_site, ARTICLES[2], "الصيني", "الصينى")
+    report = build(BuildOptions(site_dir=sample_site))
+    assert reads == Counter({ARTICLES[2]: 1}) and report.articles_reused == len(ARTICLES) - 1
+
+    reads.clear()
+    config = sample_site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  sentences: 3", "  sentences: 2"),
+                      encoding="utf-8")
+    report = build(BuildOptions(site_dir=sample_site))
+    assert sum(reads.values()) == len(ARTICLES) and report.articles_reused == 0, "new settings: nothing reused"
+
+
+def test_the_spare_folder_is_the_previous_site_and_is_updated_not_copied(sample_site):
+    output, spare = sample_site / "output", spare_path(sample_site / "output")
+    build(BuildOptions(site_dir=sample_site))
+    first = files(output)
+    assert files(spare) == first, "after a first build the spare is a linked copy"
+    edit_article(sample_site, ARTICLES[0], "الصيني", "الصينى")
+    build(BuildOptions(site_dir=sample_site))
+    second = files(output)
+    assert second != first and files(spare) == first, "the spare holds the site one build back"
+
+    inodes = {p: (spare / p).stat().st_ino for p in first}
+    edit_article(sample_site, ARTICLES[3], "الصيني", "الصينى")
+    report = build(BuildOptions(site_dir=sample_site))
+    assert files(spare) == second
+    assert files(output) != second and report.pages_written < len(second) / 2
+    reused = [p for p in first if p in files(output) and (output / p).stat().st_ino == inodes[p]]
+    assert len(reused) > len(first) / 2, "most files of the spare were kept, not written again"
+
+
+def test_a_failed_build_marks_what_it_changed_in_the_spare(sample_site, tmp_path, monkeypatch):
+    build(BuildOptions(site_dir=sample_site))
+    build(BuildOptions(site_dir=sample_site, base_url="https://example.org/"))  # every page differs now
+    before = files(sample_site / "output")
+    edit_article(sample_site, ARTICLES[0], "الصيني", "الصينى")
+    calls = Counter()
+    real_put = generator.write.SiteWriter._put
+
+    def failing(self, *args):
+        calls["put"] += 1
+        if calls["put"] > 20:
+            raise RuntimeError("a template error, say, half-way through the pages")
+        return real_put(self, *args)
+
+    monkeypatch.setattr(generator.write.SiteWriter, "_put", failing)
+    with pytest.raises(RuntimeError):
+        build(BuildOptions(site_dir=sample_site))
+    monkeypatch.undo()
+    assert files(sample_site / "output") == before
+    build(BuildOptions(site_dir=sample_site))
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
+
+
+def test_worker_processes_give_the_same_pages(tmp_path, monkeypatch):
+    from test_render import make_config, make_model
+
+    config = make_config(tmp_path)
+    alone = {p.path: p for p in render_site(make_model(), config, workers=1)}
+    monkeypatch.setattr(generator.render, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(generator.render, "PARALLEL_CHUNK", 3)
+    shared = {p.path: p for p in render_site(make_model(), config, workers=2)}
+    assert shared == alone
+    keys = {path.as_posix(): page.key for path, page in alone.items()}
+    assert all(p.data is None for p in render_site(make_model(), config, keys, workers=2)), \
+        "with every key known, no worker renders anything"
