@@ -185,7 +185,7 @@ class Ours(Tool):
         return [sys.executable, "-m", "generator", "build", "--site", str(self.site)]
 
     def clean(self) -> None:
-        for name in ("output", ".output.staging", ".output.previous", ".cache"):
+        for name in ("output", ".output.spare", ".cache"):
             shutil.rmtree(self.site / name, ignore_errors=True)
 
     def add(self, article: sitegen.GeneratedArticle) -> None:

@@ -16,8 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urljoin
+from xml.sax.saxutils import escape as xml_escape, quoteattr
 
-import lxml.etree
 from feedgen.feed import FeedGenerator
 
 from .config import SiteConfig
@@ -135,20 +135,19 @@ def _timestamp(date: dt.date) -> dt.datetime:
 
 def sitemap_page(pages: list[RenderedPage], config: SiteConfig) -> Page:
     """sitemap.xml: every HTML page but the 404s and noindex pages, with the hreflang alternates each
-    page declares in its <head> (the same values the page was rendered from)."""
-    nsmap = {None: SITEMAP_NS, "xhtml": XHTML_NS}
-    urlset = lxml.etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=nsmap)
+    page declares in its <head> (the same values the page was rendered from). Written as text: at
+    40,000 pages a tree of elements costs seconds."""
+    lines = ["<?xml version='1.0' encoding='UTF-8'?>", f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
     for page in sorted(pages, key=lambda p: p.path.as_posix()):
         if not page.in_sitemap:
             continue
         here = page_url(config.base_url, page.path)
-        url = lxml.etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        lxml.etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = here
-        for hreflang, href in page.alternates:
-            lxml.etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang,
-                                  href=urljoin(here, href))
-    return Page(PurePosixPath("sitemap.xml"),
-                lxml.etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+        lines += ["  <url>", f"    <loc>{xml_escape(here)}</loc>"]
+        lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(urljoin(here, href))}/>'
+                  for hreflang, href in page.alternates]
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
+    return Page(PurePosixPath("sitemap.xml"), "\n".join(lines).encode("utf-8"))
 
 
 def robots_page(config: SiteConfig) -> Page:

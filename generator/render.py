@@ -11,7 +11,7 @@ import hashlib
 import json
 import multiprocessing
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from types import MappingProxyType
@@ -537,8 +537,13 @@ def render_site(model: SiteModel, config: SiteConfig, reusable: Mapping[str, str
     chunks = [specs[i:i + PARALLEL_CHUNK] for i in range(0, len(specs), PARALLEL_CHUNK)]
     # fork: the workers inherit the renderer and the model as they are, nothing is pickled but page ids
     with multiprocessing.get_context("fork").Pool(workers, _adopt, (renderer, reusable)) as pool:
-        for pages in pool.imap(_render_chunk, chunks):
-            yield from pages
+        waiting: deque = deque()
+        for chunk in chunks:  # a few chunks in flight: rendered pages must not pile up faster than written
+            waiting.append(pool.apply_async(_render_chunk, (chunk,)))
+            if len(waiting) > 2 * workers:
+                yield from waiting.popleft().get()
+        while waiting:
+            yield from waiting.popleft().get()
 
 
 def static_files(config: SiteConfig) -> list[Page]:

@@ -16,7 +16,8 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
+import threading
+import time
 from dataclasses import asdict
 from functools import lru_cache
 from html import escape
@@ -36,6 +37,8 @@ _UNUSED_BUNDLE_FILES = (
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
 )
 _PROBE_SEPARATOR = "|"
+RECORD_PAGES = "pagefind-records"  # the pages Pagefind reads, kept between builds and updated file by file
+TRASH = "trash"  # old indexes, removed while the build goes on
 
 
 def search_files(records: list[SearchRecord], config: SiteConfig, reusable: Mapping[str, str]) -> list[Page]:
@@ -47,8 +50,8 @@ def search_files(records: list[SearchRecord], config: SiteConfig, reusable: Mapp
     digest = _records_digest(records)
     folder = config.cache_dir / OUTPUT_FOLDER / digest
     if not folder.is_dir():
-        _build_index(records, folder)
-    _remove_other_indexes(folder)
+        _build_index(records, folder, config.cache_dir / RECORD_PAGES)
+    _remove_other_indexes(folder, config.cache_dir / TRASH)
     pages = []
     for path in sorted(folder.rglob("*")):
         if path.is_file():
@@ -84,13 +87,13 @@ def _installed(distribution: str) -> str:
         return "-"
 
 
-def _build_index(records: list[SearchRecord], folder: Path) -> None:
+def _build_index(records: list[SearchRecord], folder: Path, sources: Path) -> None:
     """Run Pagefind once over the records and move its files into place in one rename."""
     staging = folder.with_name(f".{folder.name}.{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        _write_index(records, staging)
+        _write_index(records, sources, staging)
         for name in _UNUSED_BUNDLE_FILES:
             (staging / name).unlink(missing_ok=True)
         _sort_entry_file(staging / "pagefind-entry.json")
@@ -108,25 +111,48 @@ def _sort_entry_file(path: Path) -> None:
     path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _write_index(records: list[SearchRecord], output: Path) -> None:
+def _write_index(records: list[SearchRecord], sources: Path, output: Path) -> None:
     """Index the records as small generated pages with one run of the Pagefind program, waiting for it
     to exit (its Python service is stopped as soon as it acknowledges, which can cut files short)."""
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".records-") as source:
-        for record in records:
-            page = Path(source, *PurePosixPath(record.url).parts, "index.html")
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(_record_page(record), encoding="utf-8")
-        try:
-            run = subprocess.run([sys.executable, "-m", "pagefind", "--site", source, "--output-path", str(output)],
-                                 capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            run = None
+    update_record_pages(records, sources)
+    try:
+        run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(sources), "--output-path", str(output)],
+                             capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        run = None
     if run is None or run.returncode != 0 or not _complete(output):
         detail = "timed out" if run is None else (run.stderr or run.stdout).strip()[-400:]
         missing = run is not None and "executable" in detail.lower()
         raise BuildFailed([Diagnostic("error", "pagefind", f"building the search index failed: {detail}",
                                       hint="install it with: pip install 'pagefind[bin]'" if missing else
                                       "run the build again; if it keeps failing, check free disk space")])
+
+
+def update_record_pages(records: list[SearchRecord], folder: Path) -> None:
+    """Make `folder` hold one page per record and nothing else, writing only the pages that changed.
+
+    Its list of files and digests is dropped while it changes, so after a kill it is made anew."""
+    listing = folder.with_name(folder.name + ".json")
+    try:
+        known = json.loads(listing.read_text(encoding="utf-8"))
+        listing.unlink()
+    except (OSError, ValueError):
+        known = None
+    if not isinstance(known, dict):
+        shutil.rmtree(folder, ignore_errors=True)
+        known = {}
+    wanted = {}
+    for record in records:
+        name = f"{record.url}index.html"
+        page = _record_page(record).encode("utf-8")
+        wanted[name] = hashlib.sha256(page).hexdigest()
+        if known.get(name) != wanted[name]:
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(page)
+    for name in set(known) - set(wanted):
+        (folder / name).unlink(missing_ok=True)
+    listing.write_text(json.dumps(wanted, sort_keys=True), encoding="utf-8")
 
 
 def _complete(output: Path) -> bool:
@@ -150,7 +176,14 @@ def _record_page(record: SearchRecord) -> str:
             f"<h1>{escape(folded_title)}</h1><p>{escape(record.content)}</p></body></html>")
 
 
-def _remove_other_indexes(keep: Path) -> None:
-    for other in keep.parent.iterdir():
-        if other != keep and other.is_dir():
-            shutil.rmtree(other, ignore_errors=True)
+def _remove_other_indexes(keep: Path, trash: Path) -> None:
+    """Move older indexes aside at once and delete them in a background thread (tens of thousands of
+    small files at 10,000 articles); the process waits for it before exiting."""
+    old = [other for other in keep.parent.iterdir() if other != keep and other.is_dir()]
+    if not old:
+        return
+    trash.mkdir(parents=True, exist_ok=True)
+    for other in old:
+        os.rename(other, trash / f"{other.name}.{os.getpid()}.{time.monotonic_ns()}")
+    threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
+                     name="remove-old-search-index").start()

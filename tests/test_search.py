@@ -133,9 +133,9 @@ def test_an_unchanged_site_is_not_indexed_again(output, records, tmp_path, monke
     runs = []
     real_write_index = generator.search._write_index
 
-    def counting(records, folder):
+    def counting(records, sources, folder):
         runs.append(len(records))
-        real_write_index(records, folder)
+        real_write_index(records, sources, folder)
 
     monkeypatch.setattr(generator.search, "_write_index", counting)
     first = search_files(records, config, {})
@@ -146,6 +146,25 @@ def test_an_unchanged_site_is_not_indexed_again(output, records, tmp_path, monke
     second = search_files(changed, config, published)
     assert runs == [2 * ARTICLES] and [p.data for p in second] != [p.data for p in first]
     assert len(list((config.cache_dir / "pagefind").iterdir())) == 1  # the stale index was removed
+
+
+def test_record_pages_are_updated_file_by_file(records, tmp_path):
+    folder = tmp_path / "records"
+    generator.search.update_record_pages(records, folder)
+    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    assert pages == sorted(f"{r.url}index.html" for r in records)
+    unchanged = folder / f"{records[2].url}index.html"
+    before = unchanged.stat().st_mtime_ns
+    os.utime(unchanged, ns=(before - 10**9, before - 10**9))  # so a rewrite would show
+    changed = [dataclasses.replace(records[0], content="نص جديد"), *records[2:]]
+    generator.search.update_record_pages(changed, folder)
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) == \
+        sorted(f"{r.url}index.html" for r in changed)
+    assert "نص جديد" in (folder / f"{records[0].url}index.html").read_text(encoding="utf-8")
+    assert unchanged.stat().st_mtime_ns == before - 10**9, "an unchanged record page is not written again"
+    (folder.with_name("records.json")).unlink()  # as a build killed while updating leaves it
+    generator.search.update_record_pages(changed, folder)
+    assert len(list(folder.rglob("*.html"))) == len(changed)
 
 
 def read_published_index(output: Path) -> list[tuple[PurePosixPath, bytes]]:
