@@ -114,7 +114,7 @@ def _build(options: BuildOptions, engines: EngineCache | None) -> BuildReport:
             for file in files:
                 writer.put(file.path, file.data, file.key)
             result = writer.commit()
-        record(config, inputs, pending=bool(report.pending_translations))
+        record(config, inputs, pending=bool(report.pending_translations), published=result.published)
     report.pages_written = result.written
     report.pages_unchanged = result.unchanged
     return report

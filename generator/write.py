@@ -46,6 +46,7 @@ class WriteResult:
     written: int
     unchanged: int
     removed: int
+    published: list[str]  # every file of the new output/, sorted
 
 
 @contextmanager
@@ -111,23 +112,11 @@ def _records(raw: object) -> dict[str, FileRecord]:
         return {}
 
 
-def published_files(output: Path, cache_dir: Path) -> list[str]:
-    """The files the last build put into output/ (empty when unknown)."""
-    return sorted(Manifest(cache_dir, output.resolve()).published)
-
-
 def reusable_keys(output: Path, cache_dir: Path) -> dict[str, str]:
     """path → input key of every page output/ still holds exactly as the last build wrote it."""
     output = output.resolve()
-    keys = {}
-    for path, record in Manifest(cache_dir, output).published.items():
-        try:
-            stat = os.stat(output / path, follow_symlinks=False)
-        except OSError:
-            continue
-        if stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns:
-            keys[path] = record.key
-    return keys
+    records = _still_as_recorded(output, Manifest(cache_dir, output).published)
+    return {name: record.key for name, record in records.items() if record.digest}
 
 
 class SiteWriter:
@@ -180,7 +169,7 @@ class SiteWriter:
             shutil.rmtree(self._spare, ignore_errors=True)  # unknown state: start from an empty folder
             records = {}
         self._spare.mkdir(parents=True, exist_ok=True)
-        self._spare_records = dict(records)
+        self._spare_records = _still_as_recorded(self._spare, records)
         # From here the spare changes: a build killed outright must not let the next one trust the records.
         self._manifest.save(self._manifest.published, None)
 
@@ -224,7 +213,7 @@ class SiteWriter:
             (self._spare / name).unlink(missing_ok=True)
         _remove_empty_folders(self._spare, {str(PurePosixPath(n).parent) for n in stale})
         os.sync()  # the new files reach the disk before the swap, so a crash cannot publish empty files
-        previous = self._manifest.published
+        previous = self._manifest.published or None  # unknown: the old output/ must not serve as a spare
         if self.output.exists():
             if not _rename_exchange(self._spare, self.output):
                 _swap_by_renames(self._spare, self.output)
@@ -235,7 +224,7 @@ class SiteWriter:
         removed = len(set(self._manifest.published) - set(self._new))
         self._committed = True
         self._manifest.save(self._new, previous)
-        return WriteResult(self.written, self.unchanged, removed)
+        return WriteResult(self.written, self.unchanged, removed, sorted(self._new))
 
     def _ensure_folder(self, folder: Path) -> None:
         key = str(folder)
@@ -260,6 +249,22 @@ class SiteWriter:
             raise BuildFailed([Diagnostic("error", where, f"cannot write the site: {exc.strerror or exc}",
                                           hint="free disk space or make the output folder writable; "
                                                "the previous output was left as it was")]) from None
+
+
+def _still_as_recorded(folder: Path, records: dict[str, FileRecord]) -> dict[str, FileRecord]:
+    """The records whose file is still there with its size and modification time; a file changed
+    behind the build's back counts as unknown, so it is written again when needed, removed if not."""
+    kept = {}
+    for name, record in records.items():
+        try:
+            stat = os.stat(folder / name, follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns:
+            kept[name] = record
+        else:
+            kept[name] = record._replace(digest="")
+    return kept
 
 
 def _checked(path: PurePosixPath) -> str:

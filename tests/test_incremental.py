@@ -171,3 +171,15 @@ def test_worker_processes_give_the_same_pages(tmp_path, monkeypatch):
     keys = {path.as_posix(): page.key for path, page in alone.items()}
     assert all(p.data is None for p in render_site(make_model(), config, keys, workers=2)), \
         "with every key known, no worker renders anything"
+
+
+def test_files_changed_behind_the_builds_back_are_not_published(sample_site, tmp_path):
+    build(BuildOptions(site_dir=sample_site))
+    edit_article(sample_site, ARTICLES[0], "الصيني", "الصينى")
+    build(BuildOptions(site_dir=sample_site))
+    spare = spare_path(sample_site / "output")
+    (spare / "static" / "style.css").write_text("body{color:red}", encoding="utf-8")  # edited by hand
+    (spare / "ar" / "index.html").unlink()
+    edit_article(sample_site, ARTICLES[3], "الصيني", "الصينى")
+    build(BuildOptions(site_dir=sample_site))
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
