@@ -565,9 +565,12 @@ def template_digests(env: Environment) -> dict[str, str]:
     """For each template, a digest of its source and of every template it extends, includes or imports,
     so a changed template re-renders only the pages built from it."""
     own: dict[str, tuple[str, set[str]]] = {}
-    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+    names = env.list_templates(filter_func=lambda n: n.endswith(".html"))
+    for name in names:
         source = env.loader.get_source(env, name)[0]
-        referenced = {r for r in meta.find_referenced_templates(env.parse(source)) if r is not None}
+        referenced = set(meta.find_referenced_templates(env.parse(source)))
+        if None in referenced:  # a name computed at render time: it may be any of them
+            referenced = set(names) - {name}
         own[name] = (source, referenced)
 
     def closure(name: str, seen: frozenset[str] = frozenset()) -> str:

@@ -183,3 +183,24 @@ def test_files_changed_behind_the_builds_back_are_not_published(sample_site, tmp
     edit_article(sample_site, ARTICLES[3], "الصيني", "الصينى")
     build(BuildOptions(site_dir=sample_site))
     assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
+
+
+def test_a_template_digest_covers_what_it_extends_and_includes(tmp_path):
+    from jinja2 import Environment, FileSystemLoader
+
+    from generator.render import template_digests
+
+    sources = {"page.html": '{% extends "base.html" %}', "base.html": "base", "other.html": "other",
+               "dynamic.html": "{% include chosen %}"}
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def digests() -> dict[str, str]:
+        return template_digests(Environment(loader=FileSystemLoader(str(tmp_path))))
+
+    before = digests()
+    (tmp_path / "base.html").write_text("base, edited", encoding="utf-8")
+    after = digests()
+    assert after["page.html"] != before["page.html"] and after["base.html"] != before["base.html"]
+    assert after["other.html"] == before["other.html"]
+    assert after["dynamic.html"] != before["dynamic.html"], "an include chosen at render time may be any template"
