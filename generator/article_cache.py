@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .digests import code_digest
+from .files import replace_file
 from .structure import Diagnostic, SourceArticle, SummarizedArticle
 
 FOLDER = "articles"
@@ -37,10 +38,10 @@ class CachedArticle:
         return self.article.translated.clean.source
 
 
-def file_stamp(path: Path) -> tuple:
-    """What must stay the same for an article file to count as unchanged without reading it."""
+def file_stamp(*paths: Path) -> tuple:
+    """What must stay the same for an article's files to count as unchanged without reading them."""
     stamps = []
-    for candidate in (path, path.with_name(path.stem + ".en.md")):
+    for candidate in paths:
         try:
             stat = os.stat(candidate)
         except OSError:
@@ -77,10 +78,7 @@ class ArticleCache:
         """Write the new results and drop those of files that are gone and of other settings."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for rel, cached in self._pending.items():
-            path = self._path(rel)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
+            replace_file(self._path(rel), pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL))
         wanted = {self._path(rel).name for rel in self._seen}
         for entry in os.scandir(self.folder):
             if entry.name not in wanted:

@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-_CODE = Path(__file__).resolve().parent
+CODE_FOLDER = Path(__file__).resolve().parent  # the generator package
 
 
 def folder_digest(folder: Path) -> str:
@@ -21,4 +21,4 @@ def folder_digest(folder: Path) -> str:
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """The generator's own source: a new version invalidates what an older one cached."""
-    return folder_digest(_CODE)
+    return folder_digest(CODE_FOLDER)

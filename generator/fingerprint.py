@@ -13,16 +13,17 @@ import os
 from pathlib import Path
 
 from .config import BuildOptions, SiteConfig, site_config
+from .digests import CODE_FOLDER
+from .files import replace_file
 from .write import build_lock
 
 FINGERPRINT = "fingerprint.json"
-_CODE = Path(__file__).resolve().parent
 
 
 def input_fingerprint(config: SiteConfig, options: BuildOptions, output: Path) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps([str(output), options.base_url, options.strict, config.base_url]).encode())
-    roots = [config.content_dir, config.templates_dir, config.static_dir, _CODE]
+    roots = [config.content_dir, config.templates_dir, config.static_dir, CODE_FOLDER]
     files = [str(config.root / "site.yaml"), str(config.memory_path), str(config.glossary_path)]
     for root in roots:
         for folder, dirs, names in os.walk(root):
@@ -61,11 +62,8 @@ def unchanged(config: SiteConfig, fingerprint: str, output: Path) -> bool:
 
 def record(config: SiteConfig, fingerprint: str, pending: bool, published: list[str]) -> None:
     """Remember a good build: its inputs' fingerprint and the files it published (checked cheaply next time)."""
-    config.cache_dir.mkdir(parents=True, exist_ok=True)
-    path = config.cache_dir / FINGERPRINT
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fingerprint, "pending": pending, "published": published}))
-    os.replace(tmp, path)
+    replace_file(config.cache_dir / FINGERPRINT,
+                 json.dumps({"fingerprint": fingerprint, "pending": pending, "published": published}).encode())
 
 
 def forget(config: SiteConfig) -> None:

@@ -103,7 +103,7 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None) -> Load
 def _article(path: Path, rel: str, theme_ids: set[str], root: Path, cache: ArticleCache | None,
              result: LoadResult) -> SourceArticle | None:
     """The article from the cache when its file is unchanged (same stamp, else same bytes), or read anew."""
-    stamp = file_stamp(path)
+    stamp = file_stamp(path, _translation_path(path))
     cached = cache.lookup(rel) if cache is not None else None
     if cached is not None and cached.stamp == stamp:
         result.reused[rel] = cached.article
@@ -120,7 +120,7 @@ def _read(path: Path, rel: str, theme_ids: set[str], root: Path, result: LoadRes
     """The article and its editor translation, read from disk; what they report is kept per file."""
     diagnostics: list[Diagnostic] = []
     article = read_article(path, rel, theme_ids, diagnostics)
-    translation_path = path.with_name(path.stem + TRANSLATION_SUFFIX)
+    translation_path = _translation_path(path)
     if article is not None and translation_path.is_file() and _inside(translation_path, root):
         translation = read_editor_translation(translation_path, _rel(translation_path, root), diagnostics)
         if translation is not None:
@@ -130,6 +130,11 @@ def _read(path: Path, rel: str, theme_ids: set[str], root: Path, result: LoadRes
     result.diagnostics.extend(diagnostics)
     result.file_diagnostics[rel] = diagnostics
     return article
+
+
+def _translation_path(path: Path) -> Path:
+    """Where the editors' English version of an article lives: beside it, `<slug>.en.md`."""
+    return path.with_name(path.stem + TRANSLATION_SUFFIX)
 
 
 def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Diagnostic]) -> SourceArticle | None:

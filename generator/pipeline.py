@@ -18,7 +18,7 @@ from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic, Summa
 from .summarize import summarize
 from .translate import EngineCache, translate_articles, translation_identity
 from .translate.glossary import load_glossary
-from .write import SiteWriter, build_lock, reusable_keys
+from .write import SiteWriter, build_lock
 
 
 def read_content(config: SiteConfig, report: BuildReport,
@@ -101,9 +101,9 @@ def _build(options: BuildOptions, engines: EngineCache | None) -> BuildReport:
         articles = prepare_articles(config, report, cache, engines, options.strict)
         _stop_on_errors(report, options.strict)
         model = group(articles, config)
-        reusable = reusable_keys(output, config.cache_dir)
         forget(config)  # a build killed from here on must not look up to date next time
         with SiteWriter(output, config.cache_dir) as writer:
+            reusable = writer.reusable_keys()
             pages = []
             for page in render_site(model, config, reusable, workers=options.workers):
                 writer.put(page.path, page.data, page.key)

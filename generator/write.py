@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator, NamedTuple
 
+from .files import replace_file
 from .structure import BuildFailed, Diagnostic
 
 MANIFEST = "manifest.json"
@@ -96,11 +97,8 @@ class Manifest:
         self.spare = _records(data.get("spare")) if valid and data.get("spare") is not None else None
 
     def save(self, published: dict[str, FileRecord], spare: dict[str, FileRecord] | None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"output": str(self.output), "files": published, "spare": spare},
-                                  sort_keys=True, separators=(",", ":")))
-        os.replace(tmp, self.path)
+        replace_file(self.path, json.dumps({"output": str(self.output), "files": published, "spare": spare},
+                                           sort_keys=True, separators=(",", ":")).encode())
 
 
 def _records(raw: object) -> dict[str, FileRecord]:
@@ -110,13 +108,6 @@ def _records(raw: object) -> dict[str, FileRecord]:
         return {path: FileRecord(*record) for path, record in raw.items()}
     except TypeError:
         return {}
-
-
-def reusable_keys(output: Path, cache_dir: Path) -> dict[str, str]:
-    """path → input key of every page output/ still holds exactly as the last build wrote it."""
-    output = output.resolve()
-    records = _still_as_recorded(output, Manifest(cache_dir, output).published)
-    return {name: record.key for name, record in records.items() if record.digest}
 
 
 class SiteWriter:
@@ -150,6 +141,11 @@ class SiteWriter:
             unknown = FileRecord("", "", -1, -1)  # matches no file: rewritten, or removed, next time
             self._manifest.save(self._manifest.published,
                                 {**self._spare_records, **dict.fromkeys(self._touched, unknown)})
+
+    def reusable_keys(self) -> dict[str, str]:
+        """path → input key of every page output/ still holds exactly as the last build wrote it."""
+        records = _still_as_recorded(self.output, self._manifest.published)
+        return {name: record.key for name, record in records.items() if record.digest}
 
     def put(self, path: PurePosixPath, data: bytes | None, key: str | None = None) -> None:
         """Add one file. `data` None means "as output/ has it now" (a page the renderer skipped)."""

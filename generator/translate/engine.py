@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..config import TranslationSettings
+from ..files import replace_file
 from .memory import ModelIdentity
 
 LENGTH_PENALTY = 0.2  # as Argos Translate decodes
@@ -98,10 +99,7 @@ def _checksum(package_path: Path, cache_dir: Path) -> str:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
     known[key] = digest.hexdigest()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(known, indent=0, sort_keys=True))
-    os.replace(tmp, cache_file)
+    replace_file(cache_file, json.dumps(known, indent=0, sort_keys=True).encode())
     return known[key]
 
 
