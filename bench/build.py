@@ -151,6 +151,7 @@ class Tool(ABC):
     """A site generator set up on one generated corpus: how to clean, build and add an article."""
 
     name = ""
+    scratch: tuple[str, ...] = ()  # what the tool writes in the site folder: output and caches
 
     def __init__(self, site: Path, env: dict[str, str]):
         self.site = site
@@ -164,9 +165,10 @@ class Tool(ABC):
     def command(self) -> list[str]:
         """The build command, run in the site folder."""
 
-    @abstractmethod
     def clean(self) -> None:
         """Remove the output and every cache, for a build from scratch."""
+        for name in self.scratch:
+            shutil.rmtree(self.site / name, ignore_errors=True)
 
     @abstractmethod
     def add(self, article: sitegen.GeneratedArticle) -> None:
@@ -175,6 +177,7 @@ class Tool(ABC):
 
 class Ours(Tool):
     name = "ours (ar+en)"
+    scratch = ("output", ".output.spare", ".cache")
 
     @classmethod
     def create(cls, site: Path, articles: list[sitegen.GeneratedArticle], env: dict[str, str]) -> Ours:
@@ -183,10 +186,6 @@ class Ours(Tool):
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "generator", "build", "--site", str(self.site)]
-
-    def clean(self) -> None:
-        for name in ("output", ".output.spare", ".cache"):
-            shutil.rmtree(self.site / name, ignore_errors=True)
 
     def add(self, article: sitegen.GeneratedArticle) -> None:
         sitegen.write_our_article(self.site, article)
@@ -208,12 +207,17 @@ MONTH_ARCHIVE_SAVE_AS = "archive/{date:%Y}/{date:%m}/index.html"
 """
 
 
-class Pelican(Tool):
-    name = "Pelican (ar)"
+class Peer(Tool):
+    """A generator we compare with, run from its own executable."""
 
     def __init__(self, site: Path, env: dict[str, str], executable: Path):
         super().__init__(site, env)
         self.executable = executable
+
+
+class Pelican(Peer):
+    name = "Pelican (ar)"
+    scratch = ("output", "cache")
 
     @classmethod
     def create(cls, site: Path, articles: list[sitegen.GeneratedArticle], env: dict[str, str],
@@ -226,10 +230,6 @@ class Pelican(Tool):
 
     def command(self) -> list[str]:
         return [str(self.executable), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
-
-    def clean(self) -> None:
-        for name in ("output", "cache"):
-            shutil.rmtree(self.site / name, ignore_errors=True)
 
     def add(self, article: sitegen.GeneratedArticle) -> None:
         sitegen.write_pelican_article(self.site / "content", article)
@@ -270,12 +270,9 @@ HUGO_LAYOUTS = {
 }
 
 
-class Hugo(Tool):
+class Hugo(Peer):
     name = "Hugo (ar)"
-
-    def __init__(self, site: Path, env: dict[str, str], executable: Path):
-        super().__init__(site, env)
-        self.executable = executable
+    scratch = ("output", "resources", "hugo-cache")
 
     @classmethod
     def create(cls, site: Path, articles: list[sitegen.GeneratedArticle], env: dict[str, str],
@@ -293,10 +290,6 @@ class Hugo(Tool):
     def command(self) -> list[str]:
         return [str(self.executable), "--quiet", "--source", str(self.site), "--destination", "output",
                 "--cacheDir", str(self.site / "hugo-cache")]
-
-    def clean(self) -> None:
-        for name in ("output", "resources", "hugo-cache"):
-            shutil.rmtree(self.site / name, ignore_errors=True)
 
     def add(self, article: sitegen.GeneratedArticle) -> None:
         sitegen.write_hugo_article(self.site / "content" / "articles", article)
