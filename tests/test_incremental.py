@@ -10,7 +10,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import copy_sample_site
 
 import generator.load
 import generator.render

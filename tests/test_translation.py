@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import lxml.html
-import pytest
 import yaml
 from conftest import ARGOS_ENV, REPO, run_cli
 
