@@ -56,7 +56,7 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None) -> Load
     diagnostics = result.diagnostics
     folder = config.articles_dir
     if not folder.is_dir():
-        diagnostics.append(Diagnostic("error", _rel(folder, config.root), "the articles folder is missing",
+        diagnostics.append(Diagnostic("error", display_path(folder, config.root), "the articles folder is missing",
                                       hint="create content/articles/ and put .md or .txt articles in it"))
         return result
     theme_ids = {t.id for t in config.themes}
@@ -65,7 +65,7 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None) -> Load
     titles: dict[str, str] = {}
     files = sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
     for path in files:
-        rel = _rel(path, config.root)
+        rel = display_path(path, config.root)
         if not _inside(path, config.root):
             diagnostics.append(Diagnostic("error", rel, "this is a link to a place outside the site",
                                           hint="copy the article into content/articles/ instead of linking it"))
@@ -122,7 +122,7 @@ def _read(path: Path, rel: str, theme_ids: set[str], root: Path, result: LoadRes
     article = read_article(path, rel, theme_ids, diagnostics)
     translation_path = _translation_path(path)
     if article is not None and translation_path.is_file() and _inside(translation_path, root):
-        translation = read_editor_translation(translation_path, _rel(translation_path, root), diagnostics)
+        translation = read_editor_translation(translation_path, display_path(translation_path, root), diagnostics)
         if translation is not None:
             digest = hashlib.sha256((article.content_hash + translation_path.read_bytes().hex()).encode())
             article = SourceArticle(article.path, article.slug, article.meta, article.body, article.body_line,
@@ -524,7 +524,7 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _rel(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
     """The path for messages, with control, direction and undecodable characters written as escapes.
 
     A file name can hold anything but `/`; printed raw, it could rewrite the terminal or reverse the text.

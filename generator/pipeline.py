@@ -109,8 +109,8 @@ def _build(options: BuildOptions, engines: EngineCache | None) -> BuildReport:
                 writer.put(page.path, page.data, page.key)
                 pages.append(replace(page, data=None))  # the bytes are written; keep what the sitemap needs
             records = [page.search for page in pages if page.search is not None]
-            files = static_files(config) + publish_pages(model, config, pages) + search_files(records, config,
-                                                                                             reusable)
+            files = (static_files(config) + publish_pages(model, config, pages)
+                     + search_files(records, config, reusable, workers=options.workers))
             for file in files:
                 writer.put(file.path, file.data, file.key)
             result = writer.commit()

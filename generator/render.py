@@ -11,23 +11,26 @@ import hashlib
 import json
 import multiprocessing
 import re
+import traceback
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, meta, select_autoescape
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError, meta, select_autoescape)
 from markupsafe import Markup, escape
 
 from .chart import theme_chart
 from .config import SiteConfig
 from .digests import code_digest
 from .dates import format_date, format_month, format_number, format_period, month_key, month_span
-from .search import fold_table
+from .load import display_path
+from .search import fold_table, search_index_list
 from .arabic import normalize
-from .structure import (Block, Briefing, EnglishVersion, Entry, Page, RenderedPage, SearchRecord, SiteModel, Theme,
+from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion, Entry, Page, RenderedPage, SearchRecord, SiteModel, Theme,
                         ThemeDigest)
 from .urls import LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url
 
@@ -389,7 +392,7 @@ class SearchView:
     archive: PurePosixPath  # offered again when the index cannot be loaded
     script: PurePosixPath
     stylesheet: PurePosixPath
-    pagefind: PurePosixPath  # pagefind/pagefind.js, the index's entry point
+    indexes: PurePosixPath  # pagefind/<lang>/indexes.json: the search index shards, newest first
     fold: Markup  # JSON: character -> replacement, so queries are normalised exactly like the index
     arabic_indic: bool  # write result counts in Arabic-Indic digits
 
@@ -581,6 +584,23 @@ def template_digests(env: Environment) -> dict[str, str]:
     return {name: closure(name) for name in own}
 
 
+def template_problem(error: TemplateError, config: SiteConfig, page: PurePosixPath | None = None) -> Diagnostic:
+    """A template error as the editor must see it: the template file and line, and what went wrong."""
+    folder = config.templates_dir
+    if isinstance(error, TemplateNotFound):
+        return Diagnostic("error", display_path(folder / error.name, config.root), f"template {error.name} is missing",
+                          hint="copy it back from the generator's templates/ folder")
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        where, line = error.filename, error.lineno
+    else:  # raised while rendering: Jinja puts the template's file and line in the traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(folder))]
+        where, line = (frames[-1].filename, frames[-1].lineno) if frames else (str(folder), None)
+    during = f" while rendering {page}" if page else ""
+    return Diagnostic("error", display_path(Path(where), config.root), f"template error{during}: {error.message}",
+                      line=line, hint="fix the template; the names each page receives are listed in "
+                                      "generator/render.py (the *View classes)")
+
+
 _worker: tuple[_SiteRenderer, Mapping[str, str]] | None = None  # set in each forked render process
 
 
@@ -607,7 +627,10 @@ class _SiteRenderer:
             bytecode_cache=_bytecode_cache(config),
         )
         for name in TEMPLATE_NAMES:  # compiled once here, so forked workers inherit them
-            self.env.get_template(name)
+            try:
+                self.env.get_template(name)
+            except TemplateError as error:
+                raise BuildFailed([template_problem(error, config)]) from None
         self.salt = render_salt(config)
         self.template_digests = template_digests(self.env)
         self.themes = {t.id: t for t in model.themes}
@@ -658,12 +681,15 @@ class _SiteRenderer:
         else:
             def url(target: PurePosixPath) -> str:
                 return relative_url(here, target)
-        html = self.env.get_template(recipe.template).render(
-            chrome=chrome, view=recipe.view, ui=UI[lang], site_title=self.site_title(lang), url=url,
-            page_kind=recipe.template.removesuffix(".html"),
-            phrase=lambda value: phrase(lang, value),
-            lang_attrs=lambda other: lang_attributes(lang, other),
-        )
+        try:
+            html = self.env.get_template(recipe.template).render(
+                chrome=chrome, view=recipe.view, ui=UI[lang], site_title=self.site_title(lang), url=url,
+                page_kind=recipe.template.removesuffix(".html"),
+                phrase=lambda value: phrase(lang, value),
+                lang_attrs=lambda other: lang_attributes(lang, other),
+            )
+        except TemplateError as error:
+            raise BuildFailed([template_problem(error, self.config, page=here)]) from None
         return html.encode("utf-8")
 
     def chrome(self, lang: str, path: PurePosixPath, title: Text, *, counterpart: PurePosixPath,
@@ -841,7 +867,7 @@ class _SiteRenderer:
             needs_js=escape(ui["search_needs_js"]).format(archive=archive, themes=themes),
             archive=page_path("archive", lang),
             script=page_path("static", key="search.js"), stylesheet=page_path("static", key="search.css"),
-            pagefind=PurePosixPath("pagefind", "pagefind.js"), fold=script_json(fold_table()),
+            indexes=search_index_list(lang), fold=script_json(fold_table()),
             arabic_indic=lang == "ar" and self.config.digits == "arabic-indic",
         )
         chrome = self.chrome(lang, path, Text(UI[lang]["search"], lang), counterpart=search_path(_other(lang)),

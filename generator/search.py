@@ -1,4 +1,4 @@
-"""Site search: a Pagefind index of the article pages, one index per language.
+"""Site search: Pagefind indexes of the article pages, per language and per period, merged in the browser.
 
 Arabic queries must match whatever hamza and alef forms, diacritics or digits they are typed with.
 Pagefind 1.5's Arabic stemmer folds much of that by itself, but the site does not depend on it: the
@@ -6,6 +6,14 @@ index holds text folded by `generator.arabic.normalize` (the folding themes and 
 the search page folds each query with `fold_table()` — the same function, character by character —
 so both sides agree whatever Pagefind's stemmer does. Records come from the render stage: the
 title, date, summary and text each article page shows (generator.render.search_record).
+
+Each language's pages are indexed in shards: one per year, or one per month for a year with more
+than SHARD_PAGES pages. A new or edited article re-indexes its shard only (Pagefind has no
+incremental mode: one index of 20,000 pages takes ~27 s and 2 GB; a month of a 10,000-article
+archive, ~0.5 s and 60 MB). `pagefind/<lang>/indexes.json` lists the shards newest first; the search
+page loads the first with Pagefind's script and merges the others with `mergeIndex`, so only the
+first shard carries Pagefind's script, worker and WebAssembly. Results are ranked by each shard's
+own scores, which the browser merges.
 """
 
 from __future__ import annotations
@@ -15,9 +23,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from functools import lru_cache
 from html import escape
@@ -30,35 +39,85 @@ from .config import SiteConfig
 from .structure import BuildFailed, Diagnostic, Page, SearchRecord
 
 OUTPUT_FOLDER = "pagefind"
+INDEX_LIST = "indexes.json"  # per language: the shard folders, newest first
+SHARD_PAGES = 500  # a year with more pages than this in one language is indexed month by month
+UNDATED = "undated"  # the shard of articles without a date
+PAGEFIND_TIMEOUT = 600  # seconds; a shard indexes in about a second
 # Pagefind's ready-made interfaces; the site has its own small search page, so they are not published.
-PAGEFIND_TIMEOUT = 600  # seconds; a 10,000-article site indexes in well under a minute
 _UNUSED_BUNDLE_FILES = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+    "wasm.unknown.pagefind",  # for pages without a language; every record page has one
 )
+# What the browser loads from the first shard only: merged shards bring just their index.
+_ENGINE_FILES = ("pagefind.js", "pagefind-worker.js")
+_ENGINE_PREFIX = "wasm."
 _PROBE_SEPARATOR = "|"
-RECORD_PAGES = "pagefind-records"  # the pages Pagefind reads, kept between builds and updated file by file
+RECORD_PAGES = "pagefind-records"  # the pages Pagefind reads, per shard, kept and updated file by file
 TRASH = "trash"  # old indexes, removed while the build goes on
 
 
-def search_files(records: list[SearchRecord], config: SiteConfig, reusable: Mapping[str, str]) -> list[Page]:
+def search_files(records: list[SearchRecord], config: SiteConfig, reusable: Mapping[str, str],
+                 workers: int = 1) -> list[Page]:
     """The Pagefind files for `records` (one per article page and language), as Pages under pagefind/.
 
-    An index is kept in config.cache_dir under the digest of its records, so a build whose articles
-    did not change neither starts Pagefind nor reads its files again (output/ already holds them).
+    Each shard's index is kept in config.cache_dir under the digest of its records, so only shards
+    whose articles changed start Pagefind (on up to `workers` at once); files output/ already holds
+    from the same index are not read again.
     """
-    digest = _records_digest(records)
-    folder = config.cache_dir / OUTPUT_FOLDER / digest
-    if not folder.is_dir():
-        _build_index(records, folder, config.cache_dir / RECORD_PAGES)
-    _remove_other_indexes(folder, config.cache_dir / TRASH)
+    shards = _shards(records)
+    folders = {shard: config.cache_dir / OUTPUT_FOLDER / _records_digest(members) for shard, members in shards.items()}
+    missing = [shard for shard, folder in folders.items() if not folder.is_dir()]
+    sources = config.cache_dir / RECORD_PAGES
+    _remove_stale_record_pages(sources, {_shard_folder_name(shard) for shard in shards})
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(lambda shard: _build_index(shards[shard], folders[shard],
+                                                 sources / _shard_folder_name(shard)), missing))
+    _remove_other_indexes(set(folders.values()), config.cache_dir / TRASH)
     pages = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            target = PurePosixPath(OUTPUT_FOLDER, *path.relative_to(folder).parts)
-            key = f"{digest}:{target}"
-            pages.append(Page(target, None if reusable.get(target.as_posix()) == key else path.read_bytes(), key))
+    for lang in sorted({lang for lang, _ in shards}):
+        names = sorted((name for shard_lang, name in shards if shard_lang == lang),
+                       key=lambda name: (name != UNDATED, name), reverse=True)
+        listing = json.dumps([f"{name}/" for name in names]).encode()
+        target = search_index_list(lang)
+        key = hashlib.sha256(listing).hexdigest()[:24]
+        pages.append(Page(target, None if reusable.get(target.as_posix()) == key else listing, key))
+        for name in names:
+            folder = folders[(lang, name)]
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and (name == names[0] or not _is_engine_file(path.name)):
+                    target = PurePosixPath(OUTPUT_FOLDER, lang, name, *path.relative_to(folder).parts)
+                    key = f"{folder.name}:{target}"
+                    pages.append(Page(target, None if reusable.get(target.as_posix()) == key else path.read_bytes(),
+                                      key))
     return pages
+
+
+def search_index_list(lang: str) -> PurePosixPath:
+    """Where the search page finds the shards of one language's index."""
+    return PurePosixPath(OUTPUT_FOLDER, lang, INDEX_LIST)
+
+
+def _shards(records: list[SearchRecord]) -> dict[tuple[str, str], list[SearchRecord]]:
+    """The records of each shard, keyed by (language, year or month): a language's year is one shard
+    unless it holds more than SHARD_PAGES pages, then each of its months is one."""
+    years: dict[tuple[str, str], list[SearchRecord]] = defaultdict(list)
+    for record in records:
+        years[(record.language, record.datetime[:4] or UNDATED)].append(record)
+    shards: dict[tuple[str, str], list[SearchRecord]] = defaultdict(list)
+    for (lang, year), members in years.items():
+        by_month = year != UNDATED and len(members) > SHARD_PAGES
+        for record in members:
+            shards[(lang, record.datetime[:7] if by_month else year)].append(record)
+    return shards
+
+
+def _shard_folder_name(shard: tuple[str, str]) -> str:
+    return "-".join(shard)
+
+
+def _is_engine_file(name: str) -> bool:
+    return name in _ENGINE_FILES or name.startswith(_ENGINE_PREFIX)
 
 
 @lru_cache(maxsize=1)
@@ -96,36 +155,38 @@ def _build_index(records: list[SearchRecord], folder: Path, sources: Path) -> No
         _write_index(records, sources, staging)
         for name in _UNUSED_BUNDLE_FILES:
             (staging / name).unlink(missing_ok=True)
-        _sort_entry_file(staging / "pagefind-entry.json")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     os.rename(staging, folder)
 
 
-def _sort_entry_file(path: Path) -> None:
-    """Pagefind lists the languages in hash-map order, which changes from run to run; sort them so
-    the same records always give the same bytes."""
-    entry = json.loads(path.read_text(encoding="utf-8"))
-    entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
-    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
 def _write_index(records: list[SearchRecord], sources: Path, output: Path) -> None:
-    """Index the records as small generated pages with one run of the Pagefind program, waiting for it
-    to exit (its Python service is stopped as soon as it acknowledges, which can cut files short)."""
+    """Index the records as small generated pages with one run of the Pagefind program."""
     update_record_pages(records, sources)
+    program = _pagefind_program()
+    if program is None:
+        raise BuildFailed([Diagnostic("error", "pagefind", "the Pagefind program is not installed",
+                                      hint="install it with: pip install 'pagefind[bin]'")])
     try:
-        run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(sources), "--output-path", str(output)],
+        run = subprocess.run([program, "--site", str(sources), "--output-path", str(output)],
                              capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT)
     except subprocess.TimeoutExpired:
         run = None
     if run is None or run.returncode != 0 or not _complete(output):
         detail = "timed out" if run is None else (run.stderr or run.stdout).strip()[-400:]
-        missing = run is not None and "executable" in detail.lower()
         raise BuildFailed([Diagnostic("error", "pagefind", f"building the search index failed: {detail}",
-                                      hint="install it with: pip install 'pagefind[bin]'" if missing else
-                                      "run the build again; if it keeps failing, check free disk space")])
+                                      hint="run the build again; if it keeps failing, check free disk space")])
+
+
+@lru_cache(maxsize=1)
+def _pagefind_program() -> str | None:
+    """The Pagefind binary the `pagefind[bin]` wheel ships (or PAGEFIND_BINARY_PATH), run directly:
+    `python -m pagefind` would start a Python interpreter per shard just to exec it."""
+    from pagefind.service import get_executable
+
+    program = get_executable()
+    return str(program) if program is not None and program.is_file() else None
 
 
 def update_record_pages(records: list[SearchRecord], folder: Path) -> None:
@@ -176,10 +237,20 @@ def _record_page(record: SearchRecord) -> str:
             f"<h1>{escape(folded_title)}</h1><p>{escape(record.content)}</p></body></html>")
 
 
-def _remove_other_indexes(keep: Path, trash: Path) -> None:
+def _remove_stale_record_pages(sources: Path, wanted: set[str]) -> None:
+    """Drop the record pages of shards that no longer exist (a year now indexed month by month)."""
+    if not sources.is_dir():
+        return
+    for path in sources.iterdir():
+        if path.name.removesuffix(".json") not in wanted:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def _remove_other_indexes(keep: set[Path], trash: Path) -> None:
     """Move older indexes aside at once and delete them in a background thread (tens of thousands of
     small files at 10,000 articles); the process waits for it before exiting."""
-    old = [other for other in keep.parent.iterdir() if other != keep and other.is_dir()]
+    folder = next(iter(keep)).parent if keep else trash.with_name(OUTPUT_FOLDER)
+    old = [other for other in folder.iterdir() if other not in keep and other.is_dir()] if folder.is_dir() else []
     if not old:
         return
     trash.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,9 @@ class BuildFailed(Exception):
         self.diagnostics = diagnostics
         super().__init__("\n".join(str(d) for d in diagnostics))
 
+    def __reduce__(self):  # raised in a render worker process, it must arrive whole
+        return type(self), (self.diagnostics,)
+
 
 # --- load ---------------------------------------------------------------
 

@@ -23,12 +23,25 @@ function localDigits(number) {
   return box.dataset.arabicIndic === "true" ? text.replace(/\d/g, (d) => "٠١٢٣٤٥٦٧٨٩"[d]) : text;
 }
 
-async function engine() {
-  if (pagefind === null) {
-    // Resolved against the page, so the site works under any sub-path; Pagefind then takes its
-    // base URL from where it was loaded and returns result addresses under that same path.
-    pagefind = await import(new URL(box.dataset.pagefind, document.baseURI).href);
-  }
+async function loadEngine() {
+  // The index comes in shards (per year or month), newest first: Pagefind's script is loaded from
+  // the first and the others are merged into it. Addresses are resolved against the page, so the
+  // site works under any sub-path; Pagefind takes the site's base URL from where its files are.
+  const listing = new URL(box.dataset.indexes, document.baseURI);
+  const response = await fetch(listing);
+  if (!response.ok) throw new Error(`${listing}: ${response.status}`);
+  const [first, ...others] = (await response.json()).map((folder) => new URL(folder, listing).href);
+  const loaded = await import(new URL("pagefind.js", first).href);
+  await Promise.all(others.map((folder) => loaded.mergeIndex(folder)));
+  return loaded;
+}
+
+/** Pagefind with every shard merged, loaded once (a failed load is tried again on the next search). */
+function engine() {
+  pagefind ??= loadEngine().catch((error) => {
+    pagefind = null;
+    throw error;
+  });
   return pagefind;
 }
 

@@ -6,6 +6,7 @@ temporary folder here, before any test module can import argostranslate.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -43,6 +44,13 @@ def copy_sample_site(dest: Path) -> Path:
 @pytest.fixture
 def sample_site(tmp_path: Path) -> Path:
     return copy_sample_site(tmp_path / "site")
+
+
+def indexed_pages(output: Path, lang: str) -> int:
+    """How many pages the search index of one language holds, over all its shards."""
+    folder = output / "pagefind" / lang
+    return sum(json.loads((folder / shard / "pagefind-entry.json").read_text())["languages"][lang]["page_count"]
+               for shard in json.loads((folder / "indexes.json").read_text()))
 
 
 def sample_texts() -> list[str]:

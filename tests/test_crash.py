@@ -356,3 +356,28 @@ def test_a_published_file_changed_behind_the_builds_back_is_rewritten(small_site
     page.write_bytes(b"<p>stale</p>")  # what a manifest ahead of output/ (a kill before the swap) looks like
     build(BuildOptions(site_dir=small_site))
     assert tree(small_site / "output") == good
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize(("template", "line", "mistake", "message"), [
+    ("article.html", 5, "{{ view.no_such_name }}", "has no attribute 'no_such_name'"),  # found while rendering
+    ("partials/stories.html", 3, "{% if %}", "Expected an expression"),  # found while compiling
+])
+def test_a_template_error_names_the_template_and_line_and_keeps_the_output(small_site, monkeypatch, jobs,
+                                                                             template, line, mistake, message):
+    from generator import render
+
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)  # two jobs: the error is raised in a worker process
+    options = BuildOptions(site_dir=small_site, jobs=jobs)
+    build(options)
+    before = tree(small_site / "output")
+    path = small_site / "templates" / template
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines[:line - 1], mistake, *lines[line - 1:]]) + "\n", encoding="utf-8")
+    retitle(small_site)
+    with pytest.raises(BuildFailed) as failure:
+        build(options)
+    (problem,) = failure.value.diagnostics
+    assert (problem.path, problem.line) == (f"templates/{template}", line)
+    assert message in problem.message and problem.hint
+    assert tree(small_site / "output") == before

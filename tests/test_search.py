@@ -7,6 +7,7 @@ and fails on CI.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import json
@@ -19,7 +20,7 @@ from urllib.parse import quote
 
 import lxml.html
 import pytest
-from conftest import copy_sample_site
+from conftest import copy_sample_site, indexed_pages
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,7 +32,7 @@ from generator.config import site_config
 from generator.group import group
 from generator.pipeline import BuildOptions, build, prepare_articles
 from generator.render import render_site
-from generator.search import fold_table, search_files
+from generator.search import OUTPUT_FOLDER, fold_table, search_files
 from generator.structure import BuildReport
 from generator.translate import translation_identity
 
@@ -118,34 +119,59 @@ def test_english_pages_awaiting_translation_stay_out_of_the_english_index(tmp_pa
     assert english and all(r.url.startswith("en/articles/") for r in english)
 
 
-def test_index_files_are_published_under_pagefind(output):
+def test_index_files_are_published_under_pagefind_one_shard_per_language_and_year(output):
     folder = output / "pagefind"
-    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.ar.pagefind", "wasm.en.pagefind"} <= files
-    assert not any(name.startswith("pagefind-ui") for name in files)
-    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
-    assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == {"ar": ARTICLES, "en": ARTICLES}
+    for lang in ("ar", "en"):
+        shards = json.loads((folder / lang / "indexes.json").read_text())
+        assert shards == ["2023/", "2022/", "2021/"]  # the sample's years, newest first
+        for position, shard in enumerate(shards):
+            files = {p.relative_to(folder / lang / shard).as_posix()
+                     for p in (folder / lang / shard).rglob("*") if p.is_file()}
+            engine = {"pagefind.js", "pagefind-worker.js", f"wasm.{lang}.pagefind"}
+            assert engine <= files if position == 0 else not engine & files  # the script comes from the first
+            assert not any(name.startswith(("pagefind-ui", "wasm.unknown")) for name in files)
+            entry = json.loads((folder / lang / shard / "pagefind-entry.json").read_text())
+            assert list(entry["languages"]) == [lang]
+        assert indexed_pages(output, lang) == ARTICLES
 
 
-def test_an_unchanged_site_is_not_indexed_again(output, records, tmp_path, monkeypatch):
+def test_a_year_with_many_pages_is_indexed_month_by_month(records, monkeypatch):
+    monkeypatch.setattr(generator.search, "SHARD_PAGES", 1)
+    shards = generator.search._shards(records)
+    per_year = collections.Counter((r.language, r.datetime[:4]) for r in records)
+    years = set(per_year)
+    assert set(shards) == {(r.language, r.datetime[:7] if per_year[(r.language, r.datetime[:4])] > 1
+                            else r.datetime[:4]) for r in records}
+    assert len(shards) > len(years)
+    assert sorted(r.url for members in shards.values() for r in members) == sorted(r.url for r in records)
+    monkeypatch.setattr(generator.search, "SHARD_PAGES", 500)
+    assert set(generator.search._shards(records)) == years
+
+
+def test_only_the_shard_whose_articles_changed_is_indexed_again(output, records, tmp_path, monkeypatch):
     config = SiteConfig(root=tmp_path)
     shutil.copytree(output.parent / ".cache" / "pagefind", config.cache_dir / "pagefind")  # the build's cache
     runs = []
     real_write_index = generator.search._write_index
 
     def counting(records, sources, folder):
-        runs.append(len(records))
+        runs.append(sorted(r.url for r in records))
         real_write_index(records, sources, folder)
 
     monkeypatch.setattr(generator.search, "_write_index", counting)
     first = search_files(records, config, {})
-    assert runs == [] and [(p.path, p.data) for p in first] == read_published_index(output)
+    assert runs == [] and sorted((p.path, p.data) for p in first) == read_published_index(output)
     published = {p.path.as_posix(): p.key for p in first}
     assert all(p.data is None for p in search_files(records, config, published)), "output/ has them: not read"
-    changed = [dataclasses.replace(records[0], content=records[0].content + " تحديث"), *records[1:]]
+    edited = records[0]
+    changed = [dataclasses.replace(edited, content=edited.content + " تحديث"), *records[1:]]
     second = search_files(changed, config, published)
-    assert runs == [2 * ARTICLES] and [p.data for p in second] != [p.data for p in first]
-    assert len(list((config.cache_dir / "pagefind").iterdir())) == 1  # the stale index was removed
+    shard = f"{OUTPUT_FOLDER}/{edited.language}/{edited.datetime[:4]}/"
+    assert runs == [sorted(r.url for r in records if r.language == edited.language
+                           and r.datetime[:4] == edited.datetime[:4])]
+    rewritten = {p.path.as_posix() for p in second if p.data is not None}
+    assert rewritten and all(path.startswith(shard) for path in rewritten), rewritten
+    assert len(list((config.cache_dir / "pagefind").iterdir())) == 6  # one per shard: the stale one was removed
 
 
 def test_record_pages_are_updated_file_by_file(records, tmp_path):
