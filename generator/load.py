@@ -64,9 +64,10 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None) -> Load
     slugs: dict[str, str] = {}
     titles: dict[str, str] = {}
     files = sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+    folder_inside = _inside(folder, config.root)  # rglob does not enter linked folders: only links can leave it
     for path in files:
         rel = display_path(path, config.root)
-        if not _inside(path, config.root):
+        if not (_inside(path, config.root) if path.is_symlink() else folder_inside):
             diagnostics.append(Diagnostic("error", rel, "this is a link to a place outside the site",
                                           hint="copy the article into content/articles/ instead of linking it"))
             continue

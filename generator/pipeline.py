@@ -12,7 +12,7 @@ from .fingerprint import forget, input_fingerprint, record
 from .group import group
 from .load import LoadResult, load_articles
 from .publish import publish_pages
-from .render import render_site, static_files
+from .render import SiteRenderer, static_files
 from .search import search_files
 from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic, SummarizedArticle
 from .summarize import summarize
@@ -104,13 +104,14 @@ def _build(options: BuildOptions, engines: EngineCache | None) -> BuildReport:
         forget(config)  # a build killed from here on must not look up to date next time
         with SiteWriter(output, config.cache_dir) as writer:
             reusable = writer.reusable_keys()
+            renderer = SiteRenderer(model, config)
             pages = []
-            for page in render_site(model, config, reusable, workers=options.workers):
+            for page in renderer.pages(reusable, workers=options.workers):
                 writer.put(page.path, page.data, page.key)
                 pages.append(replace(page, data=None))  # the bytes are written; keep what the sitemap needs
-            records = [page.search for page in pages if page.search is not None]
+            searchable = [page.search for page in pages if page.search is not None]
             files = (static_files(config) + publish_pages(model, config, pages)
-                     + search_files(records, config, reusable, workers=options.workers))
+                     + search_files(searchable, config, reusable, renderer.search_record, workers=options.workers))
             for file in files:
                 writer.put(file.path, file.data, file.key)
             result = writer.commit()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import urljoin
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from feedgen.feed import FeedGenerator
@@ -135,16 +134,16 @@ def _timestamp(date: dt.date) -> dt.datetime:
 
 def sitemap_page(pages: list[RenderedPage], config: SiteConfig) -> Page:
     """sitemap.xml: every HTML page but the 404s and noindex pages, with the hreflang alternates each
-    page declares in its <head> (the same values the page was rendered from). Written as text: at
-    40,000 pages a tree of elements costs seconds."""
+    page declares in its <head> (the same pages it was rendered with). Written as text: at 40,000
+    pages a tree of elements costs seconds."""
+    root = page_url(config.base_url, PurePosixPath())
     lines = ["<?xml version='1.0' encoding='UTF-8'?>", f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
     for page in sorted(pages, key=lambda p: p.path.as_posix()):
         if not page.in_sitemap:
             continue
-        here = page_url(config.base_url, page.path)
-        lines += ["  <url>", f"    <loc>{xml_escape(here)}</loc>"]
-        lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(urljoin(here, href))}/>'
-                  for hreflang, href in page.alternates]
+        lines += ["  <url>", f"    <loc>{xml_escape(root + href_path(page.path))}</loc>"]
+        lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} '
+                  f'href={quoteattr(root + href_path(version))}/>' for hreflang, version in page.versions]
         lines.append("  </url>")
     lines.append("</urlset>\n")
     return Page(PurePosixPath("sitemap.xml"), "\n".join(lines).encode("utf-8"))

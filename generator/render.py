@@ -30,10 +30,11 @@ from .dates import format_date, format_month, format_number, format_period, mont
 from .load import display_path
 from .search import fold_table, search_index_list
 from .arabic import normalize
-from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion, Entry, Page, RenderedPage, SearchRecord, SiteModel, Theme,
-                        ThemeDigest)
+from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion, Entry, Page, RenderedPage,
+                        SearchEntry, SearchRecord, SiteModel, Theme, ThemeDigest)
 from .urls import LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url
 
+ARTICLE_PAGES = ("article", "bilingual")  # the page kinds keyed by their sources (SiteRenderer.finished)
 TEMPLATE_NAMES = (
     "base.html", "partials/stories.html", "partials/briefing.html", "partials/blocks.html",
     "home.html", "root.html", "briefing.html", "article.html", "bilingual.html",
@@ -374,7 +375,8 @@ class Chrome:
     archive: PurePosixPath
     stylesheet: PurePosixPath
     switch: Link  # the same page in the other language, named in that language
-    alternates: tuple[tuple[str, str], ...]
+    versions: tuple[tuple[str, PurePosixPath], ...]  # (hreflang, page): this page in each language, x-default
+    alternates: tuple[tuple[str, str], ...]  # the same as the page writes them: (hreflang, href)
     canonical: str | None
     og_type: str
     search: PurePosixPath  # the search page the header form submits to
@@ -523,32 +525,6 @@ class PageRecipe:
     search: SearchRecord | None = None
 
 
-def render_site(model: SiteModel, config: SiteConfig, reusable: Mapping[str, str] = MappingProxyType({}),
-                workers: int = 1) -> Iterator[RenderedPage]:
-    """Every HTML page of the site in both languages.
-
-    A page whose inputs have the key `reusable` maps its path to (output/ holds it as rendered from
-    exactly those inputs) comes back without bytes instead of being rendered again. With workers > 1
-    the pages are shared among forked processes; the result does not depend on how.
-    """
-    renderer = _SiteRenderer(model, config)
-    specs = renderer.page_specs()
-    if workers <= 1 or len(specs) < PARALLEL_MIN_PAGES:
-        for spec in specs:
-            yield renderer.finished(spec, reusable)
-        return
-    chunks = [specs[i:i + PARALLEL_CHUNK] for i in range(0, len(specs), PARALLEL_CHUNK)]
-    # fork: the workers inherit the renderer and the model as they are, nothing is pickled but page ids
-    with multiprocessing.get_context("fork").Pool(workers, _adopt, (renderer, reusable)) as pool:
-        waiting: deque = deque()
-        for chunk in chunks:  # a few chunks in flight: rendered pages must not pile up faster than written
-            waiting.append(pool.apply_async(_render_chunk, (chunk,)))
-            if len(waiting) > 2 * workers:
-                yield from waiting.popleft().get()
-        while waiting:
-            yield from waiting.popleft().get()
-
-
 def static_files(config: SiteConfig) -> list[Page]:
     """The files under static/ (dot-files left out), published as they are."""
     folder = config.static_dir
@@ -601,10 +577,10 @@ def template_problem(error: TemplateError, config: SiteConfig, page: PurePosixPa
                                       "generator/render.py (the *View classes)")
 
 
-_worker: tuple[_SiteRenderer, Mapping[str, str]] | None = None  # set in each forked render process
+_worker: tuple[SiteRenderer, Mapping[str, str]] | None = None  # set in each forked render process
 
 
-def _adopt(renderer: _SiteRenderer, reusable: Mapping[str, str]) -> None:
+def _adopt(renderer: SiteRenderer, reusable: Mapping[str, str]) -> None:
     global _worker
     _worker = (renderer, reusable)
 
@@ -614,8 +590,9 @@ def _render_chunk(specs: list[tuple]) -> list[RenderedPage]:
     return [renderer.finished(spec, reusable) for spec in specs]
 
 
-class _SiteRenderer:
-    """Holds one build's Jinja environment and the indexes derived from the model."""
+class SiteRenderer:
+    """Holds one build's Jinja environment and the indexes derived from the model: `pages()` renders
+    the site, `search_record()` gives the search index what one article page shows."""
 
     def __init__(self, model: SiteModel, config: SiteConfig):
         self.model = model
@@ -644,6 +621,33 @@ class _SiteRenderer:
                 self.month_entries[month_key(entry.meta.date)].append(entry)
         self.months = sorted(self.month_entries, reverse=True)  # newest first
 
+    def pages(self, reusable: Mapping[str, str] = MappingProxyType({}), workers: int = 1) -> Iterator[RenderedPage]:
+        """Every HTML page of the site in both languages.
+
+        A page whose inputs have the key `reusable` maps its path to (output/ holds it as rendered from
+        exactly those inputs) comes back without bytes instead of being rendered again. With workers > 1
+        the pages are shared among forked processes; the result does not depend on how.
+        """
+        specs = self.page_specs()
+        if workers <= 1 or len(specs) < PARALLEL_MIN_PAGES:
+            for spec in specs:
+                yield self.finished(spec, reusable)
+            return
+        chunks = [specs[i:i + PARALLEL_CHUNK] for i in range(0, len(specs), PARALLEL_CHUNK)]
+        # fork: the workers inherit the renderer and the model as they are, nothing is pickled but page ids
+        with multiprocessing.get_context("fork").Pool(workers, _adopt, (self, reusable)) as pool:
+            waiting: deque = deque()
+            for chunk in chunks:  # a few chunks in flight: rendered pages must not pile up faster than written
+                waiting.append(pool.apply_async(_render_chunk, (chunk,)))
+                if len(waiting) > 2 * workers:
+                    yield from waiting.popleft().get()
+            while waiting:
+                yield from waiting.popleft().get()
+
+    def search_record(self, lang: str, slug: str) -> SearchRecord:
+        """The search record of an article page that was not rendered again."""
+        return self.article_page(lang, slug).search
+
     def page_specs(self) -> list[tuple]:
         """Every page as (kind, arguments…): cheap to list and to send to a worker process."""
         specs: list[tuple] = [("root",), ("root_not_found",)]
@@ -659,16 +663,56 @@ class _SiteRenderer:
         return specs
 
     def finished(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage:
-        """The page `spec` names, rendered unless output/ already holds it made from the same inputs."""
-        recipe: PageRecipe = getattr(self, f"{spec[0]}_page")(*spec[1:])
+        """The page `spec` names, rendered unless output/ already holds it made from the same inputs.
+
+        Article and bilingual pages (most of the site) are keyed by what they are made from, so an
+        unchanged one costs a digest; other pages by their recipe, which they build anyway."""
+        kind = spec[0]
+        if kind in ARTICLE_PAGES:
+            _, lang, slug = spec
+            key = self.key(f"{kind}.html", self.article_sources(kind, lang, slug))
+            path = page_path(kind, lang, slug)
+            if reusable.get(path.as_posix()) == key:
+                other = _other(lang)
+                versions = self.language_versions({lang: path, other: page_path(kind, other, slug)})
+                return RenderedPage(path, key, None, versions, in_sitemap=True,
+                                    search=self.search_entry(kind, lang, slug, key, None))
+            recipe: PageRecipe = getattr(self, f"{kind}_page")(lang, slug)
+        else:
+            recipe = getattr(self, f"{kind}_page")(*spec[1:])
+            key = self.key(recipe.template, (recipe.template, recipe.rooted, recipe.chrome, recipe.view))
         chrome = recipe.chrome
-        inputs = repr((recipe.template, recipe.rooted, chrome, recipe.view))
-        template = self.template_digests[recipe.template]
-        key = hashlib.sha256(f"{self.salt}\n{template}\n{inputs}".encode()).hexdigest()
-        path = chrome.path
-        data = None if reusable.get(path.as_posix()) == key else self.html(recipe)
-        return RenderedPage(path, key, data, chrome.alternates,
-                            in_sitemap=not recipe.rooted and "noindex" not in chrome.robots, search=recipe.search)
+        data = None if reusable.get(chrome.path.as_posix()) == key else self.html(recipe)
+        return RenderedPage(chrome.path, key, data, chrome.versions,
+                            in_sitemap=not recipe.rooted and "noindex" not in chrome.robots,
+                            search=self.search_entry(kind, *spec[1:], key, recipe.search)
+                            if kind == "article" else None)
+
+    def key(self, template: str, inputs: tuple) -> str:
+        """The key of a page: the code and config, its template (with what that uses) and its inputs."""
+        payload = f"{self.salt}\n{self.template_digests[template]}\n{inputs!r}"
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def article_sources(self, kind: str, lang: str, slug: str) -> tuple:
+        """All an article or bilingual page is made from besides code, config and templates: the
+        article (by digest), its themes, and the articles it links to (by digest)."""
+        entry = self.model.by_slug[slug]
+        by_slug = self.model.by_slug
+        linked = tuple((s, by_slug[s].article.digest if s in by_slug else None)
+                       for s in (*entry.related, *entry.duplicates))
+        themes = tuple(self.themes.get(t) for t in entry.themes)
+        return kind, lang, slug, entry.article.digest, themes, entry.related, entry.duplicates, linked
+
+    def search_entry(self, kind: str, lang: str, slug: str, key: str,
+                     record: SearchRecord | None) -> SearchEntry | None:
+        """What the search index needs of an article page: None for the bilingual view, and for an
+        English page still waiting for its translation (it shows Arabic)."""
+        entry = self.model.by_slug[slug]
+        if kind != "article" or not is_indexed(entry, lang):
+            return None
+        date = entry.meta.date
+        return SearchEntry(href_path(page_path(kind, lang, slug)), lang, slug, date.isoformat() if date else "",
+                           key, record)
 
     # --- plumbing -------------------------------------------------------------------
 
@@ -700,15 +744,13 @@ class _SiteRenderer:
         """The frame of a page. `counterpart` is the same page in the other language (the switcher's target);
         `versions` the hreflang targets when they are not this page and its counterpart (bilingual pages)."""
         other = _other(lang)
-        versions = versions or {lang: path, other: counterpart}
-        x_default = default or versions[self.config.default_language]
+        language_versions = self.language_versions(versions or {lang: path, other: counterpart}, default)
 
         def href(target: PurePosixPath) -> str:
             if rooted:
                 return rooted_url(self.config.base_url, target)
             return absolute_url(self.config.base_url, target) or relative_url(path, target)
 
-        alternates = tuple((code, href(versions[code])) for code in LANGUAGES) + (("x-default", href(x_default)),)
         title_lang = title.lang or guess_language(title.value) or lang
         site_title = self.site_title(lang).value
         if title_lang != lang or title.value == site_title:
@@ -722,11 +764,17 @@ class _SiteRenderer:
             home=page_path("home", lang), themes=page_path("themes", lang), archive=page_path("archive", lang),
             stylesheet=page_path("static", key="style.css"),
             switch=Link(counterpart, Text(UI[other]["language_name"], other)),
-            alternates=alternates,
+            versions=language_versions, alternates=tuple((code, href(page)) for code, page in language_versions),
             canonical=None if rooted else absolute_url(self.config.base_url, path), og_type=og_type,
             search=search_path(lang), feeds=self.feed_links(lang if path.parts[0] in LANGUAGES else None),
             published=published, json_ld=json_ld, robots=robots,
         )
+
+    def language_versions(self, versions: Mapping[str, PurePosixPath],
+                          default: PurePosixPath | None = None) -> tuple[tuple[str, PurePosixPath], ...]:
+        """(hreflang, page) for each language and x-default (the default language's page unless given)."""
+        x_default = default or versions[self.config.default_language]
+        return tuple((code, versions[code]) for code in LANGUAGES) + (("x-default", x_default),)
 
     def feed_links(self, lang: str | None) -> tuple[Link, ...]:
         """The page's own language feed; pages outside both languages (the root) announce both."""
@@ -1079,10 +1127,15 @@ class _SiteRenderer:
         return PageRecipe("month.html", chrome, view)
 
 
+def is_indexed(entry: Entry, lang: str) -> bool:
+    """Whether the search index of `lang` holds the article: not while its English page shows the
+    Arabic text, waiting for a translation."""
+    return lang == "ar" or entry.article.translated.english is not None
+
+
 def search_record(chrome: Chrome, view: ArticleView, entry: Entry) -> SearchRecord | None:
-    """What the search index holds of an article page: its text when that is in the page's language
-    (an English page still waiting for its translation shows Arabic, and stays out of the English index)."""
-    if view.body_lang != chrome.lang:
+    """What the search index holds of an article page: its text, in the page's language."""
+    if not is_indexed(entry, chrome.lang):
         return None
     blocks = entry.article.translated.english.blocks if view.body_lang == "en" else \
         entry.article.translated.clean.blocks

@@ -27,16 +27,15 @@ import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
 from functools import lru_cache
 from html import escape
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .arabic import normalize
 from .config import SiteConfig
-from .structure import BuildFailed, Diagnostic, Page, SearchRecord
+from .structure import BuildFailed, Diagnostic, Page, SearchEntry, SearchRecord
 
 OUTPUT_FOLDER = "pagefind"
 INDEX_LIST = "indexes.json"  # per language: the shard folders, newest first
@@ -57,22 +56,23 @@ RECORD_PAGES = "pagefind-records"  # the pages Pagefind reads, per shard, kept a
 TRASH = "trash"  # old indexes, removed while the build goes on
 
 
-def search_files(records: list[SearchRecord], config: SiteConfig, reusable: Mapping[str, str],
-                 workers: int = 1) -> list[Page]:
-    """The Pagefind files for `records` (one per article page and language), as Pages under pagefind/.
+def search_files(entries: list[SearchEntry], config: SiteConfig, reusable: Mapping[str, str],
+                 record_of: Callable[[str, str], SearchRecord], workers: int = 1) -> list[Page]:
+    """The Pagefind files for the article pages `entries` describes, as Pages under pagefind/.
 
-    Each shard's index is kept in config.cache_dir under the digest of its records, so only shards
+    Each shard's index is kept in config.cache_dir under a digest of its pages' keys, so only shards
     whose articles changed start Pagefind (on up to `workers` at once); files output/ already holds
-    from the same index are not read again.
+    from the same index are not read again. `record_of(lang, slug)` gives the record of a page that
+    was not rendered again, when its shard must be indexed anew and has no record page for it.
     """
-    shards = _shards(records)
-    folders = {shard: config.cache_dir / OUTPUT_FOLDER / _records_digest(members) for shard, members in shards.items()}
+    shards = _shards(entries)
+    folders = {shard: config.cache_dir / OUTPUT_FOLDER / _shard_digest(members) for shard, members in shards.items()}
     missing = [shard for shard, folder in folders.items() if not folder.is_dir()]
     sources = config.cache_dir / RECORD_PAGES
     _remove_stale_record_pages(sources, {_shard_folder_name(shard) for shard in shards})
     with ThreadPoolExecutor(max(1, workers)) as pool:
         list(pool.map(lambda shard: _build_index(shards[shard], folders[shard],
-                                                 sources / _shard_folder_name(shard)), missing))
+                                                 sources / _shard_folder_name(shard), record_of), missing))
     _remove_other_indexes(set(folders.values()), config.cache_dir / TRASH)
     pages = []
     for lang in sorted({lang for lang, _ in shards}):
@@ -98,17 +98,17 @@ def search_index_list(lang: str) -> PurePosixPath:
     return PurePosixPath(OUTPUT_FOLDER, lang, INDEX_LIST)
 
 
-def _shards(records: list[SearchRecord]) -> dict[tuple[str, str], list[SearchRecord]]:
-    """The records of each shard, keyed by (language, year or month): a language's year is one shard
+def _shards(entries: list[SearchEntry]) -> dict[tuple[str, str], list[SearchEntry]]:
+    """The pages of each shard, keyed by (language, year or month): a language's year is one shard
     unless it holds more than SHARD_PAGES pages, then each of its months is one."""
-    years: dict[tuple[str, str], list[SearchRecord]] = defaultdict(list)
-    for record in records:
-        years[(record.language, record.datetime[:4] or UNDATED)].append(record)
-    shards: dict[tuple[str, str], list[SearchRecord]] = defaultdict(list)
+    years: dict[tuple[str, str], list[SearchEntry]] = defaultdict(list)
+    for entry in entries:
+        years[(entry.language, entry.datetime[:4] or UNDATED)].append(entry)
+    shards: dict[tuple[str, str], list[SearchEntry]] = defaultdict(list)
     for (lang, year), members in years.items():
         by_month = year != UNDATED and len(members) > SHARD_PAGES
-        for record in members:
-            shards[(lang, record.datetime[:7] if by_month else year)].append(record)
+        for entry in members:
+            shards[(lang, entry.datetime[:7] if by_month else year)].append(entry)
     return shards
 
 
@@ -133,10 +133,11 @@ def fold_table() -> dict[str, str]:
     return {char: result for char, result in zip(characters, folded, strict=True) if result != char.lower()}
 
 
-def _records_digest(records: list[SearchRecord]) -> str:
-    payload = json.dumps([asdict(r) for r in records], ensure_ascii=False, sort_keys=True)
+def _shard_digest(entries: list[SearchEntry]) -> str:
+    """A digest of the shard's pages by their keys (the same key, the same record) and of Pagefind's version."""
+    pages = "\n".join(sorted(f"{entry.url} {entry.key}" for entry in entries))
     versions = f"{metadata.version('pagefind')}|{_installed('pagefind_bin')}"
-    return hashlib.sha256(f"{versions}\n{payload}".encode()).hexdigest()[:24]
+    return hashlib.sha256(f"{versions}\n{pages}".encode()).hexdigest()[:24]
 
 
 def _installed(distribution: str) -> str:
@@ -146,13 +147,15 @@ def _installed(distribution: str) -> str:
         return "-"
 
 
-def _build_index(records: list[SearchRecord], folder: Path, sources: Path) -> None:
-    """Run Pagefind once over the records and move its files into place in one rename."""
+def _build_index(entries: list[SearchEntry], folder: Path, sources: Path,
+                 record_of: Callable[[str, str], SearchRecord]) -> None:
+    """Run Pagefind once over the shard's pages and move its files into place in one rename."""
     staging = folder.with_name(f".{folder.name}.{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        _write_index(records, sources, staging)
+        update_record_pages(entries, sources, record_of)
+        _write_index(sources, staging)
         for name in _UNUSED_BUNDLE_FILES:
             (staging / name).unlink(missing_ok=True)
     except BaseException:
@@ -161,9 +164,8 @@ def _build_index(records: list[SearchRecord], folder: Path, sources: Path) -> No
     os.rename(staging, folder)
 
 
-def _write_index(records: list[SearchRecord], sources: Path, output: Path) -> None:
-    """Index the records as small generated pages with one run of the Pagefind program."""
-    update_record_pages(records, sources)
+def _write_index(sources: Path, output: Path) -> None:
+    """Index the record pages in `sources` with one run of the Pagefind program."""
     program = _pagefind_program()
     if program is None:
         raise BuildFailed([Diagnostic("error", "pagefind", "the Pagefind program is not installed",
@@ -189,10 +191,12 @@ def _pagefind_program() -> str | None:
     return str(program) if program is not None and program.is_file() else None
 
 
-def update_record_pages(records: list[SearchRecord], folder: Path) -> None:
-    """Make `folder` hold one page per record and nothing else, writing only the pages that changed.
+def update_record_pages(entries: list[SearchEntry], folder: Path,
+                        record_of: Callable[[str, str], SearchRecord]) -> None:
+    """Make `folder` hold one record page per entry and nothing else, writing only the pages whose
+    key changed (a page not rendered again has no record at hand: `record_of` makes it if needed).
 
-    Its list of files and digests is dropped while it changes, so after a kill it is made anew."""
+    Its list of files and keys is dropped while it changes, so after a kill it is made anew."""
     listing = folder.with_name(folder.name + ".json")
     try:
         known = json.loads(listing.read_text(encoding="utf-8"))
@@ -203,14 +207,14 @@ def update_record_pages(records: list[SearchRecord], folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         known = {}
     wanted = {}
-    for record in records:
-        name = f"{record.url}index.html"
-        page = _record_page(record).encode("utf-8")
-        wanted[name] = hashlib.sha256(page).hexdigest()
-        if known.get(name) != wanted[name]:
+    for entry in entries:
+        name = f"{entry.url}index.html"
+        wanted[name] = entry.key
+        if known.get(name) != entry.key:
+            record = entry.record or record_of(entry.language, entry.slug)
             path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(page)
+            path.write_text(_record_page(record), encoding="utf-8")
     for name in set(known) - set(wanted):
         (folder / name).unlink(missing_ok=True)
     listing.write_text(json.dumps(wanted, sort_keys=True), encoding="utf-8")

@@ -9,6 +9,8 @@ Every stage takes these values and returns new ones; nothing here does I/O.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -156,6 +158,14 @@ class Summary:
 class SummarizedArticle:
     translated: TranslatedArticle
     summary: Summary
+    # A digest of the two fields above, kept with the article in the cache: pages that show it are
+    # known to be unchanged without building them (equal digests, equal articles).
+    digest: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            data = pickle.dumps((self.translated, self.summary), protocol=pickle.HIGHEST_PROTOCOL)
+            object.__setattr__(self, "digest", hashlib.sha256(data).hexdigest()[:32])
 
     @property
     def slug(self) -> str:
@@ -254,6 +264,19 @@ class SearchRecord:
 
 
 @dataclass(frozen=True)
+class SearchEntry:
+    """An article page as the search index sees it. `record` is None when the page was not rendered
+    again: its key says the record is the one the index already holds (search asks for it if not)."""
+
+    url: str
+    language: str
+    slug: str
+    datetime: str  # ISO date, or "" for an undated article
+    key: str  # the page's key: the same key, the same record
+    record: SearchRecord | None
+
+
+@dataclass(frozen=True)
 class RenderedPage:
     """One HTML page after the render stage, with what the sitemap and the search index need of it.
 
@@ -264,9 +287,9 @@ class RenderedPage:
     path: PurePosixPath
     key: str
     data: bytes | None
-    alternates: tuple[tuple[str, str], ...]  # (hreflang, href as the page writes it)
+    versions: tuple[tuple[str, PurePosixPath], ...]  # (hreflang, page) as the page's <head> names them
     in_sitemap: bool
-    search: SearchRecord | None = None
+    search: SearchEntry | None = None  # article pages in a language the index holds
 
 
 @dataclass

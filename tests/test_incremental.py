@@ -4,6 +4,7 @@ every case the same output as a clean build."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections import Counter
@@ -16,7 +17,8 @@ import generator.render
 import generator.write
 from generator.config import BuildOptions
 from generator.pipeline import build
-from generator.render import render_site
+from generator.render import SiteRenderer
+from generator.structure import SummarizedArticle
 from generator.write import spare_path
 
 ARTICLES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "content" / "articles").glob("*.md")
@@ -37,13 +39,13 @@ def clean_build_of(site: Path, tmp_path: Path) -> dict[str, bytes]:
 def rendered(monkeypatch) -> list[str]:
     """The paths of the pages Jinja actually renders during the test."""
     paths: list[str] = []
-    real_html = generator.render._SiteRenderer.html
+    real_html = generator.render.SiteRenderer.html
 
     def counting(self, recipe):
         paths.append(recipe.chrome.path.as_posix())
         return real_html(self, recipe)
 
-    monkeypatch.setattr(generator.render._SiteRenderer, "html", counting)
+    monkeypatch.setattr(generator.render.SiteRenderer, "html", counting)
     return paths
 
 
@@ -162,13 +164,13 @@ def test_worker_processes_give_the_same_pages(tmp_path, monkeypatch):
     from test_render import make_config, make_model
 
     config = make_config(tmp_path)
-    alone = {p.path: p for p in render_site(make_model(), config, workers=1)}
+    alone = {p.path: p for p in SiteRenderer(make_model(), config).pages(workers=1)}
     monkeypatch.setattr(generator.render, "PARALLEL_MIN_PAGES", 0)
     monkeypatch.setattr(generator.render, "PARALLEL_CHUNK", 3)
-    shared = {p.path: p for p in render_site(make_model(), config, workers=2)}
+    shared = {p.path: p for p in SiteRenderer(make_model(), config).pages(workers=2)}
     assert shared == alone
     keys = {path.as_posix(): page.key for path, page in alone.items()}
-    assert all(p.data is None for p in render_site(make_model(), config, keys, workers=2)), \
+    assert all(p.data is None for p in SiteRenderer(make_model(), config).pages(keys, workers=2)), \
         "with every key known, no worker renders anything"
 
 
@@ -203,3 +205,49 @@ def test_a_template_digest_covers_what_it_extends_and_includes(tmp_path):
     assert after["page.html"] != before["page.html"] and after["base.html"] != before["base.html"]
     assert after["other.html"] == before["other.html"]
     assert after["dynamic.html"] != before["dynamic.html"], "an include chosen at render time may be any template"
+
+
+def test_an_unchanged_article_page_is_known_by_its_sources_without_building_it(tmp_path, monkeypatch):
+    from test_render import make_config, make_model
+
+    config = make_config(tmp_path)
+    rendered = {p.path: p for p in SiteRenderer(make_model(), config).pages()}
+    keys = {path.as_posix(): page.key for path, page in rendered.items()}
+    renderer = SiteRenderer(make_model(), config)
+    for kind in generator.render.ARTICLE_PAGES:  # an unchanged article page must not be built at all
+        monkeypatch.setattr(renderer, f"{kind}_page", lambda *spec: pytest.fail(f"{spec} was built"))
+    kept = {p.path: p for p in renderer.pages(keys) if p.path.parts[1:2] in (("articles",), ("bilingual",))}
+    assert kept and all(page.data is None for page in kept.values())
+    for path, page in kept.items():  # the same key, sitemap versions and search entry as the page built
+        built = rendered[path]
+        search = built.search and dataclasses.replace(built.search, record=None)
+        assert dataclasses.replace(built, data=None, search=search) == page, path
+
+
+@pytest.mark.parametrize("change", ["linked title", "theme name", "own summary"])
+def test_an_article_page_key_follows_what_the_page_shows(tmp_path, change):
+    from test_render import make_config, make_model
+
+    config = make_config(tmp_path)
+    model = make_model()
+    before = {p.path.as_posix(): p.key for p in SiteRenderer(model, config).pages()}
+    xi = model.by_slug["xi-visit"]  # links to "talks" (related) and "trade-up" (duplicate), in "diplomacy"
+    if change == "linked title":
+        talks = model.by_slug["talks"]
+        meta = dataclasses.replace(talks.meta, title="محادثات جديدة في بكين")
+        source = dataclasses.replace(talks.article.translated.clean.source, meta=meta)
+        article = SummarizedArticle(dataclasses.replace(talks.article.translated, clean=dataclasses.replace(
+            talks.article.translated.clean, source=source)), talks.article.summary)
+        model = dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article)
+                                                         if e is talks else e for e in model.entries))
+    elif change == "theme name":
+        model = dataclasses.replace(model, themes=tuple(dataclasses.replace(t, name_en="Diplomacy and talks")
+                                                        if t.id == "diplomacy" else t for t in model.themes))
+    else:
+        article = SummarizedArticle(xi.article.translated, dataclasses.replace(xi.article.summary,
+                                                                               english=("New summary.",)))
+        model = dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article)
+                                                         if e is xi else e for e in model.entries))
+    after = {p.path.as_posix(): p for p in SiteRenderer(model, config).pages(before)}
+    page = after["en/articles/xi-visit/index.html"]
+    assert page.key != before[page.path.as_posix()] and page.data is not None

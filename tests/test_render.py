@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from generator.chart import theme_chart
 from generator.config import SiteConfig
 from generator.dates import format_date, format_month, format_period, month_span, to_arabic_indic
-from generator.render import TEMPLATE_NAMES, count_articles, phrase, render_site, static_files, web_url
+from generator.render import TEMPLATE_NAMES, SiteRenderer, count_articles, phrase, static_files, web_url
 from generator.structure import (
     ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
     SummarizedArticle, Theme, ThemeDigest, TranslatedArticle,
@@ -95,7 +95,7 @@ def make_config(tmp_path: Path, **settings) -> SiteConfig:
 def site(tmp_path_factory):
     """path -> bytes for the whole rendered sample site."""
     config = make_config(tmp_path_factory.mktemp("render"))
-    return {page.path: page.data for page in [*render_site(make_model(), config), *static_files(config)]}
+    return {page.path: page.data for page in [*SiteRenderer(make_model(), config).pages(), *static_files(config)]}
 
 
 @pytest.fixture(scope="module")
@@ -511,7 +511,7 @@ def test_not_found_pages_link_from_the_site_root(docs):
 
 
 def test_default_language_decides_root_and_x_default(tmp_path):
-    pages = {p.path: p.data for p in render_site(make_model(), make_config(tmp_path, default_language="en"))}
+    pages = {p.path: p.data for p in SiteRenderer(make_model(), make_config(tmp_path, default_language="en")).pages()}
     root = lxml.html.fromstring(pages[PurePosixPath("index.html")])
     assert root.get("lang") == "en" and root.get("dir") == "ltr"
     assert [p.get("lang") for p in root.xpath("//section[@class='panel']")] == ["en", "ar"]
@@ -521,7 +521,7 @@ def test_default_language_decides_root_and_x_default(tmp_path):
 
 def test_absolute_base_url_adds_canonical_and_open_graph(tmp_path):
     config = make_config(tmp_path, base_url="https://org.github.io/brief/")
-    pages = {p.path: p.data for p in render_site(make_model(), config)}
+    pages = {p.path: p.data for p in SiteRenderer(make_model(), config).pages()}
     doc = lxml.html.fromstring(pages[PurePosixPath("en/articles/xi-visit/index.html")])
     assert doc.xpath("//link[@rel='canonical']/@href") == ["https://org.github.io/brief/en/articles/xi-visit/"]
     assert doc.xpath("//meta[@property='og:url']/@content") == ["https://org.github.io/brief/en/articles/xi-visit/"]
@@ -538,7 +538,7 @@ def test_arabic_indic_digits_and_weekly_briefings(tmp_path):
     model = make_model()
     weekly = Briefing("2023-03-13", dt.date(2023, 3, 13), dt.date(2023, 3, 19), model.briefings[0].sections)
     model = SiteModel(model.entries, model.themes, (weekly,), model.undated)
-    pages = {p.path: p.data for p in render_site(model, config)}
+    pages = {p.path: p.data for p in SiteRenderer(model, config).pages()}
     arabic = lxml.html.fromstring(pages[PurePosixPath("ar/briefings/2023-03-13/index.html")])
     assert arabic.xpath("//h1/text()") == ["موجز الأسبوع من ١٣ إلى ١٩ مارس ٢٠٢٣"]
     english = lxml.html.fromstring(pages[PurePosixPath("en/briefings/2023-03-13/index.html")])
@@ -547,7 +547,7 @@ def test_arabic_indic_digits_and_weekly_briefings(tmp_path):
 
 def test_output_is_deterministic(tmp_path, site):
     config = make_config(tmp_path)
-    again = [*render_site(make_model(), config), *static_files(config)]
+    again = [*SiteRenderer(make_model(), config).pages(), *static_files(config)]
     assert sorted(p.path.as_posix() for p in again) == sorted(p.as_posix() for p in site)
     assert {p.path: p.data for p in again} == site
 

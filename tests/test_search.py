@@ -31,7 +31,7 @@ from generator.article_cache import ArticleCache
 from generator.config import site_config
 from generator.group import group
 from generator.pipeline import BuildOptions, build, prepare_articles
-from generator.render import render_site
+from generator.render import SiteRenderer
 from generator.search import OUTPUT_FOLDER, fold_table, search_files
 from generator.structure import BuildReport
 from generator.translate import translation_identity
@@ -54,12 +54,28 @@ def output(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def records(output):
-    """The search records the build of `output` made, from the same stages."""
+def renderer(output):
+    """A renderer of the site `output` was built from, from the same stages."""
     config = site_config(BuildOptions(site_dir=output.parent, base_url="https://example.org" + BASE_PATH))
     articles = prepare_articles(config, BuildReport(), ArticleCache(config, translation_identity(config)), None,
                                 strict=False)
-    return [page.search for page in render_site(group(articles, config), config) if page.search is not None]
+    return SiteRenderer(group(articles, config), config)
+
+
+@pytest.fixture(scope="module")
+def entries(renderer):
+    """What the search index receives of the build of `output`: every page rendered, with its record."""
+    return [page.search for page in renderer.pages() if page.search is not None]
+
+
+@pytest.fixture(scope="module")
+def records(entries):
+    return [entry.record for entry in entries]
+
+
+def unrendered(entries):
+    """The entries as a build that rendered none of the pages gives them: without their records."""
+    return [dataclasses.replace(entry, record=None) for entry in entries]
 
 
 # --- folding --------------------------------------------------------------------------------------------
@@ -112,10 +128,10 @@ def test_english_pages_awaiting_translation_stay_out_of_the_english_index(tmp_pa
 
     model = make_model()
     pending = next(e for e in model.entries if e.article.translated.english is None)
-    records = {p.path.as_posix(): p.search for p in render_site(model, make_config(tmp_path))}
-    assert records[f"en/articles/{pending.slug}/index.html"] is None
-    assert records[f"ar/articles/{pending.slug}/index.html"].language == "ar"
-    english = [r for r in records.values() if r is not None and r.language == "en"]
+    searchable = {p.path.as_posix(): p.search for p in SiteRenderer(model, make_config(tmp_path)).pages()}
+    assert searchable[f"en/articles/{pending.slug}/index.html"] is None
+    assert searchable[f"ar/articles/{pending.slug}/index.html"].record.language == "ar"
+    english = [r for r in searchable.values() if r is not None and r.language == "en"]
     assert english and all(r.url.startswith("en/articles/") for r in english)
 
 
@@ -135,62 +151,80 @@ def test_index_files_are_published_under_pagefind_one_shard_per_language_and_yea
         assert indexed_pages(output, lang) == ARTICLES
 
 
-def test_a_year_with_many_pages_is_indexed_month_by_month(records, monkeypatch):
+def test_a_year_with_many_pages_is_indexed_month_by_month(entries, monkeypatch):
     monkeypatch.setattr(generator.search, "SHARD_PAGES", 1)
-    shards = generator.search._shards(records)
-    per_year = collections.Counter((r.language, r.datetime[:4]) for r in records)
+    shards = generator.search._shards(entries)
+    per_year = collections.Counter((e.language, e.datetime[:4]) for e in entries)
     years = set(per_year)
-    assert set(shards) == {(r.language, r.datetime[:7] if per_year[(r.language, r.datetime[:4])] > 1
-                            else r.datetime[:4]) for r in records}
+    assert set(shards) == {(e.language, e.datetime[:7] if per_year[(e.language, e.datetime[:4])] > 1
+                            else e.datetime[:4]) for e in entries}
     assert len(shards) > len(years)
-    assert sorted(r.url for members in shards.values() for r in members) == sorted(r.url for r in records)
+    assert sorted(e.url for members in shards.values() for e in members) == sorted(e.url for e in entries)
     monkeypatch.setattr(generator.search, "SHARD_PAGES", 500)
-    assert set(generator.search._shards(records)) == years
+    assert set(generator.search._shards(entries)) == years
 
 
-def test_only_the_shard_whose_articles_changed_is_indexed_again(output, records, tmp_path, monkeypatch):
+def test_only_the_shard_whose_articles_changed_is_indexed_again(output, entries, renderer, tmp_path, monkeypatch):
     config = SiteConfig(root=tmp_path)
     shutil.copytree(output.parent / ".cache" / "pagefind", config.cache_dir / "pagefind")  # the build's cache
     runs = []
     real_write_index = generator.search._write_index
 
-    def counting(records, sources, folder):
-        runs.append(sorted(r.url for r in records))
-        real_write_index(records, sources, folder)
+    def counting(sources, folder):
+        runs.append(sorted(p.relative_to(sources).parent.as_posix() + "/" for p in sources.rglob("*.html")))
+        real_write_index(sources, folder)
 
     monkeypatch.setattr(generator.search, "_write_index", counting)
-    first = search_files(records, config, {})
-    assert runs == [] and sorted((p.path, p.data) for p in first) == read_published_index(output)
+    asked = []
+
+    def record_of(lang, slug):
+        asked.append((lang, slug))
+        return renderer.search_record(lang, slug)
+
+    first = search_files(unrendered(entries), config, {}, record_of)
+    assert runs == [] and asked == [] and sorted((p.path, p.data) for p in first) == read_published_index(output)
     published = {p.path.as_posix(): p.key for p in first}
-    assert all(p.data is None for p in search_files(records, config, published)), "output/ has them: not read"
-    edited = records[0]
-    changed = [dataclasses.replace(edited, content=edited.content + " تحديث"), *records[1:]]
-    second = search_files(changed, config, published)
-    shard = f"{OUTPUT_FOLDER}/{edited.language}/{edited.datetime[:4]}/"
-    assert runs == [sorted(r.url for r in records if r.language == edited.language
-                           and r.datetime[:4] == edited.datetime[:4])]
+    assert all(p.data is None for p in search_files(entries, config, published, record_of)), "output/ has them"
+    edited = entries[0]
+    shard = [e for e in entries if e.language == edited.language and e.datetime[:4] == edited.datetime[:4]]
+    changed = [dataclasses.replace(edited, key="changed",
+                                   record=dataclasses.replace(edited.record, content="نص جديد")),
+               *unrendered(entries[1:])]
+    second = search_files(changed, config, published, record_of)
+    assert runs == [sorted(e.url for e in shard)]  # one run, over the edited article's shard
+    assert sorted(asked) == sorted((e.language, e.slug) for e in shard if e is not edited), \
+        "the shard's other pages, not rendered again, were asked for (the copied cache has no record pages)"
     rewritten = {p.path.as_posix() for p in second if p.data is not None}
-    assert rewritten and all(path.startswith(shard) for path in rewritten), rewritten
+    prefix = f"{OUTPUT_FOLDER}/{edited.language}/{edited.datetime[:4]}/"
+    assert rewritten and all(path.startswith(prefix) for path in rewritten), rewritten
     assert len(list((config.cache_dir / "pagefind").iterdir())) == 6  # one per shard: the stale one was removed
 
 
-def test_record_pages_are_updated_file_by_file(records, tmp_path):
+def test_record_pages_are_updated_file_by_file(entries, tmp_path):
     folder = tmp_path / "records"
-    generator.search.update_record_pages(records, folder)
+
+    def not_asked(lang, slug):
+        raise AssertionError(f"{lang} {slug}: the record page is there")
+
+    generator.search.update_record_pages(entries, folder, not_asked)
     pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
-    assert pages == sorted(f"{r.url}index.html" for r in records)
-    unchanged = folder / f"{records[2].url}index.html"
+    assert pages == sorted(f"{e.url}index.html" for e in entries)
+    unchanged = folder / f"{entries[2].url}index.html"
     before = unchanged.stat().st_mtime_ns
     os.utime(unchanged, ns=(before - 10**9, before - 10**9))  # so a rewrite would show
-    changed = [dataclasses.replace(records[0], content="نص جديد"), *records[2:]]
-    generator.search.update_record_pages(changed, folder)
+    edited = dataclasses.replace(entries[0], key="edited", record=dataclasses.replace(entries[0].record,
+                                                                                       content="نص جديد"))
+    changed = [edited, *unrendered(entries[2:])]
+    generator.search.update_record_pages(changed, folder, not_asked)
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) == \
-        sorted(f"{r.url}index.html" for r in changed)
-    assert "نص جديد" in (folder / f"{records[0].url}index.html").read_text(encoding="utf-8")
+        sorted(f"{e.url}index.html" for e in changed)
+    assert "نص جديد" in (folder / f"{edited.url}index.html").read_text(encoding="utf-8")
     assert unchanged.stat().st_mtime_ns == before - 10**9, "an unchanged record page is not written again"
     (folder.with_name("records.json")).unlink()  # as a build killed while updating leaves it
-    generator.search.update_record_pages(changed, folder)
-    assert len(list(folder.rglob("*.html"))) == len(changed)
+    made = []
+    generator.search.update_record_pages(unrendered(changed), folder, lambda lang, slug: made.append(slug) or
+                                         next(e.record for e in entries if (e.language, e.slug) == (lang, slug)))
+    assert len(list(folder.rglob("*.html"))) == len(changed) == len(made)
 
 
 def read_published_index(output: Path) -> list[tuple[PurePosixPath, bytes]]:
