@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from .article_cache import ArticleCache
@@ -11,6 +12,7 @@ from .config import BuildOptions, SiteConfig, site_config
 from .fingerprint import forget, input_fingerprint, record
 from .group import group
 from .load import LoadResult, load_articles
+from .parallel import fork_map
 from .publish import publish_pages
 from .render import SiteRenderer, static_files
 from .search import search_files
@@ -21,13 +23,15 @@ from .translate.glossary import load_glossary
 from .write import SiteWriter, build_lock
 
 
-def read_content(config: SiteConfig, report: BuildReport,
-                 cache: ArticleCache | None = None) -> tuple[list[CleanArticle], LoadResult]:
+def read_content(config: SiteConfig, report: BuildReport, cache: ArticleCache | None = None,
+                 workers: int = 1) -> tuple[list[CleanArticle], LoadResult]:
     """Load and clean every article (or take both from the cache), recording what was inferred and removed."""
     loaded = load_articles(config, cache)
     report.diagnostics.extend(loaded.diagnostics)
-    cleaned = [kept.translated.clean if (kept := loaded.reused.get(article.path)) else
-               clean_article(article, config.cleaning) for article in loaded.articles]
+    fresh = [article for article in loaded.articles if article.path not in loaded.reused]
+    cleaned_fresh = iter(list(fork_map(partial(clean_article, rules=config.cleaning), fresh, workers)))
+    cleaned = [kept.translated.clean if (kept := loaded.reused.get(article.path)) else next(cleaned_fresh)
+               for article in loaded.articles]
     for article in cleaned:
         if article.removals:
             report.removals[article.source.path] = list(article.removals)
@@ -43,9 +47,10 @@ def read_content(config: SiteConfig, report: BuildReport,
 
 
 def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCache, engines: EngineCache | None,
-                     strict: bool) -> list[SummarizedArticle]:
-    """load → clean → translate → summarize, each article once: what the cache kept is reused as it is."""
-    cleaned, loaded = read_content(config, report, cache)
+                     strict: bool, workers: int = 1) -> list[SummarizedArticle]:
+    """load → clean → translate → summarize, each article once: what the cache kept is reused as it is.
+    Cleaning and summarising share `workers` processes; translating is batched in this one."""
+    cleaned, loaded = read_content(config, report, cache, workers)
     _stop_on_errors(report, strict)
     fresh = [article for article in cleaned if article.source.path not in loaded.reused]
     translated, stats = translate_articles(fresh, config, engines)
@@ -57,7 +62,7 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
     report.pending_translations = stats.pending
     done = dict(loaded.reused)
     done.update((article.translated.clean.source.path, article)
-                for article in summarize(translated, config.summary_sentences))
+                for article in summarize(translated, config.summary_sentences, workers))
     for path, stamp in loaded.stamps.items():
         if path in done:
             cache.store(path, stamp, loaded.file_diagnostics[path], done[path])
@@ -98,7 +103,7 @@ def _build(options: BuildOptions, engines: EngineCache | None) -> BuildReport:
     with build_lock(config.cache_dir):
         inputs = input_fingerprint(config, options, output)  # taken first: edits during the build count
         cache = ArticleCache(config, translation_identity(config))
-        articles = prepare_articles(config, report, cache, engines, options.strict)
+        articles = prepare_articles(config, report, cache, engines, options.strict, options.workers)
         _stop_on_errors(report, options.strict)
         model = group(articles, config)
         forget(config)  # a build killed from here on must not look up to date next time

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import re
 import traceback
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -28,6 +27,7 @@ from .config import SiteConfig
 from .digests import code_digest
 from .dates import format_date, format_month, format_number, format_period, month_key, month_span
 from .load import display_path
+from .parallel import fork_map
 from .search import fold_table, search_index_list
 from .arabic import normalize
 from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion, Entry, Page, RenderedPage,
@@ -40,8 +40,6 @@ TEMPLATE_NAMES = (
     "home.html", "root.html", "briefing.html", "article.html", "bilingual.html",
     "theme.html", "themes.html", "archive.html", "month.html", "404.html", "search.html",
 )
-PARALLEL_MIN_PAGES = 400  # below this, starting worker processes costs more than it saves
-PARALLEL_CHUNK = 64  # pages per task sent to a worker
 EARLIER_BRIEFINGS_ON_HOME = 12
 HEADLINES_ON_ROOT = 6
 DIRECTION = MappingProxyType({"ar": "rtl", "en": "ltr"})
@@ -577,19 +575,6 @@ def template_problem(error: TemplateError, config: SiteConfig, page: PurePosixPa
                                       "generator/render.py (the *View classes)")
 
 
-_worker: tuple[SiteRenderer, Mapping[str, str]] | None = None  # set in each forked render process
-
-
-def _adopt(renderer: SiteRenderer, reusable: Mapping[str, str]) -> None:
-    global _worker
-    _worker = (renderer, reusable)
-
-
-def _render_chunk(specs: list[tuple]) -> list[RenderedPage]:
-    renderer, reusable = _worker
-    return [renderer.finished(spec, reusable) for spec in specs]
-
-
 class SiteRenderer:
     """Holds one build's Jinja environment and the indexes derived from the model: `pages()` renders
     the site, `search_record()` gives the search index what one article page shows."""
@@ -629,20 +614,7 @@ class SiteRenderer:
         the pages are shared among forked processes; the result does not depend on how.
         """
         specs = self.page_specs()
-        if workers <= 1 or len(specs) < PARALLEL_MIN_PAGES:
-            for spec in specs:
-                yield self.finished(spec, reusable)
-            return
-        chunks = [specs[i:i + PARALLEL_CHUNK] for i in range(0, len(specs), PARALLEL_CHUNK)]
-        # fork: the workers inherit the renderer and the model as they are, nothing is pickled but page ids
-        with multiprocessing.get_context("fork").Pool(workers, _adopt, (self, reusable)) as pool:
-            waiting: deque = deque()
-            for chunk in chunks:  # a few chunks in flight: rendered pages must not pile up faster than written
-                waiting.append(pool.apply_async(_render_chunk, (chunk,)))
-                if len(waiting) > 2 * workers:
-                    yield from waiting.popleft().get()
-            while waiting:
-                yield from waiting.popleft().get()
+        yield from fork_map(lambda spec: self.finished(spec, reusable), specs, workers)
 
     def search_record(self, lang: str, slug: str) -> SearchRecord:
         """The search record of an article page that was not rendered again."""
@@ -676,7 +648,7 @@ class SiteRenderer:
                 other = _other(lang)
                 versions = self.language_versions({lang: path, other: page_path(kind, other, slug)})
                 return RenderedPage(path, key, None, versions, in_sitemap=True,
-                                    search=self.search_entry(kind, lang, slug, key, None))
+                                    search=self.search_entry(kind, lang, slug, None))
             recipe: PageRecipe = getattr(self, f"{kind}_page")(lang, slug)
         else:
             recipe = getattr(self, f"{kind}_page")(*spec[1:])
@@ -685,7 +657,7 @@ class SiteRenderer:
         data = None if reusable.get(chrome.path.as_posix()) == key else self.html(recipe)
         return RenderedPage(chrome.path, key, data, chrome.versions,
                             in_sitemap=not recipe.rooted and "noindex" not in chrome.robots,
-                            search=self.search_entry(kind, *spec[1:], key, recipe.search)
+                            search=self.search_entry(kind, *spec[1:], recipe.search)
                             if kind == "article" else None)
 
     def key(self, template: str, inputs: tuple) -> str:
@@ -703,16 +675,17 @@ class SiteRenderer:
         themes = tuple(self.themes.get(t) for t in entry.themes)
         return kind, lang, slug, entry.article.digest, themes, entry.related, entry.duplicates, linked
 
-    def search_entry(self, kind: str, lang: str, slug: str, key: str,
-                     record: SearchRecord | None) -> SearchEntry | None:
+    def search_entry(self, kind: str, lang: str, slug: str, record: SearchRecord | None) -> SearchEntry | None:
         """What the search index needs of an article page: None for the bilingual view, and for an
-        English page still waiting for its translation (it shows Arabic)."""
+        English page still waiting for its translation (it shows Arabic). The record shows only the
+        article itself, so its key leaves out what else the page links to."""
         entry = self.model.by_slug[slug]
         if kind != "article" or not is_indexed(entry, lang):
             return None
         date = entry.meta.date
+        record_key = hashlib.sha256(f"{self.salt}\n{lang}\n{slug}\n{entry.article.digest}".encode()).hexdigest()
         return SearchEntry(href_path(page_path(kind, lang, slug)), lang, slug, date.isoformat() if date else "",
-                           key, record)
+                           record_key, record)
 
     # --- plumbing -------------------------------------------------------------------
 

@@ -60,7 +60,7 @@ def search_files(entries: list[SearchEntry], config: SiteConfig, reusable: Mappi
                  record_of: Callable[[str, str], SearchRecord], workers: int = 1) -> list[Page]:
     """The Pagefind files for the article pages `entries` describes, as Pages under pagefind/.
 
-    Each shard's index is kept in config.cache_dir under a digest of its pages' keys, so only shards
+    Each shard's index is kept in config.cache_dir under a digest of its records' keys, so only shards
     whose articles changed start Pagefind (on up to `workers` at once); files output/ already holds
     from the same index are not read again. `record_of(lang, slug)` gives the record of a page that
     was not rendered again, when its shard must be indexed anew and has no record page for it.
@@ -134,7 +134,7 @@ def fold_table() -> dict[str, str]:
 
 
 def _shard_digest(entries: list[SearchEntry]) -> str:
-    """A digest of the shard's pages by their keys (the same key, the same record) and of Pagefind's version."""
+    """A digest of the shard's records by their keys (the same key, the same record) and of Pagefind's version."""
     pages = "\n".join(sorted(f"{entry.url} {entry.key}" for entry in entries))
     versions = f"{metadata.version('pagefind')}|{_installed('pagefind_bin')}"
     return hashlib.sha256(f"{versions}\n{pages}".encode()).hexdigest()[:24]

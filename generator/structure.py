@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -163,8 +162,8 @@ class SummarizedArticle:
     digest: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        if not self.digest:
-            data = pickle.dumps((self.translated, self.summary), protocol=pickle.HIGHEST_PROTOCOL)
+        if not self.digest:  # from the values' repr, which (unlike a pickle) does not depend on sharing
+            data = repr((self.translated, self.summary)).encode()
             object.__setattr__(self, "digest", hashlib.sha256(data).hexdigest()[:32])
 
     @property
@@ -272,7 +271,7 @@ class SearchEntry:
     language: str
     slug: str
     datetime: str  # ISO date, or "" for an undated article
-    key: str  # the page's key: the same key, the same record
+    key: str  # the record's key: the same key, the same record
     record: SearchRecord | None
 
 

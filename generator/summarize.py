@@ -18,6 +18,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .arabic import content_terms, is_arabic, words
+from .parallel import fork_map
 from .structure import Block, EnglishVersion, Summary, SummarizedArticle, TranslatedArticle
 
 SUMMARY_KINDS = frozenset({"p", "quote", "li"})  # headings label text, they do not state news
@@ -70,13 +71,15 @@ class _Candidate:
     word_count: int
 
 
-def summarize(articles: Sequence[TranslatedArticle], sentences: int) -> list[SummarizedArticle]:
-    """Summarise every article in `sentences` sentences at most, keeping the input order.
+def summarize(articles: Sequence[TranslatedArticle], sentences: int, workers: int = 1) -> list[SummarizedArticle]:
+    """Summarise every article in `sentences` sentences at most, keeping the input order, on up to
+    `workers` processes.
 
     BLAS is held to one thread: on these small matrices, starting threads costs more than the work.
     """
     with threadpool_limits(limits=1, user_api="blas"):
-        return [SummarizedArticle(article, summarize_article(article, sentences)) for article in articles]
+        return list(fork_map(lambda article: SummarizedArticle(article, summarize_article(article, sentences)),
+                             articles, workers))
 
 
 def summarize_article(article: TranslatedArticle, sentences: int) -> Summary:

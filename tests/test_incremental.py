@@ -7,12 +7,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import generator.load
+import generator.parallel
 import generator.render
 import generator.write
 from generator.config import BuildOptions
@@ -165,13 +167,37 @@ def test_worker_processes_give_the_same_pages(tmp_path, monkeypatch):
 
     config = make_config(tmp_path)
     alone = {p.path: p for p in SiteRenderer(make_model(), config).pages(workers=1)}
-    monkeypatch.setattr(generator.render, "PARALLEL_MIN_PAGES", 0)
-    monkeypatch.setattr(generator.render, "PARALLEL_CHUNK", 3)
+    monkeypatch.setattr(generator.parallel, "MIN_ITEMS", 0)
+    monkeypatch.setattr(generator.parallel, "CHUNK", 3)
     shared = {p.path: p for p in SiteRenderer(make_model(), config).pages(workers=2)}
     assert shared == alone
     keys = {path.as_posix(): page.key for path, page in alone.items()}
     assert all(p.data is None for p in SiteRenderer(make_model(), config).pages(keys, workers=2)), \
         "with every key known, no worker renders anything"
+
+
+def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, monkeypatch):
+    from generator.article_cache import ArticleCache
+    from generator.config import site_config
+    from generator.pipeline import prepare_articles
+    from generator.structure import BuildReport
+    from generator.translate import translation_identity
+
+    config = site_config(BuildOptions(site_dir=sample_site))
+
+    def prepared(workers):
+        shutil.rmtree(config.cache_dir, ignore_errors=True)  # nothing kept: every article is cleaned and summarised
+        report = BuildReport()
+        articles = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
+                                    strict=False, workers=workers)
+        assert report.articles_reused == 0
+        return articles
+
+    alone = prepared(1)
+    monkeypatch.setattr(generator.parallel, "MIN_ITEMS", 0)
+    monkeypatch.setattr(generator.parallel, "CHUNK", 2)
+    shared = prepared(2)
+    assert shared == alone and [a.digest for a in shared] == [a.digest for a in alone]
 
 
 def test_files_changed_behind_the_builds_back_are_not_published(sample_site, tmp_path):
