@@ -208,7 +208,7 @@ def purity(labels: list[str], clusters: list[int]) -> float:
 def grouping_quality(summarized: list[SummarizedArticle], records: list[dict]) -> None:
     order = sorted(range(len(summarized)), key=lambda i: summarized[i].slug)  # group() works in slug order
     labels = [records[i]["category"] for i in order]
-    profiles = [grouping.profile_article(summarized[i]) for i in order]
+    profiles = [summarized[i].profile for i in order]
     vectors, _ = grouping.tfidf_vectors([p.terms for p in profiles])
     cluster_neighbours = grouping.nearest_neighbours(vectors, grouping.CLUSTER_NEIGHBOURS)
 

@@ -53,22 +53,10 @@ ARABIC_SURFACE_WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u064
 ARABIC_MARKS = re.compile(r"[\u064B-\u0652\u0640]")  # vowel signs and tatweel, dropped from shown names
 
 
-@dataclass(frozen=True)
-class ArticleProfile:
-    """The Arabic content terms of one article, computed once and shared by every step."""
-
-    title_terms: tuple[str, ...]
-    body_terms: tuple[str, ...]
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        return self.title_terms + self.body_terms
-
-
 def group(articles: Sequence[SummarizedArticle], config: SiteConfig) -> SiteModel:
     """Assign themes, link related articles and duplicates, and build the briefings."""
     ordered = sorted(articles, key=lambda a: a.slug)
-    profiles = [profile_article(article) for article in ordered]
+    profiles = [article.profile for article in ordered]
     vectors, vocabulary = tfidf_vectors([p.terms for p in profiles])
 
     keywords = theme_keywords(config.themes)
@@ -116,13 +104,6 @@ def group(articles: Sequence[SummarizedArticle], config: SiteConfig) -> SiteMode
 
 def _meta(article: SummarizedArticle) -> ArticleMeta:
     return article.translated.clean.source.meta
-
-
-def profile_article(article: SummarizedArticle) -> ArticleProfile:
-    """Content terms of the headline and of the whole body (headings included: they name the topic)."""
-    blocks = article.translated.clean.blocks
-    body = "\n".join(block.text for block in blocks)
-    return ArticleProfile(tuple(content_terms(_meta(article).title)), tuple(content_terms(body)))
 
 
 def tfidf_vectors(term_lists: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:

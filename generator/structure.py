@@ -154,9 +154,23 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class ArticleProfile:
+    """The Arabic content terms of an article (normalised, stemmed, no stop words): what grouping
+    compares articles by, worked out once per article and kept with it in the cache."""
+
+    title_terms: tuple[str, ...]
+    body_terms: tuple[str, ...]
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.title_terms + self.body_terms
+
+
+@dataclass(frozen=True)
 class SummarizedArticle:
     translated: TranslatedArticle
     summary: Summary
+    profile: ArticleProfile  # derived from `translated`, so the digest below leaves it out
     # A digest of the two fields above, kept with the article in the cache: pages that show it are
     # known to be unchanged without building them (equal digests, equal articles).
     digest: str = field(default="", compare=False)

@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from .arabic import content_terms, is_arabic, words
 from .parallel import fork_map
-from .structure import Block, EnglishVersion, Summary, SummarizedArticle, TranslatedArticle
+from .structure import ArticleProfile, Block, EnglishVersion, Summary, SummarizedArticle, TranslatedArticle
 
 SUMMARY_KINDS = frozenset({"p", "quote", "li"})  # headings label text, they do not state news
 
@@ -78,8 +78,14 @@ def summarize(articles: Sequence[TranslatedArticle], sentences: int, workers: in
     BLAS is held to one thread: on these small matrices, starting threads costs more than the work.
     """
     with threadpool_limits(limits=1, user_api="blas"):
-        return list(fork_map(lambda article: SummarizedArticle(article, summarize_article(article, sentences)),
-                             articles, workers))
+        return list(fork_map(lambda article: SummarizedArticle(article, summarize_article(article, sentences),
+                                                               profile_article(article)), articles, workers))
+
+
+def profile_article(article: TranslatedArticle) -> ArticleProfile:
+    """Content terms of the headline and of the whole body (headings included: they name the topic)."""
+    body = "\n".join(block.text for block in article.clean.blocks)
+    return ArticleProfile(tuple(content_terms(article.clean.source.meta.title)), tuple(content_terms(body)))
 
 
 def summarize_article(article: TranslatedArticle, sentences: int) -> Summary:

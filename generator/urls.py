@@ -80,6 +80,7 @@ def _key_parts(kind: str, key: str | None) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def href_path(page: PurePosixPath) -> str:
     """The page's address relative to the site root: folders for index.html pages ("en/themes/x/")."""
     parts = list(page.parts)

@@ -174,7 +174,6 @@ class SiteWriter:
         if name in self._new:
             raise BuildFailed([Diagnostic("error", name, "two pages would be written to the same path",
                                           hint="two articles or themes have the same slug or id; rename one")])
-        target = self._spare / name
         known = self._spare_records.get(name)
         if data is None:  # the page output/ holds: the spare either has the same bytes or links to it
             record = self._manifest.published[name]
@@ -182,6 +181,7 @@ class SiteWriter:
             if known is not None and known.digest == record.digest:
                 self._new[name] = known._replace(key=record.key)
             else:
+                target = self._spare / name
                 self._ensure_folder(target.parent)
                 self._touched.add(name)
                 _replace(target, lambda: os.link(self.output / name, target))
@@ -196,6 +196,7 @@ class SiteWriter:
         if known is not None and known.digest == digest:
             self._new[name] = known._replace(key=key or digest)
             return
+        target = self._spare / name
         self._ensure_folder(target.parent)
         self._touched.add(name)
         _replace(target, lambda: target.write_bytes(data))
@@ -251,9 +252,10 @@ def _still_as_recorded(folder: Path, records: dict[str, FileRecord]) -> dict[str
     """The records whose file is still there with its size and modification time; a file changed
     behind the build's back counts as unknown, so it is written again when needed, removed if not."""
     kept = {}
+    prefix = f"{folder}{os.sep}"  # plain strings: this runs once per file of the site, twice a build
     for name, record in records.items():
         try:
-            stat = os.stat(folder / name, follow_symlinks=False)
+            stat = os.stat(prefix + name, follow_symlinks=False)
         except OSError:
             continue
         if stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns:

@@ -263,15 +263,15 @@ def test_an_article_page_key_follows_what_the_page_shows(tmp_path, change):
         meta = dataclasses.replace(talks.meta, title="محادثات جديدة في بكين")
         source = dataclasses.replace(talks.article.translated.clean.source, meta=meta)
         article = SummarizedArticle(dataclasses.replace(talks.article.translated, clean=dataclasses.replace(
-            talks.article.translated.clean, source=source)), talks.article.summary)
+            talks.article.translated.clean, source=source)), talks.article.summary, talks.article.profile)
         model = dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article)
                                                          if e is talks else e for e in model.entries))
     elif change == "theme name":
         model = dataclasses.replace(model, themes=tuple(dataclasses.replace(t, name_en="Diplomacy and talks")
                                                         if t.id == "diplomacy" else t for t in model.themes))
     else:
-        article = SummarizedArticle(xi.article.translated, dataclasses.replace(xi.article.summary,
-                                                                               english=("New summary.",)))
+        summary = dataclasses.replace(xi.article.summary, english=("New summary.",))
+        article = SummarizedArticle(xi.article.translated, summary, xi.article.profile)
         model = dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article)
                                                          if e is xi else e for e in model.entries))
     after = {p.path.as_posix(): p for p in SiteRenderer(model, config).pages(before)}

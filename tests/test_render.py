@@ -22,6 +22,7 @@ from generator.structure import (
     ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
     SummarizedArticle, Theme, ThemeDigest, TranslatedArticle,
 )
+from generator.summarize import profile_article
 from generator.urls import absolute_url, href_path, page_path, relative_url
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ def make_entry(slug, title, date, *, english=None, source="الجزيرة", url=
     source_article = SourceArticle(f"content/articles/{slug}.md", slug, meta, "", 1, "0" * 64)
     translated = TranslatedArticle(CleanArticle(source_article, ARABIC_BLOCKS), english)
     summary = Summary(((0, 0),), summary_ar, summary_en)
-    return Entry(SummarizedArticle(translated, summary), themes, related, duplicates)
+    return Entry(SummarizedArticle(translated, summary, profile_article(translated)), themes, related, duplicates)
 
 
 def make_model() -> SiteModel:
