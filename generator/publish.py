@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from xml.sax.saxutils import escape as xml_escape, quoteattr
+from xml.sax.saxutils import escape as xml_escape
 
 from feedgen.feed import FeedGenerator
 
@@ -135,15 +135,16 @@ def _timestamp(date: dt.date) -> dt.datetime:
 def sitemap_page(pages: list[RenderedPage], config: SiteConfig) -> Page:
     """sitemap.xml: every HTML page but the 404s and noindex pages, with the hreflang alternates each
     page declares in its <head> (the same pages it was rendered with). Written as text: at 40,000
-    pages a tree of elements costs seconds."""
-    root = page_url(config.base_url, PurePosixPath())
+    pages a tree of elements costs seconds. Page addresses are percent-encoded (`href_path`), so
+    only the site's base URL needs escaping."""
+    root = xml_escape(page_url(config.base_url, PurePosixPath()), {'"': "&quot;"})
     lines = ["<?xml version='1.0' encoding='UTF-8'?>", f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
     for page in sorted(pages, key=lambda p: p.path.as_posix()):
         if not page.in_sitemap:
             continue
-        lines += ["  <url>", f"    <loc>{xml_escape(root + href_path(page.path))}</loc>"]
-        lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} '
-                  f'href={quoteattr(root + href_path(version))}/>' for hreflang, version in page.versions]
+        lines += ["  <url>", f"    <loc>{root}{href_path(page.path)}</loc>"]
+        lines += [f'    <xhtml:link rel="alternate" hreflang="{hreflang}" href="{root}{href_path(version)}"/>'
+                  for hreflang, version in page.versions]
         lines.append("  </url>")
     lines.append("</urlset>\n")
     return Page(PurePosixPath("sitemap.xml"), "\n".join(lines).encode("utf-8"))
