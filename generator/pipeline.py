@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
@@ -109,27 +110,40 @@ def _build(options: BuildOptions, engines: EngineCache | None) -> BuildReport:
         inputs = input_fingerprint(config, options, output)  # taken first: edits during the build count
         cache = ArticleCache(config, translation_identity(config))
         with _long_lived():
-            articles = prepare_articles(config, report, cache, engines, options.strict, options.workers)
+            with _timed(report, "load, clean, translate, summarize"):
+                articles = prepare_articles(config, report, cache, engines, options.strict, options.workers)
             _stop_on_errors(report, options.strict)
-            model = group(articles, config)
+            with _timed(report, "group"):
+                model = group(articles, config)
         forget(config)  # a build killed from here on must not look up to date next time
         with SiteWriter(output, config.cache_dir) as writer:
             reusable = writer.reusable_keys()
             renderer = SiteRenderer(model, config)
             pages = []
-            for page in renderer.pages(reusable, workers=options.workers):
-                writer.put(page.path, page.data, page.key)
-                pages.append(replace(page, data=None))  # the bytes are written; keep what the sitemap needs
-            searchable = [page.search for page in pages if page.search is not None]
-            files = (static_files(config) + publish_pages(model, config, pages)
-                     + search_files(searchable, config, reusable, renderer.search_record, workers=options.workers))
-            for file in files:
-                writer.put(file.path, file.data, file.key)
-            result = writer.commit()
+            with _timed(report, "render"):
+                for page in renderer.pages(reusable, workers=options.workers):
+                    writer.put(page.path, page.data, page.key)
+                    pages.append(replace(page, data=None))  # the bytes are written; keep what the sitemap needs
+            with _timed(report, "search index"):
+                searchable = [page.search for page in pages if page.search is not None]
+                files = search_files(searchable, config, reusable, renderer.search_record, workers=options.workers)
+            with _timed(report, "feeds, sitemap, static files"):
+                files += static_files(config) + publish_pages(model, config, pages)
+            with _timed(report, "write"):
+                for file in files:
+                    writer.put(file.path, file.data, file.key)
+                result = writer.commit()
         record(config, inputs, pending=bool(report.pending_translations), published=result.published)
     report.pages_written = result.written
     report.pages_unchanged = result.unchanged
     return report
+
+
+@contextmanager
+def _timed(report: BuildReport, stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    report.stage_seconds[stage] = time.perf_counter() - started
 
 
 @contextmanager

@@ -151,6 +151,7 @@ class Summary:
     positions: tuple[tuple[int, int], ...]
     arabic: tuple[str, ...]
     english: tuple[str, ...]  # empty when the translation is pending
+    terms: tuple[tuple[str, ...], ...]  # the content terms of each Arabic sentence (briefing digests compare them)
 
 
 @dataclass(frozen=True)
@@ -321,6 +322,7 @@ class BuildReport:
     pending_translations: list[str] = field(default_factory=list)
     removals: dict[str, list[Removal]] = field(default_factory=dict)
     inferred: dict[str, list[str]] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for --verbose
 
     @property
     def errors(self) -> list[Diagnostic]:

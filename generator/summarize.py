@@ -94,7 +94,8 @@ def summarize_article(article: TranslatedArticle, sentences: int) -> Summary:
     chosen = _select(candidates, sentences) if candidates else []
     positions = tuple(c.position for c in chosen)
     english = aligned_english(article.clean.blocks, article.english, positions)
-    return Summary(positions=positions, arabic=tuple(c.text for c in chosen), english=english)
+    return Summary(positions=positions, arabic=tuple(c.text for c in chosen), english=english,
+                   terms=tuple(c.terms for c in chosen))
 
 
 def candidate_sentences(blocks: Sequence[Block]) -> list[_Candidate]:

@@ -5,13 +5,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import sparse
 
 from generator.arabic import content_terms, normalize
 from generator.config import SiteConfig, load_config
 from generator.group import (
     TITLE_WEIGHT,
+    _by_centrality,
     briefing_period,
     group,
     theme_keywords,
@@ -324,3 +330,22 @@ def test_sample_site_themes_sort_a_realistic_article():
     article = summarize([translated("visit", "2023-03-21", "قمة في الكرملين", sentences)], 2)
     entry = group(article, dataclasses.replace(site, root=REPO)).entries[0]
     assert entry.themes[0] == "summits-visits"
+
+
+@given(st.lists(st.lists(st.integers(0, 30), min_size=1, max_size=8, unique=True), min_size=2, max_size=7),
+       st.randoms(use_true_random=False))
+def test_section_members_are_ordered_most_central_first(rows, rng):
+    """Centrality is the member's similarity to the section's summed vector (cosine rows: its
+    summed similarity to every member), the most central first; ties by theme score, then slug."""
+    weights = [[rng.random() + 0.01 for _ in row] for row in rows]
+    dense = np.zeros((len(rows), 31))
+    for i, (row, values) in enumerate(zip(rows, weights)):
+        dense[i, row] = values
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    vectors = sparse.csr_matrix(dense.astype(np.float32))
+    members = list(range(len(rows)))
+    scores = [rng.random() for _ in members]
+    entries = [SimpleNamespace(slug=f"s{i:02d}") for i in members]
+    centrality = dense.astype(np.float32).astype(np.float64) @ dense.astype(np.float32).astype(np.float64).sum(axis=0)
+    expected = sorted(members, key=lambda k: (-round(float(centrality[k]), 6), -scores[k], entries[k].slug))
+    assert _by_centrality(members, scores, vectors, entries) == expected

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.arabic import content_terms
 from generator.chart import theme_chart
 from generator.config import SiteConfig
 from generator.dates import format_date, format_month, format_period, month_span, to_arabic_indic
@@ -52,7 +53,7 @@ def make_entry(slug, title, date, *, english=None, source="الجزيرة", url=
     meta = ArticleMeta(title=title, date=date, source=source, url=url)
     source_article = SourceArticle(f"content/articles/{slug}.md", slug, meta, "", 1, "0" * 64)
     translated = TranslatedArticle(CleanArticle(source_article, ARABIC_BLOCKS), english)
-    summary = Summary(((0, 0),), summary_ar, summary_en)
+    summary = Summary(((0, 0),), summary_ar, summary_en, tuple(tuple(content_terms(s)) for s in summary_ar))
     return Entry(SummarizedArticle(translated, summary, profile_article(translated)), themes, related, duplicates)
 
 

@@ -178,9 +178,13 @@ def test_check_writes_nothing_and_reports_every_problem(sample_site):
 
 def test_cli_build_and_check_exit_codes(sample_site, tmp_path):
     out = tmp_path / "public"
-    result = run_cli("build", "--site", str(sample_site), "--output", str(out), "--base-url", "/briefing/")
+    result = run_cli("build", "--site", str(sample_site), "--output", str(out), "--base-url", "/briefing/", "-v")
     assert result.returncode == 0, result.stderr
     assert (out / "index.html").is_file() and (out / "ar" / "index.html").is_file()
+    (timing,) = [line for line in result.stdout.splitlines() if line.startswith("Time per stage: ")]
+    stages = dict(part.rsplit(" ", 2)[:2] for part in timing.removeprefix("Time per stage: ").split("; "))
+    assert list(stages) == ["load, clean, translate, summarize", "group", "render", "search index",
+                            "feeds, sitemap, static files", "write"] and all(float(s) >= 0 for s in stages.values())
     assert run_cli("check", "--site", str(sample_site)).returncode == 0
     bad = run_cli("build", "--site", str(sample_site), "--base-url", "not a url")
     assert bad.returncode == 1 and "--base-url" in bad.stderr and "Traceback" not in bad.stderr

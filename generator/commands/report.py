@@ -24,12 +24,15 @@ def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
 
 
 def print_details(report: BuildReport) -> None:
-    """--verbose: every removal made by the cleaning rules and every inferred field."""
+    """--verbose: every removal made by the cleaning rules, every inferred field, time per stage."""
     for path, removals in sorted(report.removals.items()):
         for removal in removals:
             print(f"{path}: removed ({removal.rule}): {removal.text}")
     for path, fields in sorted(report.inferred.items()):
         print(f"{path}: inferred {', '.join(fields)} from the text")
+    if report.stage_seconds:
+        stages = "; ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.stage_seconds.items())
+        print(f"Time per stage: {stages}")
 
 
 def print_summary(report: BuildReport, output: str) -> None:
