@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, meta, select_autoescape)
@@ -447,6 +448,15 @@ def page_url(base_url: str, page: PurePosixPath) -> str:
     return absolute_url(base_url, page) or rooted_url(base_url, page)
 
 
+def sitemap_entry(root: str, path: PurePosixPath, versions: Iterable[tuple[str, PurePosixPath]]) -> str:
+    """A page's <url> element in sitemap.xml, with the hreflang alternates its <head> names. Made
+    where the page is rendered (in the workers); addresses are percent-encoded (`href_path`), so only
+    `root`, the site's escaped base URL, needs escaping."""
+    links = "".join(f'\n    <xhtml:link rel="alternate" hreflang="{hreflang}" href="{root}{href_path(page)}"/>'
+                    for hreflang, page in versions)
+    return f"  <url>\n    <loc>{root}{href_path(path)}</loc>{links}\n  </url>"
+
+
 def script_json(data: object) -> Markup:
     """JSON that is safe inside a <script> element: no "<", ">" or "&" can end it or open a comment."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -594,6 +604,7 @@ class SiteRenderer:
             except TemplateError as error:
                 raise BuildFailed([template_problem(error, config)]) from None
         self.salt = render_salt(config)
+        self.sitemap_root = xml_escape(page_url(config.base_url, PurePosixPath()), {'"': "&quot;"})
         self.template_digests = template_digests(self.env)
         self.themes = {t.id: t for t in model.themes}
         self.theme_entries: dict[str, list[Entry]] = defaultdict(list)
@@ -647,7 +658,7 @@ class SiteRenderer:
             if reusable.get(path.as_posix()) == key:
                 other = _other(lang)
                 versions = self.language_versions({lang: path, other: page_path(kind, other, slug)})
-                return RenderedPage(path, key, None, versions, in_sitemap=True,
+                return RenderedPage(path, key, None, sitemap_entry(self.sitemap_root, path, versions),
                                     search=self.search_entry(kind, lang, slug, None))
             recipe: PageRecipe = getattr(self, f"{kind}_page")(lang, slug)
         else:
@@ -655,15 +666,16 @@ class SiteRenderer:
             key = self.key(recipe.template, (recipe.template, recipe.rooted, recipe.chrome, recipe.view))
         chrome = recipe.chrome
         data = None if reusable.get(chrome.path.as_posix()) == key else self.html(recipe)
-        return RenderedPage(chrome.path, key, data, chrome.versions,
-                            in_sitemap=not recipe.rooted and "noindex" not in chrome.robots,
+        in_sitemap = not recipe.rooted and "noindex" not in chrome.robots
+        return RenderedPage(chrome.path, key, data,
+                            sitemap_entry(self.sitemap_root, chrome.path, chrome.versions) if in_sitemap else "",
                             search=self.search_entry(kind, *spec[1:], recipe.search)
                             if kind == "article" else None)
 
     def key(self, template: str, inputs: tuple) -> str:
         """The key of a page: the code and config, its template (with what that uses) and its inputs."""
         payload = f"{self.salt}\n{self.template_digests[template]}\n{inputs!r}"
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
     def article_sources(self, kind: str, lang: str, slug: str) -> tuple:
         """All an article or bilingual page is made from besides code, config and templates: the
@@ -683,7 +695,7 @@ class SiteRenderer:
         if kind != "article" or not is_indexed(entry, lang):
             return None
         date = entry.meta.date
-        record_key = hashlib.sha256(f"{self.salt}\n{lang}\n{slug}\n{entry.article.digest}".encode()).hexdigest()
+        record_key = hashlib.sha256(f"{self.salt}\n{lang}\n{slug}\n{entry.article.digest}".encode()).hexdigest()[:32]
         return SearchEntry(href_path(page_path(kind, lang, slug)), lang, slug, date.isoformat() if date else "",
                            record_key, record)
 

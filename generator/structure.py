@@ -301,8 +301,7 @@ class RenderedPage:
     path: PurePosixPath
     key: str
     data: bytes | None
-    versions: tuple[tuple[str, PurePosixPath], ...]  # (hreflang, page) as the page's <head> names them
-    in_sitemap: bool
+    sitemap: str  # its <url> element in sitemap.xml ("" for pages left out: 404s, noindex)
     search: SearchEntry | None = None  # article pages in a language the index holds
 
 
