@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..translate.models import ModelError, install_from_file, install_from_index, list_models
 from .report import config_or_report
 
 NAME = "models"
@@ -23,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the translation package pulls in the Markdown parser and the engine: imported only when managing models
+    from ..translate.models import ModelError, install_from_file, install_from_index, list_models
+
     config = config_or_report(args.site)
     if config is None:
         return 1
