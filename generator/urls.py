@@ -80,7 +80,6 @@ def _key_parts(kind: str, key: str | None) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-@lru_cache(maxsize=1 << 18)
 def href_path(page: PurePosixPath) -> str:
     """The page's address relative to the site root: folders for index.html pages ("en/themes/x/")."""
     parts = list(page.parts)
@@ -90,7 +89,7 @@ def href_path(page: PurePosixPath) -> str:
     return "/".join(quote(p, safe="") for p in parts)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 12)  # a page repeats its links (header, lists, footer); pages rarely share pairs
 def relative_url(from_page: PurePosixPath, to_page: PurePosixPath) -> str:
     """A link from one output file to another that resolves correctly wherever the site is hosted."""
     source_folder = list(from_page.parts[:-1])
