@@ -3,7 +3,10 @@
 The children are forked after the work is set up, so the function and the items (the loaded
 articles, the site model) are inherited as they are; only chunk bounds go to a child and only
 results come back. A few chunks are in flight at a time, so results never pile up faster than
-the caller consumes them.
+the caller consumes them. A child is replaced after TASKS_PER_CHILD tasks: over thousands of
+pages a child comes to hold private copies of most of the model it reads (reference counts write
+to shared pages) and its own caches; fresh children keep a 10,000-article build's processes under
+1 GiB together, for about a quarter more rendering time (8 % of a full build).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ Result = TypeVar("Result")
 
 MIN_ITEMS = 200  # below this, starting processes costs more than it saves
 CHUNK = 64  # items per task: large enough that sending results back is cheap per item
+TASKS_PER_CHILD = 64  # then a fresh child (see above)
 
 _work: tuple[Callable, Sequence] | None = None  # set in each forked child
 
@@ -27,7 +31,8 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
         yield from map(function, items)
         return
     bounds = [(start, min(start + CHUNK, len(items))) for start in range(0, len(items), CHUNK)]
-    with multiprocessing.get_context("fork").Pool(workers, _adopt, (function, items)) as pool:
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, _adopt, (function, items), maxtasksperchild=TASKS_PER_CHILD) as pool:
         waiting: deque = deque()
         for chunk in bounds:
             waiting.append(pool.apply_async(_run, chunk))

@@ -169,6 +169,7 @@ def test_worker_processes_give_the_same_pages(tmp_path, monkeypatch):
     alone = {p.path: p for p in SiteRenderer(make_model(), config).pages(workers=1)}
     monkeypatch.setattr(generator.parallel, "MIN_ITEMS", 0)
     monkeypatch.setattr(generator.parallel, "CHUNK", 3)
+    monkeypatch.setattr(generator.parallel, "TASKS_PER_CHILD", 2)  # children are replaced along the way
     shared = {p.path: p for p in SiteRenderer(make_model(), config).pages(workers=2)}
     assert shared == alone
     keys = {path.as_posix(): page.key for path, page in alone.items()}
