@@ -98,7 +98,7 @@ class BuildOptions:
     output: Path | None = None  # default: <site>/output
     base_url: str | None = None  # overrides site.yaml
     strict: bool = False  # warnings (inferred date, pending translation) fail the build
-    jobs: int = 0  # processes rendering pages; 0 = one per available core
+    jobs: int = 0  # processes cleaning, summarising and rendering (and search shards at once); 0 = one per core
 
     @property
     def workers(self) -> int:

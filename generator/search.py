@@ -73,7 +73,7 @@ def search_files(entries: list[SearchEntry], config: SiteConfig, reusable: Mappi
     with ThreadPoolExecutor(max(1, workers)) as pool:
         list(pool.map(lambda shard: _build_index(shards[shard], folders[shard],
                                                  sources / _shard_folder_name(shard), record_of), missing))
-    _remove_other_indexes(set(folders.values()), config.cache_dir / TRASH)
+    _remove_other_indexes(config.cache_dir / OUTPUT_FOLDER, set(folders.values()), config.cache_dir / TRASH)
     pages = []
     for lang in sorted({lang for lang, _ in shards}):
         names = sorted((name for shard_lang, name in shards if shard_lang == lang),
@@ -250,10 +250,9 @@ def _remove_stale_record_pages(sources: Path, wanted: set[str]) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
-def _remove_other_indexes(keep: set[Path], trash: Path) -> None:
-    """Move older indexes aside at once and delete them in a background thread (tens of thousands of
-    small files at 10,000 articles); the process waits for it before exiting."""
-    folder = next(iter(keep)).parent if keep else trash.with_name(OUTPUT_FOLDER)
+def _remove_other_indexes(folder: Path, keep: set[Path], trash: Path) -> None:
+    """Move the indexes in `folder` other than `keep` aside at once and delete them in a background
+    thread (tens of thousands of small files at 10,000 articles); the process waits for it before exiting."""
     old = [other for other in folder.iterdir() if other not in keep and other.is_dir()] if folder.is_dir() else []
     if not old:
         return

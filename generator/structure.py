@@ -172,8 +172,8 @@ class SummarizedArticle:
     translated: TranslatedArticle
     summary: Summary
     profile: ArticleProfile  # derived from `translated`, so the digest below leaves it out
-    # A digest of the two fields above, kept with the article in the cache: pages that show it are
-    # known to be unchanged without building them (equal digests, equal articles).
+    # A digest of `translated` and `summary`, kept with the article in the cache: pages that show it
+    # are known to be unchanged without building them (equal digests, equal articles).
     digest: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:

@@ -39,7 +39,7 @@ class FileRecord(NamedTuple):
     """One published file as the manifest remembers it."""
 
     key: str  # digest of what the file was made from (for rendered pages), else its own digest
-    digest: str  # sha256 of the bytes
+    digest: str  # sha256 of the bytes, its first DIGEST_LENGTH hex digits
     size: int
     mtime_ns: int
 

@@ -23,8 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true",
                         help="run every stage even when no input changed since the last build")
     parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
-                        help="processes rendering pages (default: one per core; the output is the same)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every cleaning removal and inference")
+                        help="processes cleaning, summarising and rendering, and search shards indexed at once "
+                             "(default: one per core; the output is the same)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list every cleaning removal and inference, and the time of each stage")
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
