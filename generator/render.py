@@ -607,6 +607,7 @@ class SiteRenderer:
         self.sitemap_root = xml_escape(page_url(config.base_url, PurePosixPath()), {'"': "&quot;"})
         self.template_digests = template_digests(self.env)
         self.themes = {t.id: t for t in model.themes}
+        self.theme_sources = {t.id: repr(t) for t in model.themes}  # for article page keys, made once
         self.theme_entries: dict[str, list[Entry]] = defaultdict(list)
         self.month_entries: dict[str, list[Entry]] = defaultdict(list)
         for entry in model.entries:
@@ -621,11 +622,20 @@ class SiteRenderer:
         """Every HTML page of the site in both languages.
 
         A page whose inputs have the key `reusable` maps its path to (output/ holds it as rendered from
-        exactly those inputs) comes back without bytes instead of being rendered again. With workers > 1
-        the pages are shared among forked processes; the result does not depend on how.
+        exactly those inputs) comes back without bytes instead of being rendered again. The keys of
+        article pages (most of the site) are worked out here, in this process: sending 40,000 results
+        back from workers would cost more than the digests. Only the pages to render, and listing
+        pages (keyed by the recipe they must build anyway), are shared among up to `workers` forked
+        processes; the result does not depend on how.
         """
-        specs = self.page_specs()
-        yield from fork_map(lambda spec: self.finished(spec, reusable), specs, workers)
+        pending = []
+        for spec in self.page_specs():
+            kept = self.kept_article_page(spec, reusable) if spec[0] in ARTICLE_PAGES else None
+            if kept is None:
+                pending.append(spec)
+            else:
+                yield kept
+        yield from fork_map(lambda spec: self.finished(spec, reusable), pending, workers)
 
     def search_record(self, lang: str, slug: str) -> SearchRecord:
         """The search record of an article page that was not rendered again."""
@@ -645,24 +655,26 @@ class SiteRenderer:
             specs += [("month", lang, i) for i in range(len(self.months))]
         return specs
 
-    def finished(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage:
-        """The page `spec` names, rendered unless output/ already holds it made from the same inputs.
+    def kept_article_page(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage | None:
+        """The article or bilingual page `spec` names, without bytes, if output/ holds it made from
+        the same sources; else None. An unchanged page costs a digest, not a view."""
+        kind, lang, slug = spec
+        key = self.key(f"{kind}.html", self.article_sources(kind, lang, slug))
+        path = page_path(kind, lang, slug)
+        if reusable.get(path.as_posix()) != key:
+            return None
+        versions = self.language_versions({lang: path, _other(lang): page_path(kind, _other(lang), slug)})
+        return RenderedPage(path, key, None, sitemap_entry(self.sitemap_root, path, versions),
+                            search=self.search_entry(kind, lang, slug, None))
 
-        Article and bilingual pages (most of the site) are keyed by what they are made from, so an
-        unchanged one costs a digest; other pages by their recipe, which they build anyway."""
+    def finished(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage:
+        """The page `spec` names, rendered unless output/ already holds it made from the same inputs:
+        article and bilingual pages are keyed by their sources, the others by their recipe."""
         kind = spec[0]
+        recipe: PageRecipe = getattr(self, f"{kind}_page")(*spec[1:])
         if kind in ARTICLE_PAGES:
-            _, lang, slug = spec
-            key = self.key(f"{kind}.html", self.article_sources(kind, lang, slug))
-            path = page_path(kind, lang, slug)
-            if reusable.get(path.as_posix()) == key:
-                other = _other(lang)
-                versions = self.language_versions({lang: path, other: page_path(kind, other, slug)})
-                return RenderedPage(path, key, None, sitemap_entry(self.sitemap_root, path, versions),
-                                    search=self.search_entry(kind, lang, slug, None))
-            recipe: PageRecipe = getattr(self, f"{kind}_page")(lang, slug)
+            key = self.key(f"{kind}.html", self.article_sources(*spec))
         else:
-            recipe = getattr(self, f"{kind}_page")(*spec[1:])
             key = self.key(recipe.template, (recipe.template, recipe.rooted, recipe.chrome, recipe.view))
         chrome = recipe.chrome
         data = None if reusable.get(chrome.path.as_posix()) == key else self.html(recipe)
@@ -684,7 +696,7 @@ class SiteRenderer:
         by_slug = self.model.by_slug
         linked = tuple((s, by_slug[s].article.digest if s in by_slug else None)
                        for s in (*entry.related, *entry.duplicates))
-        themes = tuple(self.themes.get(t) for t in entry.themes)
+        themes = tuple(self.theme_sources.get(t) for t in entry.themes)
         return kind, lang, slug, entry.article.digest, themes, entry.related, entry.duplicates, linked
 
     def search_entry(self, kind: str, lang: str, slug: str, record: SearchRecord | None) -> SearchEntry | None:
