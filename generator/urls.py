@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 LANGUAGES = ("ar", "en")
 INDEX = "index.html"
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]*")  # what quote() leaves as it is
 
 # page kind -> folders between the language and the page's own folder
 _KIND_FOLDERS = {
@@ -85,8 +86,13 @@ def href_path(page: PurePosixPath) -> str:
     parts = list(page.parts)
     if parts and parts[-1] == INDEX:
         folders = parts[:-1]
-        return "".join(quote(p, safe="") + "/" for p in folders)
-    return "/".join(quote(p, safe="") for p in parts)
+        return "".join(_quoted(p) + "/" for p in folders)
+    return "/".join(_quoted(p) for p in parts)
+
+
+def _quoted(segment: str) -> str:
+    """A path segment percent-encoded; most are plain ASCII slugs, which need no encoding."""
+    return segment if _PLAIN_SEGMENT.fullmatch(segment) else quote(segment, safe="")
 
 
 @lru_cache(maxsize=1 << 12)  # a page repeats its links (header, lists, footer); pages rarely share pairs
@@ -97,7 +103,7 @@ def relative_url(from_page: PurePosixPath, to_page: PurePosixPath) -> str:
     target_parts = target.split("/")  # a folder address ends with "" after its last "/"
     target_folders, target_leaf = target_parts[:-1], target_parts[-1]
     shared = 0
-    quoted_source = [quote(p, safe="") for p in source_folder]
+    quoted_source = [_quoted(p) for p in source_folder]
     while (shared < len(quoted_source) and shared < len(target_folders)
            and quoted_source[shared] == target_folders[shared]):
         shared += 1

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import shutil
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -175,6 +175,14 @@ def test_relative_url_resolves_to_its_target(source, target, base):
     resolved = urljoin(base + href_path(source), link)
     assert resolved == base + href_path(target)
     assert unquote(resolved[len(base):]) == unquote(href_path(target))
+
+
+@given(st.lists(segment, min_size=1, max_size=4))
+def test_href_path_percent_encodes_as_quote_does(folders):
+    """The plain-ASCII shortcut gives what urllib's quote gives, for any segment."""
+    page = PurePosixPath(*folders, "index.html")
+    assert href_path(page) == "".join(quote(f, safe="") + "/" for f in folders)
+    assert href_path(PurePosixPath(*folders)) == "/".join(quote(f, safe="") for f in folders)
 
 
 def test_absolute_url_only_for_http_bases():
