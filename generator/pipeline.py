@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterator
 
-from .article_cache import ArticleCache
+from .article_cache import ArticleCache, LoadedArticles
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
 from .fingerprint import forget, input_fingerprint, record
@@ -88,10 +88,13 @@ def check(options: BuildOptions) -> BuildReport:
     return report
 
 
-def build(options: BuildOptions, engines: EngineCache | None = None) -> BuildReport:
-    """Run every stage; on any error raise BuildFailed and leave output/ exactly as it was."""
+def build(options: BuildOptions, engines: EngineCache | None = None,
+          loaded: LoadedArticles | None = None) -> BuildReport:
+    """Run every stage; on any error raise BuildFailed and leave output/ exactly as it was.
+    A process that builds again and again (serve) passes the same `engines` and `loaded` each time,
+    so the translation model and the cached articles stay loaded between builds."""
     try:
-        return _build(options, engines)
+        return _build(options, engines, loaded)
     except OSError as exc:  # disk full or a read-only cache while translating, indexing, caching
         where = exc.filename if isinstance(exc.filename, str) else str(options.site_dir)
         raise BuildFailed([Diagnostic("error", where, f"cannot write: {exc.strerror or exc}",
@@ -101,14 +104,14 @@ def build(options: BuildOptions, engines: EngineCache | None = None) -> BuildRep
         gc.unfreeze()
 
 
-def _build(options: BuildOptions, engines: EngineCache | None) -> BuildReport:
+def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArticles | None) -> BuildReport:
     report = BuildReport()
     config = site_config(options)
     output = options.output_dir
     _refuse_unsafe_output(output, config)
     with build_lock(config.cache_dir):
         inputs = input_fingerprint(config, options, output)  # taken first: edits during the build count
-        cache = ArticleCache(config, translation_identity(config))
+        cache = ArticleCache(config, translation_identity(config), loaded)
         with _long_lived():
             with _timed(report, "load, clean, translate, summarize"):
                 articles = prepare_articles(config, report, cache, engines, options.strict, options.workers)

@@ -24,6 +24,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
+from .article_cache import LoadedArticles
 from .commands.report import print_diagnostics, print_summary
 from .config import CONFIG_NAME, SiteConfig, load_config
 from .pipeline import BuildOptions, build
@@ -255,7 +256,8 @@ class SiteServer:
     """One serve session: the HTTP + websocket server in its own thread, and a watcher thread that rebuilds.
 
     Builds are serialised (the first runs in start(), the rest in the watcher thread) and share one
-    EngineCache, so the translation model loads once per session.
+    EngineCache and one LoadedArticles, so the translation model and the cached articles load once
+    per session.
     """
 
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
@@ -269,6 +271,7 @@ class SiteServer:
         self.output = options.output_dir
         self.prefix = served_prefix(self.options.base_url)
         self.engines = EngineCache()
+        self.loaded_articles = LoadedArticles()
         self.builds = 0  # finished builds, failed ones included
         self.problems: tuple[Diagnostic, ...] = ()  # why the last build failed; empty when it succeeded
         self._built = threading.Condition()
@@ -315,7 +318,7 @@ class SiteServer:
         """Build, tell the terminal how it went, remember any problems for the error page, reload browsers."""
         with self._building:
             try:
-                report = build(self.options, self.engines)
+                report = build(self.options, self.engines, self.loaded_articles)
             except BuildFailed as failure:
                 problems = tuple(failure.diagnostics)
                 print_diagnostics(failure.diagnostics)

@@ -120,6 +120,31 @@ def test_unchanged_articles_are_not_read_again(sample_site, monkeypatch):
     assert sum(reads.values()) == len(ARTICLES) and report.articles_reused == 0, "new settings: nothing reused"
 
 
+def test_a_process_that_builds_again_keeps_the_cached_articles_loaded(sample_site, tmp_path):
+    """serve's rebuilds take unchanged articles from memory: with the cache files gone they are still
+    reused, an edited one is prepared again, and new settings drop what was loaded."""
+    from generator.article_cache import FOLDER, LoadedArticles
+
+    loaded = LoadedArticles()
+    build(BuildOptions(site_dir=sample_site), loaded=loaded)
+    assert len(loaded.articles) == len(ARTICLES)
+    shutil.rmtree(sample_site / ".cache" / FOLDER)  # only what this process loaded is left
+    edit_article(sample_site, ARTICLES[2], "الصيني", "الصينى")
+    report = build(BuildOptions(site_dir=sample_site), loaded=loaded)
+    assert report.articles_reused == len(ARTICLES) - 1
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
+
+    (sample_site / "content" / "articles" / f"{ARTICLES[0]}.md").unlink()
+    build(BuildOptions(site_dir=sample_site), loaded=loaded)
+    assert len(loaded.articles) == len(ARTICLES) - 1, "a deleted article is let go"
+
+    config = sample_site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  sentences: 3", "  sentences: 2"),
+                      encoding="utf-8")
+    report = build(BuildOptions(site_dir=sample_site), loaded=loaded)
+    assert report.articles_reused == 0, "other settings: nothing loaded earlier applies"
+
+
 def test_the_spare_folder_is_the_previous_site_and_is_updated_not_copied(sample_site):
     output, spare = sample_site / "output", spare_path(sample_site / "output")
     build(BuildOptions(site_dir=sample_site))
