@@ -15,6 +15,7 @@ import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, count, repeat
@@ -53,8 +54,9 @@ ARABIC_SURFACE_WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u064
 ARABIC_MARKS = re.compile(r"[\u064B-\u0652\u0640]")  # vowel signs and tatweel, dropped from shown names
 
 
-def group(articles: Sequence[SummarizedArticle], config: SiteConfig) -> SiteModel:
-    """Assign themes, link related articles and duplicates, and build the briefings."""
+def group(articles: Sequence[SummarizedArticle], config: SiteConfig, workers: int = 1) -> SiteModel:
+    """Assign themes, link related articles and duplicates, and build the briefings (the similarity
+    matrix on up to `workers` threads)."""
     ordered = sorted(articles, key=lambda a: a.slug)
     profiles = [article.profile for article in ordered]
     vectors, vocabulary = tfidf_vectors([p.terms for p in profiles])
@@ -71,7 +73,7 @@ def group(articles: Sequence[SummarizedArticle], config: SiteConfig) -> SiteMode
             assignments.append(strongest_themes(scores, len(profile.body_terms), list(keywords)))
 
     neighbours, similarities = nearest_neighbours(vectors, max(config.related_articles + NEIGHBOURS_SLACK,
-                                                               CLUSTER_NEIGHBOURS))
+                                                               CLUSTER_NEIGHBOURS), workers)
     unmatched = [i for i, themes in enumerate(assignments) if not themes]
     auto = automatic_themes([ordered[i] for i in unmatched], vectors[unmatched], vocabulary,
                             *restrict_neighbours(neighbours, similarities, unmatched))
@@ -204,11 +206,12 @@ class _PhraseCounter:
 # --- similarity -----------------------------------------------------------------------------------
 
 
-def nearest_neighbours(vectors: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
+def nearest_neighbours(vectors: sparse.csr_matrix, k: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """For each row, the k most similar other rows (indices, cosine), most similar first.
 
-    Computed in row chunks so at most CHUNK_ROWS x n similarities are ever held; ties go to
-    the lower index, so the result does not depend on partition order.
+    Computed in row chunks so at most CHUNK_ROWS x n similarities are held per thread; ties go to
+    the lower index, so the result does not depend on partition order. Chunks run on up to
+    `workers` threads (scipy's product and numpy's partition release the GIL), each filling its rows.
     """
     n = vectors.shape[0]
     k = max(0, min(k, n - 1))
@@ -217,16 +220,38 @@ def nearest_neighbours(vectors: sparse.csr_matrix, k: int) -> tuple[np.ndarray, 
     if k == 0:
         return indices, similarities
     transposed = vectors.T.tocsc()
-    for start in range(0, n, CHUNK_ROWS):
+
+    def fill(start: int) -> None:
         block = (vectors[start:start + CHUNK_ROWS] @ transposed).toarray()
         rows = np.arange(block.shape[0])
         block[rows, rows + start] = -np.inf
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        top = _top_columns(block, k)
         top_similarities = np.take_along_axis(block, top, axis=1)
         order = np.lexsort((top, -top_similarities), axis=1)
         indices[start:start + len(rows)] = np.take_along_axis(top, order, axis=1)
         similarities[start:start + len(rows)] = np.take_along_axis(top_similarities, order, axis=1)
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(fill, range(0, n, CHUNK_ROWS)))
     return indices, similarities
+
+
+def _top_columns(block: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the columns of the k largest values, ties at the k-th value going to the lower
+    columns. argpartition takes any of the tied ones, so rows where it had a choice (a tie at
+    the k-th value reaching outside its pick: mostly zeros, for an article with few similar
+    ones) are chosen again, by column order."""
+    top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    picked = np.take_along_axis(block, top, axis=1)
+    kth = picked.min(axis=1, keepdims=True)
+    ambiguous = np.flatnonzero((block == kth).sum(axis=1) > (picked == kth).sum(axis=1))
+    if len(ambiguous):
+        rows, limit = block[ambiguous], kth[ambiguous]
+        tied = rows == limit
+        above = rows > limit
+        chosen = above | (tied & (np.cumsum(tied, axis=1) <= k - above.sum(axis=1, keepdims=True)))
+        top[ambiguous] = np.nonzero(chosen)[1].reshape(len(ambiguous), k)
+    return top
 
 
 def duplicate_groups(neighbours: np.ndarray, similarities: np.ndarray, dates: Sequence[dt.date | None]) -> list[int]:
@@ -500,9 +525,10 @@ def digest(entries: Sequence[Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
             arabic.append(sentence)
             taken.append((rank, terms))
             translation = summary.english[k] if k < len(summary.english) else None
-            if translation is not None and normalize(translation) not in seen_english:
+            folded = normalize(translation) if translation is not None else None
+            if folded is not None and folded not in seen_english:
                 english.append(translation)
-                seen_english.add(normalize(translation))
+                seen_english.add(folded)
     return tuple(arabic), tuple(english)
 
 

@@ -117,7 +117,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
                 articles = prepare_articles(config, report, cache, engines, options.strict, options.workers)
             _stop_on_errors(report, options.strict)
             with _timed(report, "group"):
-                model = group(articles, config)
+                model = group(articles, config, options.workers)
         forget(config)  # a build killed from here on must not look up to date next time
         with SiteWriter(output, config.cache_dir) as writer:
             reusable = writer.reusable_keys()

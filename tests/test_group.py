@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import sparse
 
+import generator.group
 from generator.arabic import content_terms, normalize
 from generator.config import SiteConfig, load_config
 from generator.group import (
@@ -20,6 +21,7 @@ from generator.group import (
     _by_centrality,
     briefing_period,
     group,
+    nearest_neighbours,
     theme_keywords,
     theme_scores,
 )
@@ -349,3 +351,23 @@ def test_section_members_are_ordered_most_central_first(rows, rng):
     centrality = dense.astype(np.float32).astype(np.float64) @ dense.astype(np.float32).astype(np.float64).sum(axis=0)
     expected = sorted(members, key=lambda k: (-round(float(centrality[k]), 6), -scores[k], entries[k].slug))
     assert _by_centrality(members, scores, vectors, entries) == expected
+
+
+@given(st.lists(st.lists(st.integers(0, 6), max_size=4), min_size=2, max_size=12), st.integers(1, 5),
+       st.integers(1, 4), st.integers(1, 3))
+def test_nearest_neighbours_are_the_most_similar_rows_whatever_the_chunks_and_threads(rows, k, chunk, workers):
+    """Top-k by cosine, ties to the lower index, computed chunk by chunk on threads: the same as
+    sorting every other row (few distinct terms and 0/1 weights, so ties are common)."""
+    dense = np.zeros((len(rows), 7), dtype=np.float32)
+    for i, row in enumerate(rows):
+        dense[i, row] = 1.0
+    vectors = sparse.csr_matrix(dense)
+    similarity = dense @ dense.T
+    k = min(k, len(rows) - 1)
+    expected = [sorted((j for j in range(len(rows)) if j != i), key=lambda j: (-similarity[i, j], j))[:k]
+                for i in range(len(rows))]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(generator.group, "CHUNK_ROWS", chunk)
+        indices, similarities = nearest_neighbours(vectors, k, workers)
+    assert indices.tolist() == expected
+    assert np.allclose(similarities, [[similarity[i, j] for j in row] for i, row in enumerate(expected)])
