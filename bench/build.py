@@ -31,12 +31,15 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,6 +308,7 @@ class Row:
     full: list[Run] = field(default_factory=list)
     no_change: list[Run] = field(default_factory=list)
     add_one: list[Run] = field(default_factory=list)
+    serve_add_one: list[float] = field(default_factory=list)  # ours only: save → page served by `serve`
     html_pages: int = 0
     files: int = 0
     problem: str | None = None  # "timeout" or the error, when a run did not finish
@@ -364,6 +368,52 @@ def measure(tool: Tool, size: int, follow_ups: list[sitegen.GeneratedArticle], a
     if repeat("no-change", row.no_change, lambda _: None):
         repeat("add-one", row.add_one, lambda attempt: tool.add(follow_ups[attempt]))
     return row
+
+
+def measure_serve(tool: Ours, articles: list[sitegen.GeneratedArticle], args: argparse.Namespace,
+                  log: Callable[[str], None]) -> tuple[list[float], str | None]:
+    """(c') the editor's loop: `serve` running, one article saved at a time; seconds from the save
+    until the server answers the new article's page (its watcher's polling and debounce included)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [*tool.command()[:3], "serve", "--site", str(tool.site), "--port", str(port)]
+    server = subprocess.Popen(command, cwd=tool.site, env=tool.env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    seconds: list[float] = []
+    try:
+        if _served_within(f"http://127.0.0.1:{port}/", args.timeout) is None:
+            return seconds, "serve did not answer"
+        for article in articles:
+            page = f"http://127.0.0.1:{port}/ar/articles/{article.stem}/"
+            saved = time.perf_counter()
+            tool.add(article)
+            answered = _served_within(page, args.timeout)
+            if answered is None:
+                return seconds, "serve did not publish the new article"
+            seconds.append(answered - saved)
+            log(f"  {tool.name:14} serve add-one {seconds[-1]:6.2f} s (save → page served)")
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return seconds, None
+
+
+def _served_within(url: str, timeout: float) -> float | None:
+    """perf_counter() when `url` first answers 200, polling every 10 ms; None after `timeout` seconds."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return time.perf_counter()
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.01)
+    return None
 
 
 def _tail(text: str, lines: int = 3) -> str:
@@ -461,13 +511,14 @@ def ratio(ours: float | None, peer: float | None) -> str:
 
 
 def results_table(rows: list[Row]) -> list[str]:
-    lines = ["| size | tool | full build s | no-change rebuild s | add-one rebuild s | "
+    lines = ["| size | tool | full build s | no-change rebuild s | add-one rebuild s | add-one under serve s | "
              "peak RSS MB (largest process) | peak RSS MB (process tree) | HTML pages | files in output | "
              "files written by add-one | note |",
-             "|" + "---|" * 11]
+             "|" + "---|" * 12]
     for row in rows:
+        serve = fmt(statistics.median(row.serve_add_one)) if row.serve_add_one else "–"
         lines.append(f"| {row.size:,} | {row.tool} | {timing(row, row.full)} | {timing(row, row.no_change)} | "
-                     f"{timing(row, row.add_one)} | {fmt(row.max_rss, 0)} | {fmt(row.tree_rss, 0)} | "
+                     f"{timing(row, row.add_one)} | {serve} | {fmt(row.max_rss, 0)} | {fmt(row.tree_rss, 0)} | "
                      f"{row.html_pages:,} | {row.files:,} | {row.add_one_written} | {row.problem or ''} |")
     return lines
 
@@ -500,6 +551,9 @@ def raw_runs(rows: list[Row]) -> list[str]:
         for label, runs in (("full", row.full), ("no-change", row.no_change), ("add-one", row.add_one)):
             if runs:
                 lines.append(f"- {row.size:,} {row.tool} {label}: " + ", ".join(f"{r.seconds:.2f}" for r in runs) + " s")
+        if row.serve_add_one:
+            lines.append(f"- {row.size:,} {row.tool} add-one under serve: "
+                         + ", ".join(f"{seconds:.2f}" for seconds in row.serve_add_one) + " s")
     return lines
 
 
@@ -581,7 +635,7 @@ def main() -> int:
             articles = corpus.corpus(size)
             last = max(a.date for a in articles)
             follow_ups = [corpus.article(last + dt.timedelta(days=k), editor_translation=True)
-                          for k in range(1, args.repeats + 1)]
+                          for k in range(1, 2 * args.repeats + 1)]  # for the add-one builds, then for serve
             base = work / f"n{size}"
             shutil.rmtree(base, ignore_errors=True)
             ours = Ours.create(base / "ours", articles, env)
@@ -597,6 +651,9 @@ def main() -> int:
             log(translations[-1].describe())
             if run.ok:
                 rows.append(measure(ours, size, follow_ups, args, log))
+                if not rows[-1].problem:
+                    rows[-1].serve_add_one, problem = measure_serve(ours, follow_ups[args.repeats:], args, log)
+                    rows[-1].problem = problem
             else:  # a half-filled memory would make (a) measure translation
                 problem = "translation build " + ("timeout" if run.timed_out else f"exit {run.returncode}")
                 rows.append(Row(size, Ours.name, problem=problem + "; not measured"))
@@ -627,7 +684,9 @@ def main() -> int:
                "pre-filled); Pelican and Hugo build the Arabic pages only. Hugo's rebuilds are full builds. "
                "Times are medians of wall-clock seconds, median CPU seconds (user + system of the process and its "
                "children) in brackets; ratios likewise (wall, then CPU). Peak RSS is the maximum over all runs. "
-               "'files written by add-one': what our build reports writing; the peers rewrite every file.", ""]
+               "'files written by add-one': what our build reports writing; the peers rewrite every file. "
+               "'add-one under serve': `python -m generator serve` running, an article saved, seconds until the "
+               "server answers its page (the watcher's polling and debounce included; median).", ""]
     report += results_table(rows) + [""] + ratio_table(rows) + [""]
     report += ["Translation builds (fill the memory; not measurement (a)):"]
     report += ["- " + t.describe() for t in translations] + [""]

@@ -35,7 +35,8 @@ from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion
                         SearchEntry, SearchRecord, SiteModel, Theme, ThemeDigest)
 from .urls import LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url
 
-ARTICLE_PAGES = ("article", "bilingual")  # the page kinds keyed by their sources (SiteRenderer.finished)
+# The page kinds keyed by what they are made from (SiteRenderer.sources): 99 % of a site's pages.
+SOURCE_KEYED_PAGES = ("article", "bilingual", "briefing", "theme", "month")
 TEMPLATE_NAMES = (
     "base.html", "partials/stories.html", "partials/briefing.html", "partials/blocks.html",
     "home.html", "root.html", "briefing.html", "article.html", "bilingual.html",
@@ -607,7 +608,7 @@ class SiteRenderer:
         self.sitemap_root = xml_escape(page_url(config.base_url, PurePosixPath()), {'"': "&quot;"})
         self.template_digests = template_digests(self.env)
         self.themes = {t.id: t for t in model.themes}
-        self.theme_sources = {t.id: repr(t) for t in model.themes}  # for article page keys, made once
+        self.theme_reprs = {t.id: repr(t) for t in model.themes}  # for page keys, made once
         self.theme_entries: dict[str, list[Entry]] = defaultdict(list)
         self.month_entries: dict[str, list[Entry]] = defaultdict(list)
         for entry in model.entries:
@@ -623,14 +624,14 @@ class SiteRenderer:
 
         A page whose inputs have the key `reusable` maps its path to (output/ holds it as rendered from
         exactly those inputs) comes back without bytes instead of being rendered again. The keys of
-        article pages (most of the site) are worked out here, in this process: sending 40,000 results
-        back from workers would cost more than the digests. Only the pages to render, and listing
-        pages (keyed by the recipe they must build anyway), are shared among up to `workers` forked
-        processes; the result does not depend on how.
+        pages keyed by their sources (all but a few) are worked out here, in this process: sending
+        40,000 results back from workers would cost more than the digests. Only the pages to render,
+        and the few keyed by their recipe, are shared among up to `workers` forked processes; the
+        result does not depend on how.
         """
         pending = []
         for spec in self.page_specs():
-            kept = self.kept_article_page(spec, reusable) if spec[0] in ARTICLE_PAGES else None
+            kept = self.kept_page(spec, reusable) if spec[0] in SOURCE_KEYED_PAGES else None
             if kept is None:
                 pending.append(spec)
             else:
@@ -655,25 +656,25 @@ class SiteRenderer:
             specs += [("month", lang, i) for i in range(len(self.months))]
         return specs
 
-    def kept_article_page(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage | None:
-        """The article or bilingual page `spec` names, without bytes, if output/ holds it made from
-        the same sources; else None. An unchanged page costs a digest, not a view."""
-        kind, lang, slug = spec
-        key = self.key(f"{kind}.html", self.article_sources(kind, lang, slug))
-        path = page_path(kind, lang, slug)
+    def kept_page(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage | None:
+        """The page `spec` names (of a kind keyed by its sources), without bytes, if output/ holds it
+        made from the same sources; else None. An unchanged page costs a digest, not a view."""
+        kind, lang = spec[:2]
+        key = self.key(f"{kind}.html", self.sources(spec))
+        path, counterpart = self.addresses(spec)
         if reusable.get(path.as_posix()) != key:
             return None
-        versions = self.language_versions({lang: path, _other(lang): page_path(kind, _other(lang), slug)})
+        versions = self.language_versions({lang: path, _other(lang): counterpart})
         return RenderedPage(path, key, None, sitemap_entry(self.sitemap_root, path, versions),
-                            search=self.search_entry(kind, lang, slug, None))
+                            search=self.search_entry(*spec, None) if kind == "article" else None)
 
     def finished(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage:
         """The page `spec` names, rendered unless output/ already holds it made from the same inputs:
-        article and bilingual pages are keyed by their sources, the others by their recipe."""
+        most pages are keyed by their sources, the few others by their recipe."""
         kind = spec[0]
         recipe: PageRecipe = getattr(self, f"{kind}_page")(*spec[1:])
-        if kind in ARTICLE_PAGES:
-            key = self.key(f"{kind}.html", self.article_sources(*spec))
+        if kind in SOURCE_KEYED_PAGES:
+            key = self.key(recipe.template, self.sources(spec))
         else:
             key = self.key(recipe.template, (recipe.template, recipe.rooted, recipe.chrome, recipe.view))
         chrome = recipe.chrome
@@ -689,15 +690,45 @@ class SiteRenderer:
         payload = f"{self.salt}\n{self.template_digests[template]}\n{inputs!r}"
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
-    def article_sources(self, kind: str, lang: str, slug: str) -> tuple:
-        """All an article or bilingual page is made from besides code, config and templates: the
-        article (by digest), its themes, and the articles it links to (by digest)."""
-        entry = self.model.by_slug[slug]
+    def addresses(self, spec: tuple) -> tuple[PurePosixPath, PurePosixPath]:
+        """The page `spec` names and the same page in the other language (for the source-keyed kinds)."""
+        kind, lang, which = spec
+        name = self.model.briefings[which].key if kind == "briefing" else self.months[which] \
+            if kind == "month" else which
+        return page_path(kind, lang, name), page_path(kind, _other(lang), name)
+
+    def sources(self, spec: tuple) -> tuple:
+        """All a page of a source-keyed kind is made from besides code, config and templates.
+
+        Articles are stood for by their digests (which cover everything the article holds), themes
+        by their repr. A test renders every such page after each kind of edit and compares the bytes
+        with a clean build: what a page shows must be in its sources.
+        """
+        kind, lang, which = spec
         by_slug = self.model.by_slug
-        linked = tuple((s, by_slug[s].article.digest if s in by_slug else None)
-                       for s in (*entry.related, *entry.duplicates))
-        themes = tuple(self.theme_sources.get(t) for t in entry.themes)
-        return kind, lang, slug, entry.article.digest, themes, entry.related, entry.duplicates, linked
+
+        def digests(slugs: Iterable[str]) -> tuple:
+            return tuple((s, by_slug[s].article.digest if s in by_slug else None) for s in slugs)
+
+        if kind in ("article", "bilingual"):  # the article, its themes, and the articles it links to
+            entry = by_slug[which]
+            return (kind, lang, which, entry.article.digest, tuple(self.theme_reprs.get(t) for t in entry.themes),
+                    entry.related, entry.duplicates, digests((*entry.related, *entry.duplicates)))
+        if kind == "briefing":  # its sections, the articles listed and their duplicates, the neighbours
+            briefings = self.model.briefings
+            briefing = briefings[which]
+            listed = [s for section in briefing.sections for s in section.slugs]
+            twins = [d for s in listed if s in by_slug for d in by_slug[s].duplicates]
+            neighbours = [(b.key, b.start, b.end) for b in briefings[max(0, which - 1):which + 2] if b is not briefing]
+            return (kind, lang, briefing, digests(listed), digests(twins),
+                    tuple(self.theme_reprs.get(section.theme_id) for section in briefing.sections), neighbours)
+        if kind == "theme":  # the theme and its articles
+            return kind, lang, self.theme_reprs[which], digests(e.slug for e in self.theme_entries[which])
+        if kind == "month":  # its articles and the months before and after
+            key = self.months[which]
+            return (kind, lang, key, digests(e.slug for e in self.month_entries[key]),
+                    self.months[max(0, which - 1):which + 2])
+        raise ValueError(f"{kind} pages are keyed by their recipe")
 
     def search_entry(self, kind: str, lang: str, slug: str, record: SearchRecord | None) -> SearchEntry | None:
         """What the search index needs of an article page: None for the bilingual view, and for an

@@ -25,7 +25,7 @@ from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
 from .article_cache import LoadedArticles
-from .commands.report import print_diagnostics, print_summary
+from .commands.report import print_diagnostics, print_summary, stage_times
 from .config import CONFIG_NAME, SiteConfig, load_config
 from .pipeline import BuildOptions, build
 from .structure import BuildFailed, Diagnostic
@@ -317,6 +317,7 @@ class SiteServer:
     def rebuild(self) -> None:
         """Build, tell the terminal how it went, remember any problems for the error page, reload browsers."""
         with self._building:
+            started = time.perf_counter()
             try:
                 report = build(self.options, self.engines, self.loaded_articles)
             except BuildFailed as failure:
@@ -331,6 +332,7 @@ class SiteServer:
                 problems = ()
                 print_diagnostics(report.diagnostics)
                 print_summary(report, str(self.output))
+                print(f"Built in {time.perf_counter() - started:.2f} s ({stage_times(report)}).")
             with self._built:
                 self.problems = problems
                 self.builds += 1

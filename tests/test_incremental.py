@@ -5,11 +5,12 @@ every case the same output as a clean build."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 import shutil
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -20,7 +21,7 @@ import generator.write
 from generator.config import BuildOptions
 from generator.pipeline import build
 from generator.render import SiteRenderer
-from generator.structure import SummarizedArticle
+from generator.structure import Briefing, SummarizedArticle, ThemeDigest
 from generator.write import spare_path
 
 ARTICLES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "content" / "articles").glob("*.md")
@@ -259,47 +260,75 @@ def test_a_template_digest_covers_what_it_extends_and_includes(tmp_path):
     assert after["dynamic.html"] != before["dynamic.html"], "an include chosen at render time may be any template"
 
 
-def test_an_unchanged_article_page_is_known_by_its_sources_without_building_it(tmp_path, monkeypatch):
+def test_an_unchanged_page_is_known_by_its_sources_without_building_it(tmp_path, monkeypatch):
     from test_render import make_config, make_model
 
     config = make_config(tmp_path)
     rendered = {p.path: p for p in SiteRenderer(make_model(), config).pages()}
     keys = {path.as_posix(): page.key for path, page in rendered.items()}
     renderer = SiteRenderer(make_model(), config)
-    for kind in generator.render.ARTICLE_PAGES:  # an unchanged article page must not be built at all
+    for kind in generator.render.SOURCE_KEYED_PAGES:  # an unchanged page of these kinds is not built at all
         monkeypatch.setattr(renderer, f"{kind}_page", lambda *spec: pytest.fail(f"{spec} was built"))
-    kept = {p.path: p for p in renderer.pages(keys) if p.path.parts[1:2] in (("articles",), ("bilingual",))}
-    assert kept and all(page.data is None for page in kept.values())
+    kept = {p.path: p for p in renderer.pages(keys)}
+    assert kept.keys() == rendered.keys() and all(page.data is None for page in kept.values())
     for path, page in kept.items():  # the same key, sitemap versions and search entry as the page built
         built = rendered[path]
         search = built.search and dataclasses.replace(built.search, record=None)
         assert dataclasses.replace(built, data=None, search=search) == page, path
 
 
-@pytest.mark.parametrize("change", ["linked title", "theme name", "own summary"])
-def test_an_article_page_key_follows_what_the_page_shows(tmp_path, change):
+def _with_meta(model, slug: str, **changes):
+    """The model with one article's front matter changed (not grouped again)."""
+    entry = model.by_slug[slug]
+    source = entry.article.translated.clean.source
+    source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, **changes))
+    translated = dataclasses.replace(entry.article.translated,
+                                     clean=dataclasses.replace(entry.article.translated.clean, source=source))
+    article = SummarizedArticle(translated, entry.article.summary, entry.article.profile)
+    return dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article) if e is entry else e
+                                                    for e in model.entries))
+
+
+@pytest.mark.parametrize("change", ["linked title", "theme name", "own summary", "duplicate's outlet", "new month",
+                                    "new briefing"])
+def test_page_keys_follow_what_the_pages_show(tmp_path, change):
+    """After each kind of change, the pages kept by their keys plus those rendered again are exactly
+    the pages a clean render of the changed model gives: no page shows something its key missed."""
     from test_render import make_config, make_model
 
     config = make_config(tmp_path)
     model = make_model()
-    before = {p.path.as_posix(): p.key for p in SiteRenderer(model, config).pages()}
+    march = model.briefings[0]  # as grouping lists a story: once; "trade-up" then shows as xi-visit's duplicate
+    sections = tuple(dataclasses.replace(d, slugs=tuple(s for s in d.slugs if s != "trade-up")) for d in march.sections)
+    model = dataclasses.replace(model, briefings=(dataclasses.replace(march, sections=sections), *model.briefings[1:]))
+    first = {p.path: p for p in SiteRenderer(model, config).pages()}
+    before = {path.as_posix(): page.key for path, page in first.items()}
     xi = model.by_slug["xi-visit"]  # links to "talks" (related) and "trade-up" (duplicate), in "diplomacy"
     if change == "linked title":
-        talks = model.by_slug["talks"]
-        meta = dataclasses.replace(talks.meta, title="محادثات جديدة في بكين")
-        source = dataclasses.replace(talks.article.translated.clean.source, meta=meta)
-        article = SummarizedArticle(dataclasses.replace(talks.article.translated, clean=dataclasses.replace(
-            talks.article.translated.clean, source=source)), talks.article.summary, talks.article.profile)
-        model = dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article)
-                                                         if e is talks else e for e in model.entries))
+        model = _with_meta(model, "talks", title="محادثات جديدة في بكين")
     elif change == "theme name":
         model = dataclasses.replace(model, themes=tuple(dataclasses.replace(t, name_en="Diplomacy and talks")
                                                         if t.id == "diplomacy" else t for t in model.themes))
+    elif change == "duplicate's outlet":
+        model = _with_meta(model, "trade-up", source="Another Outlet")
+    elif change == "new month":  # February appears between January and March: their month pages link to it
+        model = _with_meta(model, "talks", date=dt.date(2023, 2, 10))
+    elif change == "new briefing":  # between two others, which link to it as newer and older
+        day = dt.date(2023, 2, 10)
+        extra = Briefing(day.isoformat(), day, day, (ThemeDigest("diplomacy", ("talks",), ("ملخص.",), ()),))
+        model = dataclasses.replace(model, briefings=(model.briefings[0], extra, *model.briefings[1:]))
     else:
         summary = dataclasses.replace(xi.article.summary, english=("New summary.",))
         article = SummarizedArticle(xi.article.translated, summary, xi.article.profile)
         model = dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article)
                                                          if e is xi else e for e in model.entries))
     after = {p.path.as_posix(): p for p in SiteRenderer(model, config).pages(before)}
-    page = after["en/articles/xi-visit/index.html"]
-    assert page.key != before[page.path.as_posix()] and page.data is not None
+    clean = {p.path: p.data for p in SiteRenderer(model, config).pages()}
+    incremental = {PurePosixPath(path): page.data if page.data is not None else first[page.path].data
+                   for path, page in after.items()}
+    assert incremental == clean
+    changed = {path for path, data in clean.items() if path not in first or data != first[path].data}
+    assert changed and all(after[path.as_posix()].data is not None for path in changed)
+    if change in ("linked title", "theme name", "own summary"):
+        page = after["en/articles/xi-visit/index.html"]
+        assert page.key != before[page.path.as_posix()] and page.data is not None

@@ -31,8 +31,11 @@ def print_details(report: BuildReport) -> None:
     for path, fields in sorted(report.inferred.items()):
         print(f"{path}: inferred {', '.join(fields)} from the text")
     if report.stage_seconds:
-        stages = "; ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.stage_seconds.items())
-        print(f"Time per stage: {stages}")
+        print(f"Time per stage: {stage_times(report)}")
+
+
+def stage_times(report: BuildReport) -> str:
+    return "; ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.stage_seconds.items())
 
 
 def print_summary(report: BuildReport, output: str) -> None:
