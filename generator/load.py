@@ -530,8 +530,6 @@ def display_path(path: Path, root: Path) -> str:
 
     A file name can hold anything but `/`; printed raw, it could rewrite the terminal or reverse the text.
     """
-    try:
-        text = path.relative_to(root).as_posix()
-    except ValueError:
-        text = str(path)
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    full, prefix = str(path), str(root).rstrip("/") + "/"  # strings: this runs for every article of every build
+    text = "." if full == str(root) else full[len(prefix):] if full.startswith(prefix) else full
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator.clean import clean_article, parse_blocks
 from generator.config import DEFAULT_CLEANING, load_config
-from generator.load import (decode, infer_date, infer_source, infer_title, load_articles, read_article,
+from generator.load import (decode, display_path, infer_date, infer_source, infer_title, load_articles, read_article,
                             split_front_matter)
 from generator.slugs import slug_from_filename, slug_from_title
 from generator.structure import BuildFailed
@@ -228,3 +228,14 @@ def test_config_syntax_error_and_missing_file(tmp_path):
     with pytest.raises(BuildFailed) as syntax:
         load_config(tmp_path)
     assert syntax.value.diagnostics[0].line is not None
+
+
+@given(st.lists(st.text(st.characters(blacklist_characters="/\0", blacklist_categories=("Cs",)), min_size=1,
+                        max_size=6).filter(lambda s: s not in (".", "..")), max_size=4),
+       st.sampled_from(["/", "/site", "/srv/my site/"]))
+def test_display_path_is_the_path_from_the_root_with_unprintables_escaped(parts, root):
+    root = Path(root)
+    path = root.joinpath(*parts)
+    relative = path.relative_to(root).as_posix()
+    assert display_path(path, root) == "".join(c if c.isprintable() else repr(c)[1:-1] for c in relative)
+    assert display_path(Path("/elsewhere/x.md"), Path("/site")) == "/elsewhere/x.md"

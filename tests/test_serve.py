@@ -26,7 +26,7 @@ from tornado.websocket import websocket_connect
 import generator.serve
 from generator.commands import serve as serve_command
 from generator.pipeline import BuildOptions
-from generator.serve import OutputApp, SiteServer, Watcher, error_page, served_prefix
+from generator.serve import POLL_COST_FACTOR, OutputApp, SiteServer, Watcher, error_page, served_prefix
 from generator.structure import BuildReport, Diagnostic
 
 ARTICLE = "content/articles/2023-03-17-xi-to-visit-moscow.md"
@@ -377,3 +377,24 @@ def test_the_watcher_waits_for_a_burst_to_settle_and_stops_on_request(tmp_path):
     assert time.monotonic() - started >= 0.15 + 0.15
     stop.set()
     assert watcher.wait_for_change(stop) == []
+
+
+def test_the_watcher_looks_less_often_when_looking_is_slow(tmp_path, monkeypatch):
+    """A big site: the pause between looks stretches to POLL_COST_FACTOR times a look's cost."""
+    watcher = Watcher([tmp_path], poll_interval=0.001, debounce=0.1)
+    looks = []
+
+    def slow_snapshot():
+        looks.append(time.monotonic())
+        time.sleep(0.02)
+        return {}
+
+    monkeypatch.setattr(watcher, "snapshot", slow_snapshot)
+    stop = threading.Event()
+    waiting = threading.Thread(target=watcher.wait_for_change, args=(stop,))
+    waiting.start()
+    time.sleep(1.0)
+    stop.set()
+    waiting.join(TIMEOUT)
+    gaps = [later - earlier for earlier, later in zip(looks, looks[1:])]
+    assert gaps and min(gaps) >= 0.02 * (POLL_COST_FACTOR + 1) * 0.9, gaps
