@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, strategies as st
 
-from generator.translate.glossary import Glossary, Term, join_pieces, load_glossary, needs_translation
+from generator.translate.glossary import Glossary, Term, _core, join_pieces, load_glossary, needs_translation
 from generator.arabic import normalize
 
 
@@ -84,3 +86,11 @@ def test_pieces_always_carry_every_term(sentence):
     starts = [m.start for m in matches]
     assert starts == sorted(starts)
     assert all(a.end <= b.start for a, b in zip(matches, matches[1:]))
+
+
+@given(st.text(alphabet=st.sampled_from(list("ابت«»\"'.,،؟!()- 12xyZ_")), max_size=20))
+def test_a_words_core_is_its_span_from_first_to_last_letter(text):
+    for token in re.finditer(r"\S+", text):
+        letters = [i for i in range(token.start(), token.end()) if re.match(r"[^\W\d_]", text[i])]
+        expected = (letters[0], letters[-1] + 1) if letters else None
+        assert _core(text, token.start(), token.end()) == expected

@@ -42,6 +42,7 @@ class Glossary:
     def __init__(self, terms: list[Term]):
         self.terms = sorted(terms, key=lambda t: (-len(t.words), t.words))  # longest match wins
         self._by_stem: dict[str, list[Term]] = {}  # first word without its article -> terms
+        self._candidates_of: dict[str, list[Term]] = {}  # a site's words repeat: each is looked up once
         for term in self.terms:
             self._by_stem.setdefault(_without_article(term.words[0]), []).append(term)
 
@@ -67,9 +68,13 @@ class Glossary:
         """Terms whose first word could be `word` once up to three prefix letters are taken off."""
         if not self._by_stem:
             return []
-        stems = {_without_article(word[k:]) for k in range(4)} | {word[k + 1:] for k in range(3) if word[k:k + 1] == "ل"}
-        found = {id(t): t for stem in stems for t in self._by_stem.get(stem, ())}
-        return sorted(found.values(), key=lambda t: (-len(t.words), t.words))
+        known = self._candidates_of.get(word)
+        if known is None:
+            stems = ({_without_article(word[k:]) for k in range(4)}
+                     | {word[k + 1:] for k in range(3) if word[k:k + 1] == "ل"})
+            found = {id(t): t for stem in stems for t in self._by_stem.get(stem, ())}
+            known = self._candidates_of[word] = sorted(found.values(), key=lambda t: (-len(t.words), t.words))
+        return known
 
     def _match_at(self, sentence: str, cores: list, words: list, i: int) -> tuple[Match | None, int]:
         if words[i] is None:
@@ -138,8 +143,13 @@ def _without_article(word: str) -> str:
 
 def _core(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     """The word without surrounding punctuation or quotes; None for a token with no letters."""
-    letters = [i for i in range(start, end) if _LETTERS.match(sentence[i])]
-    return (letters[0], letters[-1] + 1) if letters else None
+    first = _LETTERS.search(sentence, start, end)
+    if first is None:
+        return None
+    last = end - 1
+    while not _LETTERS.match(sentence, last):
+        last -= 1
+    return first.start(), last + 1
 
 
 def _prefix_length(word: str, term_first: str) -> int | None:
