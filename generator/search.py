@@ -7,8 +7,8 @@ the search page folds each query with `fold_table()` — the same function, char
 so both sides agree whatever Pagefind's stemmer does. Records come from the render stage: the
 title, date, summary and text each article page shows (generator.render.search_record).
 
-Each language's pages are indexed in shards: one per year, or one per month for a year with more
-than SHARD_PAGES pages. A new or edited article re-indexes its shard only (Pagefind has no
+Each language's pages are indexed in shards: one per year, or one per month for the newest year
+and for a year with more than SHARD_PAGES pages. A new or edited article re-indexes its shard only (Pagefind has no
 incremental mode: one index of 20,000 pages takes ~27 s and 2 GB; a month of a 10,000-article
 archive, ~0.5 s and 60 MB). `pagefind/<lang>/indexes.json` lists the shards newest first; the search
 page loads the first with Pagefind's script and merges the others with `mergeIndex`, so only the
@@ -111,13 +111,18 @@ def search_index_list(lang: str) -> PurePosixPath:
 
 def _shards(entries: list[SearchEntry]) -> dict[tuple[str, str], list[SearchEntry]]:
     """The pages of each shard, keyed by (language, year or month): a language's year is one shard
-    unless it holds more than SHARD_PAGES pages, then each of its months is one."""
+    unless it holds more than SHARD_PAGES pages or is its newest year, then each of its months is
+    one. New articles mostly go to the newest year: adding one re-indexes a month, not a year."""
     years: dict[tuple[str, str], list[SearchEntry]] = defaultdict(list)
     for entry in entries:
         years[(entry.language, entry.datetime[:4] or UNDATED)].append(entry)
+    newest = {}
+    for lang, year in years:
+        if year != UNDATED:
+            newest[lang] = max(year, newest.get(lang, year))
     shards: dict[tuple[str, str], list[SearchEntry]] = defaultdict(list)
     for (lang, year), members in years.items():
-        by_month = year != UNDATED and len(members) > SHARD_PAGES
+        by_month = year != UNDATED and (len(members) > SHARD_PAGES or year == newest[lang])
         for entry in members:
             shards[(lang, entry.datetime[:7] if by_month else year)].append(entry)
     return shards

@@ -135,11 +135,11 @@ def test_english_pages_awaiting_translation_stay_out_of_the_english_index(tmp_pa
     assert english and all(r.url.startswith("en/articles/") for r in english)
 
 
-def test_index_files_are_published_under_pagefind_one_shard_per_language_and_year(output):
+def test_index_files_are_published_under_pagefind_one_shard_per_year_the_newest_per_month(output):
     folder = output / "pagefind"
     for lang in ("ar", "en"):
         shards = json.loads((folder / lang / "indexes.json").read_text())
-        assert shards == ["2023/", "2022/", "2021/"]  # the sample's years, newest first
+        assert shards == ["2023-05/", "2023-03/", "2023-02/", "2022/", "2021/"]  # the sample's, newest first
         for position, shard in enumerate(shards):
             files = {p.relative_to(folder / lang / shard).as_posix()
                      for p in (folder / lang / shard).rglob("*") if p.is_file()}
@@ -151,17 +151,20 @@ def test_index_files_are_published_under_pagefind_one_shard_per_language_and_yea
         assert indexed_pages(output, lang) == ARTICLES
 
 
-def test_a_year_with_many_pages_is_indexed_month_by_month(entries, monkeypatch):
-    monkeypatch.setattr(generator.search, "SHARD_PAGES", 1)
-    shards = generator.search._shards(entries)
+def test_the_newest_year_and_years_with_many_pages_are_indexed_month_by_month(entries, monkeypatch):
     per_year = collections.Counter((e.language, e.datetime[:4]) for e in entries)
-    years = set(per_year)
-    assert set(shards) == {(e.language, e.datetime[:7] if per_year[(e.language, e.datetime[:4])] > 1
-                            else e.datetime[:4]) for e in entries}
-    assert len(shards) > len(years)
+    newest = {lang: max(year for lang_, year in per_year if lang_ == lang) for lang, _ in per_year}
+
+    def expected(by_month_above: int) -> set[tuple[str, str]]:
+        return {(e.language, e.datetime[:7] if per_year[(e.language, e.datetime[:4])] > by_month_above
+                 or e.datetime[:4] == newest[e.language] else e.datetime[:4]) for e in entries}
+
+    monkeypatch.setattr(generator.search, "SHARD_PAGES", 0)  # every year is "large"
+    shards = generator.search._shards(entries)
+    assert set(shards) == expected(0) and set(shards) != expected(500)
     assert sorted(e.url for members in shards.values() for e in members) == sorted(e.url for e in entries)
     monkeypatch.setattr(generator.search, "SHARD_PAGES", 500)
-    assert set(generator.search._shards(entries)) == years
+    assert set(generator.search._shards(entries)) == expected(500)
 
 
 def test_only_the_shard_whose_articles_changed_is_indexed_again(output, entries, renderer, tmp_path, monkeypatch):
@@ -186,7 +189,8 @@ def test_only_the_shard_whose_articles_changed_is_indexed_again(output, entries,
     published = {p.path.as_posix(): p.key for p in first}
     assert all(p.data is None for p in search_files(entries, config, published, record_of)), "output/ has them"
     edited = entries[0]
-    shard = [e for e in entries if e.language == edited.language and e.datetime[:4] == edited.datetime[:4]]
+    shards = generator.search._shards(entries)
+    (name, shard), = [(name, members) for (_, name), members in shards.items() if edited in members]
     changed = [dataclasses.replace(edited, key="changed",
                                    record=dataclasses.replace(edited.record, content="نص جديد")),
                *unrendered(entries[1:])]
@@ -195,9 +199,9 @@ def test_only_the_shard_whose_articles_changed_is_indexed_again(output, entries,
     assert sorted(asked) == sorted((e.language, e.slug) for e in shard if e is not edited), \
         "the shard's other pages, not rendered again, were asked for (the copied cache has no record pages)"
     rewritten = {p.path.as_posix() for p in second if p.data is not None}
-    prefix = f"{OUTPUT_FOLDER}/{edited.language}/{edited.datetime[:4]}/"
+    prefix = f"{OUTPUT_FOLDER}/{edited.language}/{name}/"
     assert rewritten and all(path.startswith(prefix) for path in rewritten), rewritten
-    assert len(list((config.cache_dir / "pagefind").iterdir())) == 6  # one per shard: the stale one was removed
+    assert len(list((config.cache_dir / "pagefind").iterdir())) == len(shards)  # the stale one was removed
 
 
 def test_record_pages_are_updated_file_by_file(entries, tmp_path):
