@@ -598,6 +598,7 @@ class SiteRenderer:
             autoescape=select_autoescape(("html",), default_for_string=True, default=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             bytecode_cache=_bytecode_cache(config),
+            auto_reload=False,  # one build, one set of templates: no stat of each template for every page
         )
         for name in TEMPLATE_NAMES:  # compiled once here, so forked workers inherit them
             try:
