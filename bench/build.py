@@ -378,8 +378,10 @@ def measure_serve(tool: Ours, articles: list[sitegen.GeneratedArticle], args: ar
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [*tool.command()[:3], "serve", "--site", str(tool.site), "--port", str(port)]
-    server = subprocess.Popen(command, cwd=tool.site, env=tool.env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+    log_file = open(tool.site.parent / "serve.log", "w", encoding="utf-8")
+    # SIGINT is how serve is stopped, and a shell's background jobs start with it ignored: restore it.
+    server = subprocess.Popen(command, cwd=tool.site, env=tool.env, stdout=log_file, stderr=subprocess.STDOUT,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seconds: list[float] = []
     try:
         if _served_within(f"http://127.0.0.1:{port}/", args.timeout) is None:
@@ -399,6 +401,7 @@ def measure_serve(tool: Ours, articles: list[sitegen.GeneratedArticle], args: ar
             server.wait(30)
         except subprocess.TimeoutExpired:
             server.kill()
+        log_file.close()
     return seconds, None
 
 
@@ -587,6 +590,8 @@ class _Lines:
 
 
 def main() -> int:
+    # Stopped with SIGTERM (kill), still run the clean-ups in `finally`: no serve left running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts (default 1000,10000)")
     parser.add_argument("--skip-peers", action="store_true", help="measure only our generator")

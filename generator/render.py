@@ -694,9 +694,11 @@ class SiteRenderer:
     def addresses(self, spec: tuple) -> tuple[PurePosixPath, PurePosixPath]:
         """The page `spec` names and the same page in the other language (for the source-keyed kinds)."""
         kind, lang, which = spec
-        name = self.model.briefings[which].key if kind == "briefing" else self.months[which] \
-            if kind == "month" else which
-        return page_path(kind, lang, name), page_path(kind, _other(lang), name)
+        if kind == "briefing":
+            which = self.model.briefings[which].key
+        elif kind == "month":
+            which = self.months[which]
+        return page_path(kind, lang, which), page_path(kind, _other(lang), which)
 
     def sources(self, spec: tuple) -> tuple:
         """All a page of a source-keyed kind is made from besides code, config and templates.
