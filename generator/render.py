@@ -627,12 +627,12 @@ class SiteRenderer:
         exactly those inputs) comes back without bytes instead of being rendered again. The keys of
         pages keyed by their sources (all but a few) are worked out here, in this process: sending
         40,000 results back from workers would cost more than the digests. Only the pages to render,
-        and the few keyed by their recipe, are shared among up to `workers` forked processes; the
-        result does not depend on how.
+        and the few keyed by their recipe, are shared among up to `workers` forked processes (all
+        of them when output/ holds nothing to reuse); the result does not depend on how.
         """
         pending = []
         for spec in self.page_specs():
-            kept = self.kept_page(spec, reusable) if spec[0] in SOURCE_KEYED_PAGES else None
+            kept = self.kept_page(spec, reusable) if reusable and spec[0] in SOURCE_KEYED_PAGES else None
             if kept is None:
                 pending.append(spec)
             else:
