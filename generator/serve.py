@@ -61,8 +61,8 @@ CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".webmanifest": "application/manifest+json",
 }
-HTML_SUFFIXES = ("", ".html", ".htm")
-POLL_COST_FACTOR = 10  # the watcher waits at least this many times as long as a look at the files took  # a request for one of these is a request for a page
+HTML_SUFFIXES = ("", ".html", ".htm")  # a request for one of these is a request for a page
+POLL_COST_FACTOR = 10  # the watcher waits at least this many times as long as a look at the files took
 
 
 def is_editor_leftover(name: str) -> bool:
