@@ -386,8 +386,8 @@ def measure_serve(tool: Ours, articles: list[sitegen.GeneratedArticle], args: ar
                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seconds: list[float] = []
     try:
-        if _served_within(f"http://127.0.0.1:{port}/", args.timeout) is None:
-            return seconds, "serve did not answer"
+        if not _logged_within(log_file.name, "Serving ", args.timeout):  # printed after serve's first build
+            return seconds, "serve did not start"
         for article in articles:
             page = f"http://127.0.0.1:{port}/ar/articles/{article.stem}/"
             saved = time.perf_counter()
@@ -405,6 +405,16 @@ def measure_serve(tool: Ours, articles: list[sitegen.GeneratedArticle], args: ar
             server.kill()
         log_file.close()
     return seconds, None
+
+
+def _logged_within(path: str, text: str, timeout: float) -> bool:
+    """Whether `text` appears in the file at `path` within `timeout` seconds (polled every 50 ms)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if text in Path(path).read_text(encoding="utf-8", errors="replace"):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _served_within(url: str, timeout: float) -> float | None:
