@@ -8,9 +8,13 @@ import gc
 import http.client
 import json
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -398,3 +402,24 @@ def test_the_watcher_looks_less_often_when_looking_is_slow(tmp_path, monkeypatch
     waiting.join(TIMEOUT)
     gaps = [later - earlier for earlier, later in zip(looks, looks[1:])]
     assert gaps and min(gaps) >= 0.02 * (POLL_COST_FACTOR + 1) * 0.9, gaps
+
+
+def test_serve_stops_cleanly_on_sigterm(sample_site):
+    """A container or service manager stops serve with SIGTERM: it says so and exits 0, as on Ctrl+C."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(sample_site),
+                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=60)
+    finally:
+        server.kill()
+    assert server.returncode == 0, output
+    assert output.rstrip().endswith("Stopped."), output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import signal
 import sys
 import webbrowser
 from pathlib import Path
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.host not in LOOPBACK:
         print(f"Warning: listening on {args.host}: other computers on the network can read the site.",
               file=sys.stderr)
+    signal.signal(signal.SIGTERM, _stop_as_on_ctrl_c)  # how containers and service managers stop it
     try:
         try:
             server.start()
@@ -60,3 +62,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _stop_as_on_ctrl_c(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
