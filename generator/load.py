@@ -530,6 +530,12 @@ def display_path(path: Path, root: Path) -> str:
 
     A file name can hold anything but `/`; printed raw, it could rewrite the terminal or reverse the text.
     """
-    full, prefix = str(path), str(root).rstrip("/") + "/"  # strings: this runs for every article of every build
-    text = "." if full == str(root) else full[len(prefix):] if full.startswith(prefix) else full
+    full, top = str(path), str(root)  # strings, not pathlib: this runs for every article of every build
+    prefix = top.rstrip("/") + "/"
+    if full == top:
+        text = "."
+    elif full.startswith(prefix):
+        text = full[len(prefix):]
+    else:
+        text = full
     return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -660,14 +660,14 @@ class SiteRenderer:
     def kept_page(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage | None:
         """The page `spec` names (of a kind keyed by its sources), without bytes, if output/ holds it
         made from the same sources; else None. An unchanged page costs a digest, not a view."""
-        kind, lang = spec[:2]
-        key = self.key(f"{kind}.html", self.sources(spec))
+        kind, lang, which = spec
+        key = self.source_key(spec)
         path, counterpart = self.addresses(spec)
         if reusable.get(path.as_posix()) != key:
             return None
         versions = self.language_versions({lang: path, _other(lang): counterpart})
         return RenderedPage(path, key, None, sitemap_entry(self.sitemap_root, path, versions),
-                            search=self.search_entry(*spec, None) if kind == "article" else None)
+                            search=self.search_entry(lang, which, None) if kind == "article" else None)
 
     def finished(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage:
         """The page `spec` names, rendered unless output/ already holds it made from the same inputs:
@@ -675,7 +675,7 @@ class SiteRenderer:
         kind = spec[0]
         recipe: PageRecipe = getattr(self, f"{kind}_page")(*spec[1:])
         if kind in SOURCE_KEYED_PAGES:
-            key = self.key(recipe.template, self.sources(spec))
+            key = self.source_key(spec)
         else:
             key = self.key(recipe.template, (recipe.template, recipe.rooted, recipe.chrome, recipe.view))
         chrome = recipe.chrome
@@ -683,13 +683,16 @@ class SiteRenderer:
         in_sitemap = not recipe.rooted and "noindex" not in chrome.robots
         return RenderedPage(chrome.path, key, data,
                             sitemap_entry(self.sitemap_root, chrome.path, chrome.versions) if in_sitemap else "",
-                            search=self.search_entry(kind, *spec[1:], recipe.search)
-                            if kind == "article" else None)
+                            search=self.search_entry(*spec[1:], recipe.search) if kind == "article" else None)
 
     def key(self, template: str, inputs: tuple) -> str:
         """The key of a page: the code and config, its template (with what that uses) and its inputs."""
         payload = f"{self.salt}\n{self.template_digests[template]}\n{inputs!r}"
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+    def source_key(self, spec: tuple) -> str:
+        """The key of a page of a source-keyed kind (its template is named after its kind)."""
+        return self.key(f"{spec[0]}.html", self.sources(spec))
 
     def addresses(self, spec: tuple) -> tuple[PurePosixPath, PurePosixPath]:
         """The page `spec` names and the same page in the other language (for the source-keyed kinds)."""
@@ -733,16 +736,16 @@ class SiteRenderer:
                     self.months[max(0, which - 1):which + 2])
         raise ValueError(f"{kind} pages are keyed by their recipe")
 
-    def search_entry(self, kind: str, lang: str, slug: str, record: SearchRecord | None) -> SearchEntry | None:
-        """What the search index needs of an article page: None for the bilingual view, and for an
-        English page still waiting for its translation (it shows Arabic). The record shows only the
-        article itself, so its key leaves out what else the page links to."""
+    def search_entry(self, lang: str, slug: str, record: SearchRecord | None) -> SearchEntry | None:
+        """What the search index needs of an article page: None for an English page still waiting for
+        its translation (it shows Arabic). The record shows only the article itself, so its key
+        leaves out what else the page links to."""
         entry = self.model.by_slug[slug]
-        if kind != "article" or not is_indexed(entry, lang):
+        if not is_indexed(entry, lang):
             return None
         date = entry.meta.date
         record_key = hashlib.sha256(f"{self.salt}\n{lang}\n{slug}\n{entry.article.digest}".encode()).hexdigest()[:32]
-        return SearchEntry(href_path(page_path(kind, lang, slug)), lang, slug, date.isoformat() if date else "",
+        return SearchEntry(href_path(page_path("article", lang, slug)), lang, slug, date.isoformat() if date else "",
                            record_key, record)
 
     # --- plumbing -------------------------------------------------------------------

@@ -10,10 +10,10 @@ title, date, summary and text each article page shows (generator.render.search_r
 Each language's pages are indexed in shards: one per year, or one per month for the newest year
 and for a year with more than SHARD_PAGES pages. A new or edited article re-indexes its shard
 only (Pagefind has no incremental mode: one index of 20,000 pages takes ~27 s and 2 GB; a month
-of a 10,000-article archive, ~0.5 s and 60 MB). `pagefind/<lang>/indexes.json` lists the shards newest first; the search
-page loads the first with Pagefind's script and merges the others with `mergeIndex`, so only the
-first shard carries Pagefind's script, worker and WebAssembly. Results are ranked by each shard's
-own scores, which the browser merges.
+of a 10,000-article archive, ~0.5 s and 60 MB). `pagefind/<lang>/indexes.json` lists the shards
+newest first; the search page loads the first with Pagefind's script and merges the others with
+`mergeIndex`, so only the first shard carries Pagefind's script, worker and WebAssembly. Results
+are ranked by each shard's own scores, which the browser merges.
 """
 
 from __future__ import annotations
@@ -262,8 +262,12 @@ def _remove_stale_record_pages(sources: Path, wanted: set[str]) -> None:
     if not sources.is_dir():
         return
     for path in sources.iterdir():
-        if path.name.removesuffix(".json") not in wanted:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if path.name.removesuffix(".json") in wanted:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def _remove_other_indexes(folder: Path, keep: set[Path], trash: Path) -> None:
