@@ -310,7 +310,8 @@ class Row:
     full: list[Run] = field(default_factory=list)
     no_change: list[Run] = field(default_factory=list)
     add_one: list[Run] = field(default_factory=list)
-    serve_add_one: list[float] = field(default_factory=list)  # ours only: save → page served by `serve`
+    serve_add_one: list[float] = field(default_factory=list)  # ours only: save → page served by `serve` (a draft)
+    serve_rebuilt: list[float] = field(default_factory=list)  # ours only: save → `serve` has rebuilt the site
     html_pages: int = 0
     files: int = 0
     problem: str | None = None  # "timeout" or the error, when a run did not finish
@@ -373,9 +374,10 @@ def measure(tool: Tool, size: int, follow_ups: list[sitegen.GeneratedArticle], a
 
 
 def measure_serve(tool: Ours, articles: list[sitegen.GeneratedArticle], args: argparse.Namespace,
-                  log: Callable[[str], None]) -> tuple[list[float], str | None]:
+                  log: Callable[[str], None]) -> tuple[list[float], list[float], str | None]:
     """(c') the editor's loop: `serve` running, one article saved at a time; seconds from the save
-    until the server answers the new article's page (its watcher's polling and debounce included)."""
+    until the server answers the new article's page (its watcher's polling and debounce included:
+    serve answers with a draft first), and until serve has rebuilt the whole site."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -385,18 +387,23 @@ def measure_serve(tool: Ours, articles: list[sitegen.GeneratedArticle], args: ar
     server = subprocess.Popen(command, cwd=tool.site, env=tool.env, stdout=log_file, stderr=subprocess.STDOUT,
                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seconds: list[float] = []
+    rebuilt: list[float] = []
     try:
         if not _logged_within(log_file.name, "Serving ", args.timeout):  # printed after serve's first build
-            return seconds, "serve did not start"
-        for article in articles:
+            return seconds, rebuilt, "serve did not start"
+        for builds, article in enumerate(articles, start=2):
             page = f"http://127.0.0.1:{port}/ar/articles/{article.stem}/"
             saved = time.perf_counter()
             tool.add(article)
             answered = _served_within(page, args.timeout)
             if answered is None:
-                return seconds, "serve did not publish the new article"
+                return seconds, rebuilt, "serve did not publish the new article"
+            if not _logged_within(log_file.name, "Built in ", args.timeout, times=builds):
+                return seconds, rebuilt, "serve did not finish the rebuild"
             seconds.append(answered - saved)
-            log(f"  {tool.name:14} serve add-one {seconds[-1]:6.2f} s (save → page served)")
+            rebuilt.append(time.perf_counter() - saved)
+            log(f"  {tool.name:14} serve add-one {seconds[-1]:6.2f} s (save → page served), "
+                f"{rebuilt[-1]:6.2f} s (save → site rebuilt)")
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -404,16 +411,16 @@ def measure_serve(tool: Ours, articles: list[sitegen.GeneratedArticle], args: ar
         except subprocess.TimeoutExpired:
             server.kill()
         log_file.close()
-    return seconds, None
+    return seconds, rebuilt, None
 
 
-def _logged_within(path: str, text: str, timeout: float) -> bool:
-    """Whether `text` appears in the file at `path` within `timeout` seconds (polled every 50 ms)."""
+def _logged_within(path: str, text: str, timeout: float, times: int = 1) -> bool:
+    """Whether `text` appears `times` times in the file at `path` within `timeout` seconds (polled every 10 ms)."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
-        if text in Path(path).read_text(encoding="utf-8", errors="replace"):
+        if Path(path).read_text(encoding="utf-8", errors="replace").count(text) >= times:
             return True
-        time.sleep(0.05)
+        time.sleep(0.01)
     return False
 
 
@@ -526,12 +533,14 @@ def ratio(ours: float | None, peer: float | None) -> str:
 
 
 def results_table(rows: list[Row]) -> list[str]:
-    lines = ["| size | tool | full build s | no-change rebuild s | add-one rebuild s | add-one under serve s | "
+    lines = ["| size | tool | full build s | no-change rebuild s | add-one rebuild s | add-one under serve s: "
+             "page served (draft) / site rebuilt | "
              "peak RSS MB (largest process) | peak RSS MB (process tree) | HTML pages | files in output | "
              "files written by add-one | note |",
              "|" + "---|" * 12]
     for row in rows:
-        serve = fmt(statistics.median(row.serve_add_one)) if row.serve_add_one else "–"
+        serve = (f"{fmt(statistics.median(row.serve_add_one))} / {fmt(statistics.median(row.serve_rebuilt))}"
+                 if row.serve_add_one else "–")
         lines.append(f"| {row.size:,} | {row.tool} | {timing(row, row.full)} | {timing(row, row.no_change)} | "
                      f"{timing(row, row.add_one)} | {serve} | {fmt(row.max_rss, 0)} | {fmt(row.tree_rss, 0)} | "
                      f"{row.html_pages:,} | {row.files:,} | {row.add_one_written} | {row.problem or ''} |")
@@ -567,8 +576,9 @@ def raw_runs(rows: list[Row]) -> list[str]:
             if runs:
                 lines.append(f"- {row.size:,} {row.tool} {label}: " + ", ".join(f"{r.seconds:.2f}" for r in runs) + " s")
         if row.serve_add_one:
-            lines.append(f"- {row.size:,} {row.tool} add-one under serve: "
-                         + ", ".join(f"{seconds:.2f}" for seconds in row.serve_add_one) + " s")
+            lines.append(f"- {row.size:,} {row.tool} add-one under serve, page served: "
+                         + ", ".join(f"{seconds:.2f}" for seconds in row.serve_add_one) + " s; site rebuilt: "
+                         + ", ".join(f"{seconds:.2f}" for seconds in row.serve_rebuilt) + " s")
     return lines
 
 
@@ -669,7 +679,8 @@ def main() -> int:
             if run.ok:
                 rows.append(measure(ours, size, follow_ups, args, log))
                 if not rows[-1].problem:
-                    rows[-1].serve_add_one, problem = measure_serve(ours, follow_ups[args.repeats:], args, log)
+                    rows[-1].serve_add_one, rows[-1].serve_rebuilt, problem = measure_serve(
+                        ours, follow_ups[args.repeats:], args, log)
                     rows[-1].problem = problem
             else:  # a half-filled memory would make (a) measure translation
                 problem = "translation build " + ("timeout" if run.timed_out else f"exit {run.returncode}")

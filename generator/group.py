@@ -58,19 +58,10 @@ def group(articles: Sequence[SummarizedArticle], config: SiteConfig, workers: in
     """Assign themes, link related articles and duplicates, and build the briefings (the similarity
     matrix on up to `workers` threads)."""
     ordered = sorted(articles, key=lambda a: a.slug)
-    profiles = [article.profile for article in ordered]
-    vectors, vocabulary = tfidf_vectors([p.terms for p in profiles])
+    vectors, vocabulary = tfidf_vectors([article.profile.terms for article in ordered])
 
     keywords = theme_keywords(config.themes)
-    theme_ids = {theme.id for theme in config.themes}
-    assignments: list[list[tuple[str, float]]] = []
-    for article, profile in zip(ordered, profiles):
-        scores = theme_scores(profile.title_terms, profile.body_terms, keywords)
-        explicit = [t for t in dict.fromkeys(_meta(article).themes) if t in theme_ids]
-        if explicit:
-            assignments.append([(t, scores.get(t, 0.0)) for t in explicit])
-        else:
-            assignments.append(strongest_themes(scores, len(profile.body_terms), list(keywords)))
+    assignments = [configured_themes(article, keywords) for article in ordered]
 
     neighbours, similarities = nearest_neighbours(vectors, max(config.related_articles + NEIGHBOURS_SLACK,
                                                                CLUSTER_NEIGHBOURS), workers)
@@ -154,6 +145,17 @@ def theme_keywords(themes: Sequence[Theme]) -> dict[str, Keywords]:
         keywords[theme.id] = Keywords(terms=tuple(p[0] for p in stemmed if len(p) == 1),
                                       phrases=tuple(p for p in stemmed if len(p) > 1))
     return keywords
+
+
+def configured_themes(article: SummarizedArticle, keywords: dict[str, Keywords]) -> list[tuple[str, float]]:
+    """The article's configured themes with their scores, strongest first: those its front matter names
+    (that exist), else those its keywords reach; empty when neither (automatic themes take it)."""
+    profile = article.profile
+    scores = theme_scores(profile.title_terms, profile.body_terms, keywords)
+    explicit = [t for t in dict.fromkeys(_meta(article).themes) if t in keywords]
+    if explicit:
+        return [(t, scores.get(t, 0.0)) for t in explicit]
+    return strongest_themes(scores, len(profile.body_terms), list(keywords))
 
 
 def theme_scores(title_terms: Sequence[str], body_terms: Sequence[str],

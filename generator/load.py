@@ -101,6 +101,26 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None) -> Load
     return result
 
 
+def load_article(config: SiteConfig, path: Path) -> tuple[SourceArticle | None, list[Diagnostic]]:
+    """One article (with its editor translation) read as `load_articles` reads it, and what reading it
+    reported. The checks across articles (slugs, titles) are left to the full build."""
+    result = LoadResult([], [])
+    article = _read(path, display_path(path, config.root), {t.id for t in config.themes}, config.root, result)
+    return article, result.diagnostics
+
+
+def article_file(path: Path, config: SiteConfig) -> Path | None:
+    """The article file that `path` is or translates (`x.en.md` → `x.md`) when it is one `load_articles`
+    reads and it exists; None for any other path."""
+    folder = config.articles_dir
+    if not path.is_relative_to(folder) or path.name.startswith(".") or not path.name.endswith(ARTICLE_SUFFIXES):
+        return None
+    if path.name.endswith(TRANSLATION_SUFFIX):
+        original = path.with_name(path.name[: -len(TRANSLATION_SUFFIX)])
+        path = next((original.with_suffix(s) for s in ARTICLE_SUFFIXES if original.with_suffix(s).exists()), original)
+    return path if path.is_file() and _inside(path, config.root) else None
+
+
 def _article(path: Path, rel: str, theme_ids: set[str], root: Path, cache: ArticleCache | None,
              result: LoadResult) -> SourceArticle | None:
     """The article from the cache when its file is unchanged (same stamp, else same bytes), or read anew."""

@@ -26,9 +26,10 @@ from tornado.ioloop import IOLoop
 
 from .article_cache import LoadedArticles
 from .commands.report import print_diagnostics, print_summary, stage_times
-from .config import CONFIG_NAME, SiteConfig, load_config
+from .config import CONFIG_NAME, SiteConfig, load_config, site_config
+from .draft import Drafts, draft_pages
 from .pipeline import BuildOptions, build
-from .structure import BuildFailed, Diagnostic
+from .structure import BuildFailed, Diagnostic, SiteModel
 from .translate import EngineCache
 from .write import spare_path
 
@@ -184,16 +185,19 @@ def error_page(problems: Sequence[Diagnostic]) -> bytes:
 
 
 class OutputApp:
-    """WSGI app serving only regular files inside output/, or the build's problems while the last build failed.
+    """WSGI app serving only regular files inside output/, or the build's problems while the last build failed,
+    or the draft of a page while a build is on its way (generator.draft).
 
     No listings, no dot segments, nothing a symlink leads to outside output/. A folder is served as its
     index.html; anything missing gets output/404.html (as GitHub Pages does).
     """
 
-    def __init__(self, output: Path, prefix: str, problems: Callable[[], Sequence[Diagnostic]]):
+    def __init__(self, output: Path, prefix: str, problems: Callable[[], Sequence[Diagnostic]],
+                 drafts: Callable[[], Drafts] = dict):
         self.output = output
         self.prefix = prefix
         self.problems = problems
+        self.drafts = drafts
 
     def __call__(self, environ: dict, start_response: StartResponse) -> list[bytes]:
         body = self._answer(environ, start_response)
@@ -219,10 +223,13 @@ class OutputApp:
             return self._respond(start_response, "500 Internal Server Error", CONTENT_TYPES[".html"],
                                  error_page(problems))
         relative = "/".join(s for s in segments if s)
+        drafts = self.drafts()
         if rest == "" or rest.endswith("/"):
             relative = f"{relative}/index.html".lstrip("/")
-        elif self._inside(relative, Path.is_dir):
+        elif self._inside(relative, Path.is_dir) or f"{relative}/index.html" in drafts:
             return self._redirect(start_response, path + "/")
+        if relative in drafts:
+            return self._respond(start_response, "200 OK", CONTENT_TYPES[".html"], drafts[relative])
         target = self._inside(relative, Path.is_file)
         served = target and self._file(start_response, "200 OK", target)
         return served or self._not_found(start_response)
@@ -284,6 +291,8 @@ class SiteServer:
         self.loaded_articles = LoadedArticles()
         self.builds = 0  # finished builds, failed ones included
         self.problems: tuple[Diagnostic, ...] = ()  # why the last build failed; empty when it succeeded
+        self.model: SiteModel | None = None  # what the last successful build grouped, for drafts
+        self.drafts: Drafts = {}  # served until the build under way has finished
         self._built = threading.Condition()
         self._building = threading.Lock()
         self._stopping = threading.Event()
@@ -340,13 +349,37 @@ class SiteServer:
                                        hint="the traceback is in the terminal"),)
             else:
                 problems = ()
+                self.model = report.model
                 print_diagnostics(report.diagnostics)
                 print_summary(report, str(self.output))
                 print(f"Built in {time.perf_counter() - started:.2f} s ({stage_times(report)}).")
             with self._built:
                 self.problems = problems
+                self.drafts = {}
                 self.builds += 1
                 self._built.notify_all()
+        if self._loop is not None:
+            self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+    def show_drafts(self, changed: Sequence[str]) -> None:
+        """Serve drafts of the saved articles' pages (when only articles changed and the last build
+        succeeded) and reload the browsers, ahead of the rebuild that follows."""
+        if self.model is None or self.problems:
+            return
+        started = time.perf_counter()
+        try:
+            drafts = draft_pages(changed, self.model, site_config(self.options), self.engines)
+        except BuildFailed:  # a broken site.yaml: the rebuild reports it
+            return
+        except Exception:  # noqa: BLE001 - a draft is a preview: it must never stop the rebuild or the server
+            traceback.print_exc()
+            return
+        if not drafts:
+            return
+        with self._built:
+            self.drafts = drafts
+        print(f"Draft of {len(drafts)} page(s) served in {time.perf_counter() - started:.2f} s; "
+              "the other pages follow with the rebuild.")
         if self._loop is not None:
             self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
@@ -359,6 +392,7 @@ class SiteServer:
             names = ", ".join(os.path.relpath(path, Path(self.options.site_dir).resolve()) for path in changed[:3])
             more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
             print(f"[{dt.datetime.now():%H:%M:%S}] {names}{more} changed: rebuilding…")
+            self.show_drafts(changed)
             self.rebuild()
             watcher.watch(watched_paths(self.options.site_dir))
 
@@ -376,7 +410,7 @@ class SiteServer:
         """The tornado loop of this thread: livereload's handlers in front of OutputApp."""
         asyncio.set_event_loop(asyncio.new_event_loop())
         loop = IOLoop.current()
-        app = OutputApp(self.output, self.prefix, lambda: self.problems)
+        app = OutputApp(self.output, self.prefix, lambda: self.problems, lambda: self.drafts)
         try:
             Server(app=app).application(self.port, self.host, debug=False)
         except Exception as error:  # noqa: BLE001 - handed to start(), which raises it in the caller's thread

@@ -322,6 +322,7 @@ class BuildReport:
     removals: dict[str, list[Removal]] = field(default_factory=dict)
     inferred: dict[str, list[str]] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for --verbose
+    model: SiteModel | None = None  # what grouping made: serve drafts a saved article's pages on it
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -166,6 +166,25 @@ async def _until(condition) -> None:
         await asyncio.sleep(0.02)
 
 
+def test_a_saved_articles_draft_is_served_until_the_rebuild_has_published(small_site):
+    server = SiteServer(BuildOptions(site_dir=small_site), port=free_port(), poll_interval=3600)  # no watcher
+    server.start()
+    try:
+        edit_article(small_site, ORIGINAL_WORDS, EDITED_WORDS)
+        server.show_drafts([str(small_site / ARTICLE)])
+        status, page = get(server.port, ARTICLE_URL)
+        assert status == 200 and EDITED_WORDS in page and "livereload.js" in page.partition("</head>")[0]
+        assert get(server.port, ARTICLE_URL.rstrip("/"))[0] == 302
+        built = (small_site / "output" / ARTICLE_URL.strip("/") / "index.html").read_text(encoding="utf-8")
+        assert ORIGINAL_WORDS in built and server.builds == 1  # the draft was made, not built
+
+        server.rebuild()
+        assert server.drafts == {} and server.builds == 2
+        assert EDITED_WORDS in get(server.port, ARTICLE_URL)[1]
+    finally:
+        server.stop(timeout=TIMEOUT)
+
+
 def test_a_broken_article_shows_the_error_page_until_it_is_fixed(server, small_site):
     path = small_site / ARTICLE
     original = path.read_text(encoding="utf-8")
@@ -294,6 +313,17 @@ def test_folders_serve_their_index_and_are_never_listed(output):
     assert (status, headers["Location"]) == (302, "/ar/")
     status, _, body = call(app, "/empty/")
     assert status == 404 and b"custom not found" in body
+
+
+def test_drafts_are_served_before_the_files_of_output_and_as_folders(output):
+    drafts = {"ar/new/index.html": b"<html><head></head><body>draft</body></html>",
+              "ar/index.html": b"<html><head></head><body>drafted home</body></html>"}
+    app = OutputApp(output, "/", lambda: (), lambda: drafts)
+    assert call(app, "/ar/new/")[::2] == (200, drafts["ar/new/index.html"])
+    status, headers, _ = call(app, "/ar/new")
+    assert (status, headers["Location"]) == (302, "/ar/new/")
+    assert call(app, "/ar/")[2] == drafts["ar/index.html"]
+    assert call(app, "/static/style.css")[2] == b"body{}"
 
 
 def test_links_out_of_the_output_are_not_followed(output):
