@@ -45,7 +45,7 @@ def draft_pages(changed: Iterable[str], model: SiteModel, config: SiteConfig, en
             return {}
         files.add(file)
     articles = [_loaded(config, file) for file in sorted(files)]
-    if not articles or None in articles:
+    if not articles or None in articles or _clashing(articles, model):
         return {}
     cleaned = [clean_article(article, config.cleaning) for article in articles]
     if not all(article.blocks for article in cleaned):
@@ -57,8 +57,6 @@ def draft_pages(changed: Iterable[str], model: SiteModel, config: SiteConfig, en
     drafted = {}
     for article in summarize(translated, config.summary_sentences):
         before = model.by_slug.get(article.slug)
-        if before is not None and before.article.translated.clean.source.path != article.translated.clean.source.path:
-            return {}  # its address is another article's: the build reports the clash
         themes = tuple(t for t, _ in configured_themes(article, keywords)) or (before.themes if before else ())
         drafted[article.slug] = (Entry(article, themes, before.related, before.duplicates) if before
                                  else Entry(article, themes))
@@ -77,6 +75,16 @@ def _loaded(config: SiteConfig, file: Path) -> SourceArticle | None:
     """The article as the build would read it, or None if reading it reports an error."""
     article, diagnostics = load_article(config, file)
     return None if any(d.level == "error" for d in diagnostics) else article
+
+
+def _clashing(articles: list[SourceArticle], model: SiteModel) -> bool:
+    """Whether two of the articles, or one of them and another file, would make the same pages (the
+    build reports the clash)."""
+    if len({article.slug for article in articles}) < len(articles):
+        return True
+    before = [model.by_slug.get(article.slug) for article in articles]
+    return any(entry is not None and entry.article.translated.clean.source.path != article.path
+               for entry, article in zip(before, articles))
 
 
 def _with_entries(model: SiteModel, drafted: dict[str, Entry], config: SiteConfig) -> SiteModel:

@@ -80,8 +80,8 @@ def test_a_new_articles_draft_shows_it_with_the_themes_its_words_give(sample_sit
     assert page_title((sample_site / "output" / f"ar/articles/{NEW_STEM}/index.html").read_bytes()) == NEW_TITLE
 
 
-@pytest.mark.parametrize("change", ["template", "broken front matter", "deleted", "same address", "glossary",
-                                    "memory outside"])
+@pytest.mark.parametrize("change", ["template", "broken front matter", "deleted", "same address",
+                                    "two new files, one address", "glossary", "memory outside"])
 def test_no_draft_when_only_the_full_build_can_show_the_change(sample_site, tmp_path, change):
     model = built(sample_site)
     path = article(sample_site)
@@ -96,6 +96,10 @@ def test_no_draft_when_only_the_full_build_can_show_the_change(sample_site, tmp_
     elif change == "same address":  # a .txt beside the .md: one slug, two files
         changed = [path.with_suffix(".txt")]
         changed[0].write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    elif change == "two new files, one address":
+        changed = [article(sample_site, NEW_STEM), article(sample_site, NEW_STEM).with_suffix(".txt")]
+        for new in changed:
+            new.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     elif change == "glossary":
         changed.append(sample_site / "content" / "glossary.yaml")
     else:  # the build refuses a translation memory outside the site
