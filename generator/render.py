@@ -33,10 +33,13 @@ from .search import fold_table, search_index_list
 from .arabic import normalize
 from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion, Entry, Page, RenderedPage,
                         SearchEntry, SearchRecord, SiteModel, Theme, ThemeDigest)
-from .urls import LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url
+from .urls import LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url, theme_year_key
 
-# The page kinds keyed by what they are made from (SiteRenderer.sources): 99 % of a site's pages.
-SOURCE_KEYED_PAGES = ("article", "bilingual", "briefing", "theme", "month")
+# The page kinds keyed by what they are made from (SiteRenderer.sources), 99 % of a site's pages, and
+# the template of each.
+SOURCE_KEYED_PAGES = MappingProxyType({"article": "article.html", "bilingual": "bilingual.html",
+                                       "briefing": "briefing.html", "theme": "theme.html",
+                                       "theme_year": "theme.html", "month": "month.html"})
 TEMPLATE_NAMES = (
     "base.html", "partials/stories.html", "partials/briefing.html", "partials/blocks.html",
     "home.html", "root.html", "briefing.html", "article.html", "bilingual.html",
@@ -107,6 +110,8 @@ UI = MappingProxyType({
         "search_prompt": "اكتب كلمة أو أكثر ثم اضغط «ابحث».",
         "in_range": "من {first} إلى {last}",
         "in_month": "في {month}",
+        "in_year": "في عام {year}",
+        "by_year": "حسب السنة",
         "pending": "الترجمة الإنجليزية قيد الإعداد.",
         "pending_tag": "بالعربية فقط",
         "digest_pending": "الموجز الإنجليزي لهذا المحور قيد الإعداد.",
@@ -171,6 +176,8 @@ UI = MappingProxyType({
         "search_prompt": "Type one or more words, then press Search.",
         "in_range": "{first} to {last}",
         "in_month": "in {month}",
+        "in_year": "in {year}",
+        "by_year": "By year",
         "pending": "Translation pending. The Arabic original is shown below until an English version is ready.",
         "pending_tag": "Arabic only",
         "editor": "Translated by the editors.",
@@ -288,12 +295,22 @@ class MonthGroup:
 
 @dataclass(frozen=True)
 class ThemeView:
+    """A theme's page (the newest year, its chart and its undated articles) or one of its earlier years."""
+
     name: Text
+    year: str  # the earlier year the page shows; "" on the theme's own page
     intro: str
     auto: bool
     chart: Markup
+    years: tuple[YearLink, ...]  # every year with articles, newest first; empty when there is one
     months: tuple[MonthGroup, ...]
     undated: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class YearLink:
+    link: Link
+    current: bool  # the page showing it
 
 
 @dataclass(frozen=True)
@@ -619,6 +636,13 @@ class SiteRenderer:
             if entry.meta.date is not None:
                 self.month_entries[month_key(entry.meta.date)].append(entry)
         self.months = sorted(self.month_entries, reverse=True)  # newest first
+        self.theme_months: dict[str, dict[str, list[Entry]]] = {}  # theme → its months, oldest first → entries
+        for theme in model.themes:
+            by_month: dict[str, list[Entry]] = defaultdict(list)
+            for entry in self.theme_entries[theme.id]:
+                if entry.meta.date is not None:
+                    by_month[month_key(entry.meta.date)].append(entry)
+            self.theme_months[theme.id] = dict(sorted(by_month.items()))
 
     def pages(self, reusable: Mapping[str, str] = MappingProxyType({}), workers: int = 1) -> Iterator[RenderedPage]:
         """Every HTML page of the site in both languages.
@@ -654,6 +678,8 @@ class SiteRenderer:
                 if entry.article.translated.english is not None:
                     specs.append(("bilingual", lang, entry.slug))
             specs += [("theme", lang, theme.id) for theme in self.model.themes]
+            specs += [("theme_year", lang, theme_year_key(theme.id, year))
+                      for theme in self.model.themes for year in self.theme_years(theme.id)[1:]]
             specs += [("month", lang, i) for i in range(len(self.months))]
         return specs
 
@@ -691,8 +717,8 @@ class SiteRenderer:
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
     def source_key(self, spec: tuple) -> str:
-        """The key of a page of a source-keyed kind (its template is named after its kind)."""
-        return self.key(f"{spec[0]}.html", self.sources(spec))
+        """The key of a page of a source-keyed kind."""
+        return self.key(SOURCE_KEYED_PAGES[spec[0]], self.sources(spec))
 
     def addresses(self, spec: tuple) -> tuple[PurePosixPath, PurePosixPath]:
         """The page `spec` names and the same page in the other language (for the source-keyed kinds)."""
@@ -728,8 +754,19 @@ class SiteRenderer:
             neighbours = [(b.key, b.start, b.end) for b in briefings[max(0, which - 1):which + 2] if b is not briefing]
             return (kind, lang, briefing, digests(listed), digests(twins),
                     tuple(self.theme_reprs.get(section.theme_id) for section in briefing.sections), neighbours)
-        if kind == "theme":  # the theme and its articles
-            return kind, lang, self.theme_reprs[which], digests(e.slug for e in self.theme_entries[which])
+        if kind == "theme":  # the theme, the articles it lists, its count per month (intro, chart), its years
+            months = self.theme_months[which]
+            years = self.theme_years(which)
+            newest = years[0] if years else ""
+            listed = [e.slug for key, entries in months.items() if key[:4] == newest for e in entries]
+            listed += [e.slug for e in self.theme_entries[which] if e.meta.date is None]
+            return (kind, lang, self.theme_reprs[which], digests(listed),
+                    tuple((key, len(entries)) for key, entries in months.items()), years)
+        if kind == "theme_year":  # the theme, the year's articles, its years
+            theme_id, _, year = which.rpartition("/")
+            listed = [e.slug for key, entries in self.theme_months[theme_id].items() if key[:4] == year
+                      for e in entries]
+            return kind, lang, self.theme_reprs[theme_id], year, digests(listed), self.theme_years(theme_id)
         if kind == "month":  # its articles and the months before and after
             key = self.months[which]
             return (kind, lang, key, digests(e.slug for e in self.month_entries[key]),
@@ -1062,13 +1099,15 @@ class SiteRenderer:
     # --- themes ---------------------------------------------------------------------------
 
     def theme_page(self, lang: str, theme_id: str) -> PageRecipe:
+        """A theme's own page: how many articles and when (a chart of every month), then the articles
+        of its newest year and its undated ones; each earlier year has a page of its own, so the page
+        a new article changes stays the size of a year, not of the whole archive."""
         theme = self.themes[theme_id]
         entries = self.theme_entries[theme.id]
-        dated = [e for e in entries if e.meta.date is not None]
-        by_month: dict[str, list[Entry]] = defaultdict(list)
-        for entry in dated:
-            by_month[month_key(entry.meta.date)].append(entry)
-        keys = sorted(by_month)
+        months = self.theme_months[theme.id]
+        keys = list(months)
+        years = self.theme_years(theme.id)
+        dated = sum(len(listed) for listed in months.values())
         name = self.theme_name(theme, lang)
         ui = UI[lang]
         intro = count_articles(len(entries), lang, self.config.digits)
@@ -1077,21 +1116,60 @@ class SiteRenderer:
             span = ui["in_month"].format(month=first) if first == last else ui["in_range"].format(first=first,
                                                                                                last=last)
             intro = f"{intro} {span}" if lang == "ar" else f"{intro}, {span}"
-        if len(dated) < len(entries):
-            undated = count_articles(len(entries) - len(dated), lang, self.config.digits)
+        if dated < len(entries):
+            undated = count_articles(len(entries) - dated, lang, self.config.digits)
             intro = f"{intro} {ui['undated_count'].format(count=undated)}"
-        counts = [(k, len(by_month.get(k, ()))) for k in (month_span(keys[0], keys[-1]) if keys else [])]
+        counts = [(k, len(months.get(k, ()))) for k in (month_span(keys[0], keys[-1]) if keys else [])]
         chart = theme_chart(counts, lang=lang, digits=self.config.digits,
                             label=f"{name.value}: {ui['per_month']}") if counts else ""
         view = ThemeView(
-            name=name, intro=intro, auto=theme.auto, chart=Markup(chart),
-            months=tuple(MonthGroup(self.month_text(k, lang), page_path("month", lang, k),
-                                    tuple(self.story(e, lang) for e in by_month[k])) for k in reversed(keys)),
+            name=name, year="", intro=intro, auto=theme.auto, chart=Markup(chart),
+            years=self.year_links(theme.id, lang, years[0] if years else ""),
+            months=self.month_groups(theme.id, years[0] if years else "", lang),
             undated=tuple(self.story(e, lang) for e in entries if e.meta.date is None),
         )
         chrome = self.chrome(lang, page_path("theme", lang, theme.id), name,
                              counterpart=page_path("theme", _other(lang), theme.id), section="themes")
         return PageRecipe("theme.html", chrome, view)
+
+    def theme_year_page(self, lang: str, key: str) -> PageRecipe:
+        """The articles of one earlier year of a theme (`key` from theme_year_key)."""
+        theme_id, _, year = key.rpartition("/")
+        theme = self.themes[theme_id]
+        name = self.theme_name(theme, lang)
+        shown_year = format_number(int(year), lang, self.config.digits)
+        months = self.month_groups(theme_id, year, lang)
+        count = count_articles(sum(len(month.stories) for month in months), lang, self.config.digits)
+        view = ThemeView(
+            name=name, year=shown_year, intro=f"{count} {UI[lang]['in_year'].format(year=shown_year)}",
+            auto=theme.auto, chart=Markup(""), years=self.year_links(theme_id, lang, year), months=months,
+            undated=(),
+        )
+        chrome = self.chrome(lang, page_path("theme_year", lang, key), Text(f"{name.value} {shown_year}", name.lang),
+                             counterpart=page_path("theme_year", _other(lang), key), section="themes")
+        return PageRecipe("theme.html", chrome, view)
+
+    def theme_years(self, theme_id: str) -> list[str]:
+        """The years with dated articles in the theme, newest first: the first is on the theme's own page."""
+        return sorted({key[:4] for key in self.theme_months[theme_id]}, reverse=True)
+
+    def year_links(self, theme_id: str, lang: str, current: str) -> tuple[YearLink, ...]:
+        """The theme's years, newest first, each linking to the page that lists it; none for one year."""
+        years = self.theme_years(theme_id)
+        if len(years) < 2:
+            return ()
+        return tuple(
+            YearLink(Link(page_path("theme", lang, theme_id) if year == years[0]
+                          else page_path("theme_year", lang, theme_year_key(theme_id, year)),
+                          Text(format_number(int(year), lang, self.config.digits), lang)), year == current)
+            for year in years)
+
+    def month_groups(self, theme_id: str, year: str, lang: str) -> tuple[MonthGroup, ...]:
+        """The theme's articles of `year` by month, newest month first."""
+        months = self.theme_months[theme_id]
+        return tuple(MonthGroup(self.month_text(key, lang), page_path("month", lang, key),
+                                tuple(self.story(e, lang) for e in months[key]))
+                     for key in reversed(months) if key[:4] == year)
 
     def themes_page(self, lang: str) -> PageRecipe:
         summaries = tuple(

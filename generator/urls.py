@@ -22,22 +22,24 @@ _KIND_FOLDERS = {
     "bilingual": ("articles",),
     "briefing": ("briefings",),
     "theme": ("themes",),
+    "theme_year": ("themes",),
     "themes": ("themes",),
     "archive": ("archive",),
     "month": ("archive",),
 }
-_KEYED = {"article", "bilingual", "briefing", "theme", "month"}
+_KEYED = {"article", "bilingual", "briefing", "theme", "theme_year", "month"}
 _SAFE_SEGMENT = re.compile(r"^(?!\.{1,2}$)[^/\\\x00-\x1f]+$")
 _MONTH_KEY = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DAY_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"^\d{4}$")
 
 
 @lru_cache(maxsize=1 << 17)  # a page's path is asked for from every page that links to it
 def page_path(kind: str, lang: str | None = None, key: str | None = None) -> PurePosixPath:
     """The output file of a page, e.g. page_path("theme", "en", "trade") -> en/themes/trade/index.html.
 
-    Kinds: home, article, bilingual, briefing, theme, themes, archive, month (key "YYYY-MM"),
-    not-found (lang None = the root 404.html), root (the landing index.html), static (key = file path).
+    Kinds: home, article, bilingual, briefing, theme, theme_year (key from `theme_year_key`), themes,
+    archive, month (key "YYYY-MM"), not-found (lang None = the root 404.html), root (the landing index.html), static (key = file path).
     """
     if kind == "root":
         return PurePosixPath(INDEX)
@@ -67,7 +69,17 @@ def _language(lang: str | None) -> str:
     return lang
 
 
+def theme_year_key(theme_id: str, year: str) -> str:
+    """The key of a theme's page for one earlier year: en/themes/<theme>/<year>/index.html."""
+    return f"{theme_id}/{year}"
+
+
 def _key_parts(kind: str, key: str | None) -> list[str]:
+    if kind == "theme_year" and key:
+        theme_id, _, year = key.rpartition("/")
+        if not _YEAR.match(year):
+            raise ValueError(f"a theme's year page needs a four-digit year, not {key!r}")
+        return _key_parts("theme", theme_id) + [year]
     if not key or not _SAFE_SEGMENT.match(key):
         raise ValueError(f"invalid key {key!r} for a {kind} page")
     if kind == "month":

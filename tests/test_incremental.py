@@ -277,42 +277,41 @@ def test_an_unchanged_page_is_known_by_its_sources_without_building_it(tmp_path,
         assert dataclasses.replace(built, data=None, search=search) == page, path
 
 
-def _with_meta(model, slug: str, **changes):
-    """The model with one article's front matter changed (not grouped again)."""
-    entry = model.by_slug[slug]
-    source = entry.article.translated.clean.source
-    source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, **changes))
-    translated = dataclasses.replace(entry.article.translated,
-                                     clean=dataclasses.replace(entry.article.translated.clean, source=source))
-    article = SummarizedArticle(translated, entry.article.summary, entry.article.profile)
-    return dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article) if e is entry else e
-                                                    for e in model.entries))
-
-
 @pytest.mark.parametrize("change", ["linked title", "theme name", "own summary", "duplicate's outlet", "new month",
-                                    "new briefing"])
+                                    "new briefing", "earlier year", "title on an earlier year's page",
+                                    "month in an earlier year", "undated title"])
 def test_page_keys_follow_what_the_pages_show(tmp_path, change):
     """After each kind of change, the pages kept by their keys plus those rendered again are exactly
     the pages a clean render of the changed model gives: no page shows something its key missed."""
-    from test_render import make_config, make_model
+    from test_render import make_config, make_model, with_meta
 
     config = make_config(tmp_path)
     model = make_model()
     march = model.briefings[0]  # as grouping lists a story: once; "trade-up" then shows as xi-visit's duplicate
     sections = tuple(dataclasses.replace(d, slugs=tuple(s for s in d.slugs if s != "trade-up")) for d in march.sections)
     model = dataclasses.replace(model, briefings=(dataclasses.replace(march, sections=sections), *model.briefings[1:]))
+    if change in ("title on an earlier year's page", "month in an earlier year"):  # diplomacy: "talks" in 2022
+        model = with_meta(model, "talks", date=dt.date(2022, 11, 10))
     first = {p.path: p for p in SiteRenderer(model, config).pages()}
     before = {path.as_posix(): page.key for path, page in first.items()}
     xi = model.by_slug["xi-visit"]  # links to "talks" (related) and "trade-up" (duplicate), in "diplomacy"
     if change == "linked title":
-        model = _with_meta(model, "talks", title="محادثات جديدة في بكين")
+        model = with_meta(model, "talks", title="محادثات جديدة في بكين")
     elif change == "theme name":
         model = dataclasses.replace(model, themes=tuple(dataclasses.replace(t, name_en="Diplomacy and talks")
                                                         if t.id == "diplomacy" else t for t in model.themes))
     elif change == "duplicate's outlet":
-        model = _with_meta(model, "trade-up", source="Another Outlet")
+        model = with_meta(model, "trade-up", source="Another Outlet")
     elif change == "new month":  # February appears between January and March: their month pages link to it
-        model = _with_meta(model, "talks", date=dt.date(2023, 2, 10))
+        model = with_meta(model, "talks", date=dt.date(2023, 2, 10))
+    elif change == "earlier year":  # the diplomacy theme gets a page for 2022, and its own page a list of years
+        model = with_meta(model, "talks", date=dt.date(2022, 11, 10))
+    elif change == "title on an earlier year's page":
+        model = with_meta(model, "talks", title="محادثات جديدة في بكين")
+    elif change == "month in an earlier year":  # the theme's own page shows it only in its chart
+        model = with_meta(model, "talks", date=dt.date(2022, 10, 10))
+    elif change == "undated title":
+        model = with_meta(model, "old-note", title="مذكرة قديمة")
     elif change == "new briefing":  # between two others, which link to it as newer and older
         day = dt.date(2023, 2, 10)
         extra = Briefing(day.isoformat(), day, day, (ThemeDigest("diplomacy", ("talks",), ("ملخص.",), ()),))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -24,7 +25,7 @@ from generator.structure import (
     SummarizedArticle, Theme, ThemeDigest, TranslatedArticle,
 )
 from generator.summarize import profile_article
-from generator.urls import absolute_url, href_path, page_path, relative_url
+from generator.urls import absolute_url, href_path, page_path, relative_url, theme_year_key
 
 REPO = Path(__file__).resolve().parents[1]
 ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
@@ -83,6 +84,18 @@ def make_model() -> SiteModel:
         )),
     )
     return SiteModel((editor, machine, pending, undated), themes, briefings, undated=("old-note",))
+
+
+def with_meta(model, slug: str, **changes):
+    """The model with one article's front matter changed (not grouped again)."""
+    entry = model.by_slug[slug]
+    source = entry.article.translated.clean.source
+    source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, **changes))
+    translated = dataclasses.replace(entry.article.translated,
+                                     clean=dataclasses.replace(entry.article.translated.clean, source=source))
+    article = SummarizedArticle(translated, entry.article.summary, entry.article.profile)
+    return dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article) if e is entry else e
+                                                    for e in model.entries))
 
 
 def make_config(tmp_path: Path, **settings) -> SiteConfig:
@@ -489,6 +502,34 @@ def test_theme_and_archive_charts_match_counts(docs):
                  for figure in charts}
     assert per_theme == {"الدبلوماسية": {"2023-01": 1, "2023-02": 0, "2023-03": 1},
                          "التجارة": {"2023-01": 0, "2023-02": 0, "2023-03": 2}}
+
+
+def test_a_theme_lists_its_newest_year_and_gives_each_earlier_year_a_page(tmp_path):
+    model = with_meta(make_model(), "talks", date=dt.date(2022, 11, 10))  # diplomacy: 2022 and 2023
+    pages = {p.path: lxml.html.fromstring(p.data) for p in SiteRenderer(model, make_config(tmp_path)).pages()}
+    theme = pages[PurePosixPath("en/themes/diplomacy/index.html")]
+    year = pages[PurePosixPath("en/themes/diplomacy/2022/index.html")]
+    assert theme.xpath("//li[@class='story']/a/@href") == ["../../articles/xi-visit/"]
+    assert year.xpath("//li[@class='story']/a/@href") == ["../../../articles/talks/"]
+    assert theme.xpath("string(//p[@class='dek'])") == "2 articles, November 2022 to March 2023"
+    assert year.xpath("string(//p[@class='dek'])") == "1 article in 2022"
+    assert len(theme.xpath("//*[local-name()='rect']")) == 5 and not year.xpath("//*[local-name()='rect']")
+    for page, here in ((theme, "./"), (year, "./")):
+        years = [(a.text, a.get("href"), a.get("aria-current")) for a in page.xpath("//nav[@class='years']//a")]
+        assert [(text, current) for text, _, current in years] == [
+            ("2023", "page" if page is theme else None), ("2022", "page" if page is year else None)]
+        assert here in [href for _, href, _ in years]
+    arabic = pages[PurePosixPath("ar/themes/diplomacy/2022/index.html")]
+    assert arabic.xpath("string(//h1)") == "الدبلوماسية 2022"
+    assert not pages[PurePosixPath("en/themes/trade/index.html")].xpath("//nav[@class='years']")  # one year
+
+
+def test_theme_year_pages_have_a_theme_and_a_four_digit_year():
+    assert page_path("theme_year", "ar", theme_year_key("trade", "2022")) == PurePosixPath(
+        "ar/themes/trade/2022/index.html")
+    for key in ("trade/22", "trade", "/2022", "a/b/2022", "../2022", "trade/2022/"):
+        with pytest.raises(ValueError):
+            page_path("theme_year", "ar", key)
 
 
 def test_undated_articles_appear_on_theme_and_archive(docs):
