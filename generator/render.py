@@ -46,6 +46,7 @@ TEMPLATE_NAMES = (
     "theme.html", "themes.html", "archive.html", "month.html", "404.html", "search.html",
 )
 EARLIER_BRIEFINGS_ON_HOME = 12
+ARCHIVE_CHARTS = 12  # themes charted on the archive page, the largest ones; the themes page lists them all
 HEADLINES_ON_ROOT = 6
 DIRECTION = MappingProxyType({"ar": "rtl", "en": "ltr"})
 _ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff"
@@ -111,6 +112,7 @@ UI = MappingProxyType({
         "in_range": "من {first} إلى {last}",
         "in_month": "في {month}",
         "in_year": "في عام {year}",
+        "all_themes": "كل المحاور ({count})",
         "by_year": "حسب السنة",
         "pending": "الترجمة الإنجليزية قيد الإعداد.",
         "pending_tag": "بالعربية فقط",
@@ -177,6 +179,7 @@ UI = MappingProxyType({
         "in_range": "{first} to {last}",
         "in_month": "in {month}",
         "in_year": "in {year}",
+        "all_themes": "All {count} themes",
         "by_year": "By year",
         "pending": "Translation pending. The Arabic original is shown below until an English version is ready.",
         "pending_tag": "Arabic only",
@@ -336,6 +339,7 @@ class Figure:
 class ArchiveView:
     years: tuple[tuple[str, tuple[MonthSummary, ...]], ...]
     charts: tuple[Figure, ...]
+    all_themes: Link | None  # the themes page, when some themes have no chart here
     undated: tuple[Story, ...]
 
 
@@ -627,6 +631,7 @@ class SiteRenderer:
         self.template_digests = template_digests(self.env)
         self.themes = {t.id: t for t in model.themes}
         self.theme_reprs = {t.id: repr(t) for t in model.themes}  # for page keys, made once
+        self._article_sources: dict[str, str] = {}  # slug → article_sources(slug), made on first use
         self.theme_entries: dict[str, list[Entry]] = defaultdict(list)
         self.month_entries: dict[str, list[Entry]] = defaultdict(list)
         for entry in model.entries:
@@ -738,14 +743,9 @@ class SiteRenderer:
         """
         kind, lang, which = spec
         by_slug = self.model.by_slug
-
-        def digests(slugs: Iterable[str]) -> tuple:
-            return tuple((s, by_slug[s].article.digest if s in by_slug else None) for s in slugs)
-
-        if kind in ("article", "bilingual"):  # the article, its themes, and the articles it links to
-            entry = by_slug[which]
-            return (kind, lang, which, entry.article.digest, tuple(self.theme_reprs.get(t) for t in entry.themes),
-                    entry.related, entry.duplicates, digests((*entry.related, *entry.duplicates)))
+        digests = self.digests
+        if kind in ("article", "bilingual"):
+            return kind, lang, which, self.article_sources(which)
         if kind == "briefing":  # its sections, the articles listed and their duplicates, the neighbours
             briefings = self.model.briefings
             briefing = briefings[which]
@@ -772,6 +772,22 @@ class SiteRenderer:
             return (kind, lang, key, digests(e.slug for e in self.month_entries[key]),
                     self.months[max(0, which - 1):which + 2])
         raise ValueError(f"{kind} pages are keyed by their recipe")
+
+    def article_sources(self, slug: str) -> str:
+        """A digest of the article, its themes and the articles it links to: the sources of its pages,
+        made once for the four of them (article and bilingual, in both languages)."""
+        made = self._article_sources.get(slug)
+        if made is None:
+            entry = self.model.by_slug[slug]
+            sources = (entry.article.digest, tuple(self.theme_reprs.get(t) for t in entry.themes),
+                       entry.related, entry.duplicates, self.digests((*entry.related, *entry.duplicates)))
+            made = self._article_sources[slug] = hashlib.sha256(repr(sources).encode()).hexdigest()
+        return made
+
+    def digests(self, slugs: Iterable[str]) -> tuple:
+        """(slug, digest) of each article, None for a slug no article has."""
+        by_slug = self.model.by_slug
+        return tuple((s, by_slug[s].article.digest if s in by_slug else None) for s in slugs)
 
     def search_entry(self, lang: str, slug: str, record: SearchRecord | None) -> SearchEntry | None:
         """What the search index needs of an article page: None for an English page still waiting for
@@ -1189,22 +1205,33 @@ class SiteRenderer:
             link = Link(page_path("month", lang, key), Text(self.month_text(key, lang), lang))
             years[key[:4]].append(MonthSummary(link, count_articles(len(self.month_entries[key]), lang,
                                                                     self.config.digits)))
+        charted = self.charted_themes()
+        themes_count = format_number(len(self.model.themes), lang, self.config.digits)
         view = ArchiveView(
             years=tuple((format_number(int(y), lang, self.config.digits), tuple(m)) for y, m in years.items()),
-            charts=self.archive_charts(lang),
+            charts=self.archive_charts(charted, lang),
+            all_themes=(Link(page_path("themes", lang), Text(UI[lang]["all_themes"].format(count=themes_count), lang))
+                        if len(charted) < len(self.model.themes) else None),
             undated=self.stories(self.model.undated, lang),
         )
         chrome = self.chrome(lang, page_path("archive", lang), Text(UI[lang]["archive"], lang),
                              counterpart=page_path("archive", _other(lang)), section="archive")
         return PageRecipe("archive.html", chrome, view)
 
-    def archive_charts(self, lang: str) -> tuple[Figure, ...]:
+    def charted_themes(self) -> list[Theme]:
+        """The ARCHIVE_CHARTS themes with the most articles, in the site's order of themes: small
+        multiples stay readable when clustering has made hundreds of themes."""
+        largest = sorted(self.model.themes, key=lambda theme: -len(self.theme_entries[theme.id]))[:ARCHIVE_CHARTS]
+        ids = {theme.id for theme in largest}
+        return [theme for theme in self.model.themes if theme.id in ids]
+
+    def archive_charts(self, themes: list[Theme], lang: str) -> tuple[Figure, ...]:
         """Small multiples: one chart per theme over the whole site's months, all on one scale."""
         if not self.months:
             return ()
         span = month_span(self.months[-1], self.months[0])
         per_theme = {}
-        for theme in self.model.themes:
+        for theme in themes:
             monthly: dict[str, int] = defaultdict(int)
             for entry in self.theme_entries[theme.id]:
                 if entry.meta.date is not None:
@@ -1212,7 +1239,7 @@ class SiteRenderer:
             per_theme[theme.id] = [(k, monthly.get(k, 0)) for k in span]
         scale = max((c for counts in per_theme.values() for _, c in counts), default=1)
         figures = []
-        for theme in self.model.themes:
+        for theme in themes:
             link = self.theme_link(theme, lang)
             label = f"{link.text.value}: {UI[lang]['per_month']}"
             chart = theme_chart(per_theme[theme.id], lang=lang, digits=self.config.digits, label=label,

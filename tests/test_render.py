@@ -19,7 +19,7 @@ from generator.arabic import content_terms
 from generator.chart import theme_chart
 from generator.config import SiteConfig
 from generator.dates import format_date, format_month, format_period, month_span, to_arabic_indic
-from generator.render import TEMPLATE_NAMES, SiteRenderer, count_articles, phrase, static_files, web_url
+from generator.render import ARCHIVE_CHARTS, TEMPLATE_NAMES, SiteRenderer, count_articles, phrase, static_files, web_url
 from generator.structure import (
     ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
     SummarizedArticle, Theme, ThemeDigest, TranslatedArticle,
@@ -530,6 +530,20 @@ def test_theme_year_pages_have_a_theme_and_a_four_digit_year():
     for key in ("trade/22", "trade", "/2022", "a/b/2022", "../2022", "trade/2022/"):
         with pytest.raises(ValueError):
             page_path("theme_year", "ar", key)
+
+
+def test_the_archive_charts_the_largest_themes_and_links_to_all_of_them(tmp_path):
+    themes = tuple(Theme(f"t{i:02}", f"محور {i}", f"Theme {i}") for i in range(ARCHIVE_CHARTS + 2))
+    entries = tuple(make_entry(f"a{i}-{k}", f"عنوان {i} {k}", dt.date(2023, 1 + k % 12, 1), themes=(theme.id,))
+                    for i, theme in enumerate(themes) for k in range(1 + i % 5))  # 1 to 5 articles a theme
+    renderer = SiteRenderer(SiteModel(entries, themes, ()), make_config(tmp_path))
+    page = lxml.html.fromstring(renderer.html(renderer.archive_page("en")))
+    charted = [href.rstrip("/").rsplit("/", 1)[-1] for href in page.xpath("//figcaption/a/@href")]
+    sizes = {theme.id: 1 + i % 5 for i, theme in enumerate(themes)}
+    assert len(charted) == ARCHIVE_CHARTS and charted == sorted(charted)  # in the site's order of themes
+    assert min(sizes[t] for t in charted) >= max(sizes[t] for t in sizes if t not in charted)
+    assert page.xpath("//p[@class='more']/a/@href") == ["../themes/"]
+    assert page.xpath("string(//p[@class='more'])") == f"All {len(themes)} themes"
 
 
 def test_undated_articles_appear_on_theme_and_archive(docs):
