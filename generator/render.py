@@ -46,6 +46,7 @@ TEMPLATE_NAMES = (
     "theme.html", "themes.html", "archive.html", "month.html", "404.html", "search.html",
 )
 EARLIER_BRIEFINGS_ON_HOME = 12
+THEME_LATEST = 50  # stories on a theme's own page; a theme with more also has a page per year
 ARCHIVE_CHARTS = 12  # themes charted on the archive page, the largest ones; the themes page lists them all
 HEADLINES_ON_ROOT = 6
 DIRECTION = MappingProxyType({"ar": "rtl", "en": "ltr"})
@@ -298,14 +299,15 @@ class MonthGroup:
 
 @dataclass(frozen=True)
 class ThemeView:
-    """A theme's page (the newest year, its chart and its undated articles) or one of its earlier years."""
+    """A theme's own page (its chart, newest and undated articles) or the page of one of its years."""
 
     name: Text
-    year: str  # the earlier year the page shows; "" on the theme's own page
+    year: str  # the year the page shows; "" on the theme's own page
+    theme: Link | None  # the theme's own page, from a year page
     intro: str
     auto: bool
     chart: Markup
-    years: tuple[YearLink, ...]  # every year with articles, newest first; empty when there is one
+    years: tuple[YearLink, ...]  # the year pages, newest first; none when the theme's page lists everything
     months: tuple[MonthGroup, ...]
     undated: tuple[Story, ...]
 
@@ -684,7 +686,7 @@ class SiteRenderer:
                     specs.append(("bilingual", lang, entry.slug))
             specs += [("theme", lang, theme.id) for theme in self.model.themes]
             specs += [("theme_year", lang, theme_year_key(theme.id, year))
-                      for theme in self.model.themes for year in self.theme_years(theme.id)[1:]]
+                      for theme in self.model.themes for year in self.theme_years(theme.id)]
             specs += [("month", lang, i) for i in range(len(self.months))]
         return specs
 
@@ -754,19 +756,15 @@ class SiteRenderer:
             neighbours = [(b.key, b.start, b.end) for b in briefings[max(0, which - 1):which + 2] if b is not briefing]
             return (kind, lang, briefing, digests(listed), digests(twins),
                     tuple(self.theme_reprs.get(section.theme_id) for section in briefing.sections), neighbours)
-        if kind == "theme":  # the theme, the articles it lists, its count per month (intro, chart), its years
-            months = self.theme_months[which]
-            years = self.theme_years(which)
-            newest = years[0] if years else ""
-            listed = [e.slug for key, entries in months.items() if key[:4] == newest for e in entries]
-            listed += [e.slug for e in self.theme_entries[which] if e.meta.date is None]
+        if kind == "theme":  # the theme, the articles it lists, its count per month (intro, chart, years)
+            listed = [e.slug for e in self.latest(which)] + [e.slug for e in self.theme_entries[which]
+                                                             if e.meta.date is None]
             return (kind, lang, self.theme_reprs[which], digests(listed),
-                    tuple((key, len(entries)) for key, entries in months.items()), years)
+                    tuple((key, len(entries)) for key, entries in self.theme_months[which].items()))
         if kind == "theme_year":  # the theme, the year's articles, its years
             theme_id, _, year = which.rpartition("/")
-            listed = [e.slug for key, entries in self.theme_months[theme_id].items() if key[:4] == year
-                      for e in entries]
-            return kind, lang, self.theme_reprs[theme_id], year, digests(listed), self.theme_years(theme_id)
+            return (kind, lang, self.theme_reprs[theme_id], year,
+                    digests(e.slug for e in self.year_entries(theme_id, year)), self.theme_years(theme_id))
         if kind == "month":  # its articles and the months before and after
             key = self.months[which]
             return (kind, lang, key, digests(e.slug for e in self.month_entries[key]),
@@ -1115,14 +1113,13 @@ class SiteRenderer:
     # --- themes ---------------------------------------------------------------------------
 
     def theme_page(self, lang: str, theme_id: str) -> PageRecipe:
-        """A theme's own page: how many articles and when (a chart of every month), then the articles
-        of its newest year and its undated ones; each earlier year has a page of its own, so the page
-        a new article changes stays the size of a year, not of the whole archive."""
+        """A theme's own page: how many articles and when (a chart of every month), its THEME_LATEST
+        newest articles and its undated ones. A theme with more dated articles also has a page for each
+        year, listing them all: the page a new article changes stays a year long, not an archive long."""
         theme = self.themes[theme_id]
         entries = self.theme_entries[theme.id]
         months = self.theme_months[theme.id]
         keys = list(months)
-        years = self.theme_years(theme.id)
         dated = sum(len(listed) for listed in months.values())
         name = self.theme_name(theme, lang)
         ui = UI[lang]
@@ -1139,9 +1136,8 @@ class SiteRenderer:
         chart = theme_chart(counts, lang=lang, digits=self.config.digits,
                             label=f"{name.value}: {ui['per_month']}") if counts else ""
         view = ThemeView(
-            name=name, year="", intro=intro, auto=theme.auto, chart=Markup(chart),
-            years=self.year_links(theme.id, lang, years[0] if years else ""),
-            months=self.month_groups(theme.id, years[0] if years else "", lang),
+            name=name, year="", theme=None, intro=intro, auto=theme.auto, chart=Markup(chart),
+            years=self.year_links(theme.id, lang), months=self.month_groups(self.latest(theme.id), lang),
             undated=tuple(self.story(e, lang) for e in entries if e.meta.date is None),
         )
         chrome = self.chrome(lang, page_path("theme", lang, theme.id), name,
@@ -1149,43 +1145,53 @@ class SiteRenderer:
         return PageRecipe("theme.html", chrome, view)
 
     def theme_year_page(self, lang: str, key: str) -> PageRecipe:
-        """The articles of one earlier year of a theme (`key` from theme_year_key)."""
+        """All the articles of a theme in one year (`key` from theme_year_key)."""
         theme_id, _, year = key.rpartition("/")
         theme = self.themes[theme_id]
         name = self.theme_name(theme, lang)
         shown_year = format_number(int(year), lang, self.config.digits)
-        months = self.month_groups(theme_id, year, lang)
-        count = count_articles(sum(len(month.stories) for month in months), lang, self.config.digits)
+        listed = self.year_entries(theme_id, year)
+        count = count_articles(len(listed), lang, self.config.digits)
         view = ThemeView(
-            name=name, year=shown_year, intro=f"{count} {UI[lang]['in_year'].format(year=shown_year)}",
-            auto=theme.auto, chart=Markup(""), years=self.year_links(theme_id, lang, year), months=months,
-            undated=(),
+            name=name, year=shown_year, theme=self.theme_link(theme, lang),
+            intro=f"{count} {UI[lang]['in_year'].format(year=shown_year)}", auto=theme.auto, chart=Markup(""),
+            years=self.year_links(theme_id, lang, current=year), months=self.month_groups(listed, lang), undated=(),
         )
         chrome = self.chrome(lang, page_path("theme_year", lang, key), Text(f"{name.value} {shown_year}", name.lang),
                              counterpart=page_path("theme_year", _other(lang), key), section="themes")
         return PageRecipe("theme.html", chrome, view)
 
-    def theme_years(self, theme_id: str) -> list[str]:
-        """The years with dated articles in the theme, newest first: the first is on the theme's own page."""
-        return sorted({key[:4] for key in self.theme_months[theme_id]}, reverse=True)
-
-    def year_links(self, theme_id: str, lang: str, current: str) -> tuple[YearLink, ...]:
-        """The theme's years, newest first, each linking to the page that lists it; none for one year."""
-        years = self.theme_years(theme_id)
-        if len(years) < 2:
-            return ()
-        return tuple(
-            YearLink(Link(page_path("theme", lang, theme_id) if year == years[0]
-                          else page_path("theme_year", lang, theme_year_key(theme_id, year)),
-                          Text(format_number(int(year), lang, self.config.digits), lang)), year == current)
-            for year in years)
-
-    def month_groups(self, theme_id: str, year: str, lang: str) -> tuple[MonthGroup, ...]:
-        """The theme's articles of `year` by month, newest month first."""
+    def latest(self, theme_id: str) -> list[Entry]:
+        """The theme's THEME_LATEST newest dated articles, newest first."""
         months = self.theme_months[theme_id]
+        return [entry for key in reversed(months) for entry in months[key]][:THEME_LATEST]
+
+    def theme_years(self, theme_id: str) -> list[str]:
+        """The years with a page of their own, newest first: every year of a theme with more than
+        THEME_LATEST dated articles, none for the others (their own page lists them all)."""
+        months = self.theme_months[theme_id]
+        if sum(len(listed) for listed in months.values()) <= THEME_LATEST:
+            return []
+        return sorted({key[:4] for key in months}, reverse=True)
+
+    def year_entries(self, theme_id: str, year: str) -> list[Entry]:
+        """The theme's articles of one year, newest first."""
+        months = self.theme_months[theme_id]
+        return [entry for key in reversed(months) if key[:4] == year for entry in months[key]]
+
+    def year_links(self, theme_id: str, lang: str, current: str = "") -> tuple[YearLink, ...]:
+        """Links to the theme's year pages, newest first; `current` is the year of the page showing them."""
+        return tuple(YearLink(Link(page_path("theme_year", lang, theme_year_key(theme_id, year)),
+                                   Text(format_number(int(year), lang, self.config.digits), lang)), year == current)
+                     for year in self.theme_years(theme_id))
+
+    def month_groups(self, entries: list[Entry], lang: str) -> tuple[MonthGroup, ...]:
+        """Dated articles, newest first, under the month they appeared in."""
+        by_month: dict[str, list[Entry]] = {}
+        for entry in entries:
+            by_month.setdefault(month_key(entry.meta.date), []).append(entry)
         return tuple(MonthGroup(self.month_text(key, lang), page_path("month", lang, key),
-                                tuple(self.story(e, lang) for e in months[key]))
-                     for key in reversed(months) if key[:4] == year)
+                                tuple(self.story(e, lang) for e in listed)) for key, listed in by_month.items())
 
     def themes_page(self, lang: str) -> PageRecipe:
         summaries = tuple(

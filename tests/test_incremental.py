@@ -279,11 +279,14 @@ def test_an_unchanged_page_is_known_by_its_sources_without_building_it(tmp_path,
 
 @pytest.mark.parametrize("change", ["linked title", "theme name", "own summary", "duplicate's outlet", "new month",
                                     "new briefing", "earlier year", "title on an earlier year's page",
-                                    "month in an earlier year", "undated title"])
-def test_page_keys_follow_what_the_pages_show(tmp_path, change):
+                                    "month in an earlier year", "undated title", "latest story's title",
+                                    "dated in a new year"])
+def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
     """After each kind of change, the pages kept by their keys plus those rendered again are exactly
     the pages a clean render of the changed model gives: no page shows something its key missed."""
     from test_render import make_config, make_model, with_meta
+
+    monkeypatch.setattr(generator.render, "THEME_LATEST", 1)  # every theme with a page per year, too
 
     config = make_config(tmp_path)
     model = make_model()
@@ -312,6 +315,10 @@ def test_page_keys_follow_what_the_pages_show(tmp_path, change):
         model = with_meta(model, "talks", date=dt.date(2022, 10, 10))
     elif change == "undated title":
         model = with_meta(model, "old-note", title="مذكرة قديمة")
+    elif change == "latest story's title":  # the newest article of both its themes
+        model = with_meta(model, "xi-visit", title="شي يصل إلى موسكو")
+    elif change == "dated in a new year":  # trade's page for 2023 lists the same articles, and one more year
+        model = with_meta(model, "old-note", date=dt.date(2021, 6, 1))
     elif change == "new briefing":  # between two others, which link to it as newer and older
         day = dt.date(2023, 2, 10)
         extra = Briefing(day.isoformat(), day, day, (ThemeDigest("diplomacy", ("talks",), ("ملخص.",), ()),))

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import generator.render
 from generator.arabic import content_terms
 from generator.chart import theme_chart
 from generator.config import SiteConfig
@@ -504,24 +505,29 @@ def test_theme_and_archive_charts_match_counts(docs):
                          "التجارة": {"2023-01": 0, "2023-02": 0, "2023-03": 2}}
 
 
-def test_a_theme_lists_its_newest_year_and_gives_each_earlier_year_a_page(tmp_path):
+def test_a_long_theme_lists_its_newest_articles_and_has_a_page_for_each_year(tmp_path, monkeypatch):
+    monkeypatch.setattr(generator.render, "THEME_LATEST", 1)  # diplomacy has 2 dated articles; trade has 2
     model = with_meta(make_model(), "talks", date=dt.date(2022, 11, 10))  # diplomacy: 2022 and 2023
     pages = {p.path: lxml.html.fromstring(p.data) for p in SiteRenderer(model, make_config(tmp_path)).pages()}
     theme = pages[PurePosixPath("en/themes/diplomacy/index.html")]
-    year = pages[PurePosixPath("en/themes/diplomacy/2022/index.html")]
+    years = {year: pages[PurePosixPath(f"en/themes/diplomacy/{year}/index.html")] for year in ("2023", "2022")}
     assert theme.xpath("//li[@class='story']/a/@href") == ["../../articles/xi-visit/"]
-    assert year.xpath("//li[@class='story']/a/@href") == ["../../../articles/talks/"]
+    assert years["2022"].xpath("//li[@class='story']/a/@href") == ["../../../articles/talks/"]
+    assert years["2023"].xpath("//li[@class='story']/a/@href") == ["../../../articles/xi-visit/"]
     assert theme.xpath("string(//p[@class='dek'])") == "2 articles, November 2022 to March 2023"
-    assert year.xpath("string(//p[@class='dek'])") == "1 article in 2022"
-    assert len(theme.xpath("//*[local-name()='rect']")) == 5 and not year.xpath("//*[local-name()='rect']")
-    for page, here in ((theme, "./"), (year, "./")):
-        years = [(a.text, a.get("href"), a.get("aria-current")) for a in page.xpath("//nav[@class='years']//a")]
-        assert [(text, current) for text, _, current in years] == [
-            ("2023", "page" if page is theme else None), ("2022", "page" if page is year else None)]
-        assert here in [href for _, href, _ in years]
-    arabic = pages[PurePosixPath("ar/themes/diplomacy/2022/index.html")]
-    assert arabic.xpath("string(//h1)") == "الدبلوماسية 2022"
-    assert not pages[PurePosixPath("en/themes/trade/index.html")].xpath("//nav[@class='years']")  # one year
+    assert years["2022"].xpath("string(//p[@class='dek'])") == "1 article in 2022"
+    assert len(theme.xpath("//*[local-name()='rect']")) == 5 and not years["2022"].xpath("//*[local-name()='rect']")
+    for page, current in ((theme, None), (years["2023"], "2023"), (years["2022"], "2022")):
+        links = [(a.text, a.get("aria-current")) for a in page.xpath("//nav[@class='years']//a")]
+        assert links == [("2023", "page" if current == "2023" else None), ("2022", "page" if current == "2022" else None)]
+    assert years["2022"].xpath("//p[@class='kicker']/a/@href") == ["../"]  # back to the theme's own page
+    assert pages[PurePosixPath("ar/themes/diplomacy/2022/index.html")].xpath("string(//h1)") == "الدبلوماسية 2022"
+    trade = pages[PurePosixPath("en/themes/trade/index.html")]  # its undated article stays on its own page
+    assert trade.xpath("//section[h2[@id='undated']]//a/@href") == ["../../articles/old-note/"]
+
+    monkeypatch.setattr(generator.render, "THEME_LATEST", 2)  # no more than that: one page lists them all
+    pages = {p.path.as_posix() for p in SiteRenderer(model, make_config(tmp_path)).pages()}
+    assert "en/themes/diplomacy/index.html" in pages and not any("/diplomacy/20" in path for path in pages)
 
 
 def test_theme_year_pages_have_a_theme_and_a_four_digit_year():
