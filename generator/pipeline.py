@@ -139,8 +139,8 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
                 result = writer.commit()
         record(config, inputs, pending=bool(report.pending_translations), published=result.published)
     report.pages_written = result.written
-    report.model = model
     report.pages_unchanged = result.unchanged
+    report.model = model
     return report
 
 

@@ -358,8 +358,7 @@ class SiteServer:
                 self.drafts = {}
                 self.builds += 1
                 self._built.notify_all()
-        if self._loop is not None:
-            self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+        self._reload_browsers()
 
     def show_drafts(self, changed: Sequence[str]) -> None:
         """Serve drafts of the saved articles' pages (when only articles changed and the last build
@@ -380,6 +379,10 @@ class SiteServer:
             self.drafts = drafts
         print(f"Draft of {len(drafts)} page(s) served in {time.perf_counter() - started:.2f} s; "
               "the other pages follow with the rebuild.")
+        self._reload_browsers()
+
+    def _reload_browsers(self) -> None:
+        """Tell every connected browser, over livereload's websocket, to load its page again."""
         if self._loop is not None:
             self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
