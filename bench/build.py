@@ -714,7 +714,8 @@ def main() -> int:
                "children) in brackets; ratios likewise (wall, then CPU). Peak RSS is the maximum over all runs. "
                "'files written by add-one': what our build reports writing; the peers rewrite every file. "
                "'add-one under serve': `python -m generator serve` running, an article saved, seconds until the "
-               "server answers its page (the watcher's polling and debounce included; median).", ""]
+               "server answers its page (with a draft of it; the watcher's polling and debounce included) and "
+               "until serve has rebuilt the whole site (medians).", ""]
     report += results_table(rows) + [""] + ratio_table(rows) + [""]
     report += ["Translation builds (fill the memory; not measurement (a)):"]
     report += ["- " + t.describe() for t in translations] + [""]

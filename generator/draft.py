@@ -1,6 +1,6 @@
 """Drafts for `serve`: the pages of a saved article, shown within a second while the full build runs.
 
-On a big site the full rebuild after a save takes seconds (10,000 articles: ~10 s): a new or edited
+On a big site the full rebuild after a save takes seconds (10,000 articles: ~9 s): a new or edited
 article changes the TF-IDF weights of every other one, so grouping runs again over all of them and
 every page its result may reach is keyed again. The editor who saved wants to see that article
 first. A draft is made of the saved article's own pages only (article and bilingual, both languages),
