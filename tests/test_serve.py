@@ -140,25 +140,26 @@ def test_a_burst_of_saves_is_built_once(server, small_site):
     assert "كلمة4 الرئيس الصيني" in get(server.port, ARTICLE_URL)[1]
 
 
-def test_a_connected_browser_is_told_to_reload_after_the_rebuild(server, small_site):
-    async def browser_session() -> tuple[dict, str]:
-        socket_ = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
-        await socket_.write_message(json.dumps(
-            {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
-        hello = json.loads(await asyncio.wait_for(socket_.read_message(), TIMEOUT))
-        assert hello["command"] == "hello"
-        # livereload.js follows with "info"; only then does the server count it as a browser to reload.
-        await socket_.write_message(json.dumps({"command": "info", "url": server.url + "ar/", "plugins": {}}))
-        await asyncio.wait_for(_until(lambda: LiveReloadHandler.waiters), TIMEOUT)
-        edit_article(small_site, ORIGINAL_WORDS, EDITED_WORDS)
-        message = json.loads(await asyncio.wait_for(socket_.read_message(), TIMEOUT))
-        page = get(server.port, ARTICLE_URL)[1]  # the reload is sent only after the new pages are in place
-        socket_.close()
-        return message, page
+async def first_message_after(server: SiteServer, action) -> dict:
+    """Connect as livereload.js does, run `action` (in a thread), and return the next message the browser gets."""
+    socket_ = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
+    await socket_.write_message(json.dumps(
+        {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    hello = json.loads(await asyncio.wait_for(socket_.read_message(), TIMEOUT))
+    assert hello["command"] == "hello"
+    # livereload.js follows with "info"; only then does the server count it as a browser to reload.
+    await socket_.write_message(json.dumps({"command": "info", "url": server.url + "ar/", "plugins": {}}))
+    await asyncio.wait_for(_until(lambda: LiveReloadHandler.waiters), TIMEOUT)
+    await asyncio.to_thread(action)
+    message = json.loads(await asyncio.wait_for(socket_.read_message(), TIMEOUT))
+    socket_.close()
+    return message
 
-    message, page = asyncio.run(browser_session())
+
+def test_a_connected_browser_is_told_to_reload_after_the_rebuild(server, small_site):
+    message = asyncio.run(first_message_after(server, lambda: edit_article(small_site, ORIGINAL_WORDS, EDITED_WORDS)))
     assert message["command"] == "reload"
-    assert EDITED_WORDS in page
+    assert EDITED_WORDS in get(server.port, ARTICLE_URL)[1]  # the reload is sent only once the new pages are in place
 
 
 async def _until(condition) -> None:
@@ -171,7 +172,8 @@ def test_a_saved_articles_draft_is_served_until_the_rebuild_has_published(small_
     server.start()
     try:
         edit_article(small_site, ORIGINAL_WORDS, EDITED_WORDS)
-        server.show_drafts([str(small_site / ARTICLE)])
+        message = asyncio.run(first_message_after(server, lambda: server.show_drafts([str(small_site / ARTICLE)])))
+        assert message["command"] == "reload"  # the browser is told as soon as the draft is there
         status, page = get(server.port, ARTICLE_URL)
         assert status == 200 and EDITED_WORDS in page and "livereload.js" in page.partition("</head>")[0]
         assert get(server.port, ARTICLE_URL.rstrip("/"))[0] == 302
