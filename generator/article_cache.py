@@ -1,6 +1,10 @@
 """Per-article results kept between builds, so an unchanged article is not read, cleaned, translated
 or summarised again — in a rebuild or in the `serve` loop.
 
+The configured themes each article scored (group.ThemeScores) are kept beside them, in one pickle
+under .cache/themes/, named after the code and the themes' keywords: editing a keyword scores every
+article again, and keeps their other results.
+
 One small pickle per article file under .cache/articles/<settings>/, where <settings> digests all
 that the kept results depend on besides the file itself: the generator's code, the cleaning rules,
 the configured theme ids, the summary length, the translation settings, the installed model, the
@@ -26,6 +30,7 @@ from .files import replace_file
 from .structure import Diagnostic, SourceArticle, SummarizedArticle
 
 FOLDER = "articles"
+THEMES_FOLDER = "themes"
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,31 @@ class ArticleCache:
 
     def _path(self, rel: str) -> Path:
         return self.folder / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
+
+
+def kept_theme_scores(config: SiteConfig) -> dict[str, tuple]:
+    """Article digest → configured themes, as the last build scored them with the same code and keywords."""
+    try:
+        kept = pickle.loads(_theme_scores_path(config).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def keep_theme_scores(config: SiteConfig, scores: dict[str, tuple]) -> None:
+    """Replace the kept scores (and those of other code or keywords) with `scores`."""
+    path = _theme_scores_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace_file(path, pickle.dumps(scores, protocol=pickle.HIGHEST_PROTOCOL))
+    for other in path.parent.iterdir():
+        if other != path:
+            other.unlink(missing_ok=True)
+
+
+def _theme_scores_path(config: SiteConfig) -> Path:
+    keywords = [(theme.id, theme.keywords_ar) for theme in config.themes]
+    digest = hashlib.sha256(repr((code_digest(), keywords)).encode()).hexdigest()[:20]
+    return config.cache_dir / THEMES_FOLDER / f"{digest}.pickle"
 
 
 def settings_digest(config: SiteConfig, translation_identity: str) -> str:

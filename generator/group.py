@@ -54,14 +54,16 @@ ARABIC_SURFACE_WORD = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u064
 ARABIC_MARKS = re.compile(r"[\u064B-\u0652\u0640]")  # vowel signs and tatweel, dropped from shown names
 
 
-def group(articles: Sequence[SummarizedArticle], config: SiteConfig, workers: int = 1) -> SiteModel:
+def group(articles: Sequence[SummarizedArticle], config: SiteConfig, workers: int = 1,
+          scored: ThemeScores | None = None) -> SiteModel:
     """Assign themes, link related articles and duplicates, and build the briefings (the similarity
-    matrix on up to `workers` threads)."""
+    matrix on up to `workers` threads). `scored` holds the configured themes of the articles an
+    earlier build scored (the article cache keeps them); the others are scored here and added to it."""
     ordered = sorted(articles, key=lambda a: a.slug)
     vectors, vocabulary = tfidf_vectors([article.profile.terms for article in ordered])
 
-    keywords = theme_keywords(config.themes)
-    assignments = [configured_themes(article, keywords) for article in ordered]
+    scored = scored if scored is not None else ThemeScores(config.themes)
+    assignments = [scored.of(article) for article in ordered]
 
     neighbours, similarities = nearest_neighbours(vectors, max(config.related_articles + NEIGHBOURS_SLACK,
                                                                CLUSTER_NEIGHBOURS), workers)
@@ -69,7 +71,7 @@ def group(articles: Sequence[SummarizedArticle], config: SiteConfig, workers: in
     auto = automatic_themes([ordered[i] for i in unmatched], vectors[unmatched], vocabulary,
                             *restrict_neighbours(neighbours, similarities, unmatched))
     for i, (theme_id, score) in zip(unmatched, auto.assignment):
-        assignments[i] = [(theme_id, score)]
+        assignments[i] = ((theme_id, score),)
 
     dates = [_meta(article).date for article in ordered]
     story = duplicate_groups(neighbours, similarities, dates)
@@ -145,6 +147,23 @@ def theme_keywords(themes: Sequence[Theme]) -> dict[str, Keywords]:
         keywords[theme.id] = Keywords(terms=tuple(p[0] for p in stemmed if len(p) == 1),
                                       phrases=tuple(p for p in stemmed if len(p) > 1))
     return keywords
+
+
+class ThemeScores:
+    """Each article's configured themes (`configured_themes`) by article digest, for one set of theme
+    keywords: an article is scored once, and the scores are kept between builds (article_cache)."""
+
+    def __init__(self, themes: Sequence[Theme], known: dict[str, tuple[tuple[str, float], ...]] | None = None):
+        self.keywords = theme_keywords(themes)
+        self.known = dict(known or {})
+        self.added = False  # whether any article was scored here (so the kept scores are out of date)
+
+    def of(self, article: SummarizedArticle) -> tuple[tuple[str, float], ...]:
+        found = self.known.get(article.digest)
+        if found is None:
+            found = self.known[article.digest] = tuple(configured_themes(article, self.keywords))
+            self.added = True
+        return found
 
 
 def configured_themes(article: SummarizedArticle, keywords: dict[str, Keywords]) -> list[tuple[str, float]]:

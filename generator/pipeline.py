@@ -11,11 +11,11 @@ from functools import partial
 from pathlib import Path
 from typing import Iterator
 
-from .article_cache import ArticleCache, LoadedArticles
+from .article_cache import ArticleCache, LoadedArticles, keep_theme_scores, kept_theme_scores
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
 from .fingerprint import forget, input_fingerprint, record
-from .group import group
+from .group import ThemeScores, group
 from .load import LoadResult, load_articles
 from .parallel import fork_map
 from .publish import publish_pages
@@ -118,7 +118,10 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
                 articles = prepare_articles(config, report, cache, engines, options.strict, options.workers)
             _stop_on_errors(report, options.strict)
             with _timed(report, "group"):
-                model = group(articles, config, options.workers)
+                scored = ThemeScores(config.themes, kept_theme_scores(config))
+                model = group(articles, config, options.workers, scored)
+                if scored.added or len(scored.known) > len(articles):  # new articles, or some are gone
+                    keep_theme_scores(config, {a.digest: scored.known[a.digest] for a in articles})
         forget(config)  # a build killed from here on must not look up to date next time
         with SiteWriter(output, config.cache_dir) as writer:
             reusable = writer.reusable_keys()

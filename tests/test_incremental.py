@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+import generator.group
 import generator.load
 import generator.parallel
 import generator.render
@@ -119,6 +120,40 @@ def test_unchanged_articles_are_not_read_again(sample_site, monkeypatch):
                       encoding="utf-8")
     report = build(BuildOptions(site_dir=sample_site))
     assert sum(reads.values()) == len(ARTICLES) and report.articles_reused == 0, "new settings: nothing reused"
+
+
+def report_themes(site: Path, slug: str) -> tuple[str, ...]:
+    """The themes a build of the site gives the article."""
+    return build(BuildOptions(site_dir=site)).model.by_slug[slug].themes
+
+
+def test_theme_scores_are_kept_between_builds_and_redone_for_new_keywords(sample_site, tmp_path, monkeypatch):
+    scored = Counter()
+    real_scores = generator.group.configured_themes
+
+    def counting(article, keywords):
+        scored[article.slug] += 1
+        return real_scores(article, keywords)
+
+    monkeypatch.setattr(generator.group, "configured_themes", counting)
+    build(BuildOptions(site_dir=sample_site))
+    assert sum(scored.values()) == len(ARTICLES)
+
+    scored.clear()
+    edit_article(sample_site, ARTICLES[2], "الصيني", "الصينى")
+    build(BuildOptions(site_dir=sample_site))
+    assert scored == Counter({ARTICLES[2]: 1}), "only the edited article is scored again"
+
+    scored.clear()  # a keyword only one article has (in its headline) puts that article in the theme too
+    mishustin = "2023-05-19-mishustin-to-visit-beijing"
+    assert "sanctions-economy" not in report_themes(sample_site, mishustin)
+    config = sample_site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("ar: [عقوبات, ", "ar: [ميشوستين, عقوبات, "),
+                      encoding="utf-8")
+    report = build(BuildOptions(site_dir=sample_site))
+    assert sum(scored.values()) == len(ARTICLES) and report.articles_reused == len(ARTICLES)
+    assert "sanctions-economy" in report.model.by_slug[mishustin].themes
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
 
 
 def test_a_process_that_builds_again_keeps_the_cached_articles_loaded(sample_site, tmp_path):
