@@ -33,7 +33,8 @@ from .search import fold_table, search_index_list
 from .arabic import normalize
 from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion, Entry, Page, RenderedPage,
                         SearchEntry, SearchRecord, SiteModel, Theme, ThemeDigest)
-from .urls import LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url, theme_year_key
+from .urls import (LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url, search_path,
+                   theme_year_key)
 
 # The page kinds keyed by what they are made from (SiteRenderer.sources), 99 % of a site's pages, and
 # the template of each.
@@ -455,11 +456,6 @@ def lang_attributes(page_lang: str, lang: str | None) -> Markup:
     if lang is None or lang == page_lang:
         return Markup("")
     return Markup(' lang="{}" dir="{}"').format(lang, DIRECTION[lang])
-
-
-def search_path(lang: str) -> PurePosixPath:
-    """The search page of one language: <lang>/search/index.html."""
-    return PurePosixPath(lang, "search", "index.html")
 
 
 def feed_path(lang: str) -> PurePosixPath:

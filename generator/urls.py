@@ -69,6 +69,11 @@ def _language(lang: str | None) -> str:
     return lang
 
 
+def search_path(lang: str) -> PurePosixPath:
+    """The search page of one language: <lang>/search/index.html."""
+    return PurePosixPath(_language(lang), "search", INDEX)
+
+
 def theme_year_key(theme_id: str, year: str) -> str:
     """The key of a theme's page for one earlier year: en/themes/<theme>/<year>/index.html."""
     return f"{theme_id}/{year}"

@@ -55,8 +55,8 @@ function element(tag, className, text) {
 function resultItem(result) {
   const item = element("li", "search-result");
   const heading = element("h2", "search-title");
-  const link = element("a", "", result.meta.title || result.url);
-  link.href = result.url;
+  const link = element("a", "", result.meta.title);
+  link.href = result.meta.href; // relative to this page: Pagefind's own URL is the record page's
   heading.append(link);
   item.append(heading);
   if (result.meta.date) {
