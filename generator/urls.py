@@ -39,7 +39,8 @@ def page_path(kind: str, lang: str | None = None, key: str | None = None) -> Pur
     """The output file of a page, e.g. page_path("theme", "en", "trade") -> en/themes/trade/index.html.
 
     Kinds: home, article, bilingual, briefing, theme, theme_year (key from `theme_year_key`), themes,
-    archive, month (key "YYYY-MM"), not-found (lang None = the root 404.html), root (the landing index.html), static (key = file path).
+    archive, month (key "YYYY-MM"), not-found (lang None = the root 404.html), root (the landing
+    index.html), static (key = file path).
     """
     if kind == "root":
         return PurePosixPath(INDEX)
@@ -75,7 +76,7 @@ def search_path(lang: str) -> PurePosixPath:
 
 
 def theme_year_key(theme_id: str, year: str) -> str:
-    """The key of a theme's page for one earlier year: en/themes/<theme>/<year>/index.html."""
+    """The key of a theme's page for one year: en/themes/<theme>/<year>/index.html."""
     return f"{theme_id}/{year}"
 
 
