@@ -518,6 +518,7 @@ def test_a_long_theme_lists_its_newest_articles_and_has_a_page_for_each_year(tmp
     assert years["2022"].xpath("string(//p[@class='dek'])") == "1 article in 2022"
     assert len(theme.xpath("//*[local-name()='rect']")) == 5 and not years["2022"].xpath("//*[local-name()='rect']")
     for page, current in ((theme, None), (years["2023"], "2023"), (years["2022"], "2022")):
+        assert page.xpath("string(//nav[@class='years']/h2)") == "By year"
         links = [(a.text, a.get("aria-current")) for a in page.xpath("//nav[@class='years']//a")]
         assert links == [("2023", "page" if current == "2023" else None), ("2022", "page" if current == "2022" else None)]
     assert years["2022"].xpath("//p[@class='kicker']/a/@href") == ["../"]  # back to the theme's own page

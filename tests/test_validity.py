@@ -7,6 +7,7 @@ the check skips loudly, and fails on CI (CI=true).
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import os
@@ -18,6 +19,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 from test_browser import build_linked_sample, require
+
+import generator.render
+from generator.render import SiteRenderer
 
 
 NOT_CHECKED = "HTML VALIDITY NOT CHECKED"
@@ -58,8 +62,25 @@ def describe(message: dict, root: Path) -> str:
     return f"{where}:{message.get('lastLine', '?')}:{message.get('firstColumn', '?')}: {message['message']}"
 
 
-def test_every_page_passes_the_nu_html_checker(output, tmp_path):
-    pages = sorted(output.rglob("*.html"))
+def theme_year_pages(folder: Path, monkeypatch) -> list[Path]:
+    """Theme pages with a page per year, which the sample's few articles do not make: rendered from
+    the render tests' model, one article a year earlier, with a theme's own page listing one."""
+    from test_render import make_config, make_model, with_meta
+
+    monkeypatch.setattr(generator.render, "THEME_LATEST", 1)
+    model = with_meta(make_model(), "talks", date=dt.date(2022, 11, 10))
+    written = []
+    for page in SiteRenderer(model, make_config(folder)).pages():
+        if page.path.parts[1:2] == ("themes",) and len(page.path.parts) > 3:
+            written.append(folder / "years" / page.path)
+            written[-1].parent.mkdir(parents=True, exist_ok=True)
+            written[-1].write_bytes(page.data)
+    assert any(len(path.relative_to(folder / "years").parts) == 5 for path in written)  # <lang>/themes/<id>/<year>/
+    return written
+
+
+def test_every_page_passes_the_nu_html_checker(output, tmp_path, monkeypatch):
+    pages = sorted(output.rglob("*.html")) + theme_year_pages(tmp_path, monkeypatch)
     assert len(pages) > 50
     canary_page = tmp_path / CANARY
     canary_page.write_text(CANARY_HTML, encoding="utf-8")
