@@ -1232,13 +1232,7 @@ class SiteRenderer:
         if not self.months:
             return ()
         span = month_span(self.months[-1], self.months[0])
-        per_theme = {}
-        for theme in themes:
-            monthly: dict[str, int] = defaultdict(int)
-            for entry in self.theme_entries[theme.id]:
-                if entry.meta.date is not None:
-                    monthly[month_key(entry.meta.date)] += 1
-            per_theme[theme.id] = [(k, monthly.get(k, 0)) for k in span]
+        per_theme = {theme.id: [(k, len(self.theme_months[theme.id].get(k, ()))) for k in span] for theme in themes}
         scale = max((c for counts in per_theme.values() for _, c in counts), default=1)
         figures = []
         for theme in themes:

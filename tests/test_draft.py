@@ -8,6 +8,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from test_incremental import files
 
 from generator.config import BuildOptions, site_config
 from generator.draft import draft_pages
@@ -33,10 +34,6 @@ def built(site: Path) -> SiteModel:
 def drafts_of(site: Path, model: SiteModel, *changed: Path) -> dict[str, bytes]:
     return draft_pages([str(path) for path in changed], model, site_config(BuildOptions(site_dir=site)),
                        EngineCache())
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def page_title(html: bytes) -> str:
