@@ -49,6 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "bench"), str(REPO / "tests")]
 
 import sitegen  # noqa: E402  (bench/sitegen.py)
+from generator.urls import page_path  # noqa: E402
 from argos_model import build_argos_model  # noqa: E402  (tests/argos_model.py)
 
 RESULTS = REPO / "bench" / "results"
@@ -392,7 +393,7 @@ def measure_serve(tool: Ours, articles: list[sitegen.GeneratedArticle], args: ar
         if not _logged_within(log_file.name, "Serving ", args.timeout):  # printed after serve's first build
             return seconds, rebuilt, "serve did not start"
         for builds, article in enumerate(articles, start=2):
-            page = f"http://127.0.0.1:{port}/ar/articles/{article.stem}/"
+            page = f"http://127.0.0.1:{port}/{page_path('article', 'ar', article.stem)}"
             saved = time.perf_counter()
             tool.add(article)
             answered = _served_within(page, args.timeout)

@@ -36,7 +36,6 @@ from typing import Callable, Mapping
 from .arabic import normalize
 from .config import SiteConfig
 from .structure import BuildFailed, Diagnostic, Page, SearchEntry, SearchRecord
-from .urls import INDEX, relative_url, search_path
 
 OUTPUT_FOLDER = "pagefind"
 INDEX_LIST = "indexes.json"  # per language: the shard folders, newest first
@@ -256,9 +255,8 @@ def _record_page(record: SearchRecord) -> str:
     """A page holding only what the index needs: the normalised text to search (the headline as <h1>,
     which Pagefind weighs higher), and as metadata the title, dates and summary as written and the
     article's address relative to the search page (so it works under any base path)."""
-    href = relative_url(search_path(record.language), PurePosixPath(record.url, INDEX))
     meta = "".join(f'<span data-pagefind-meta="{name}">{escape(value)}</span>'
-                   for name, value in (("title", record.title), ("href", href), ("date", record.date),
+                   for name, value in (("title", record.title), ("href", record.href), ("date", record.date),
                                        ("datetime", record.datetime), ("summary", record.summary)) if value)
     folded_title = normalize(record.title)
     return (f'<!DOCTYPE html><html lang="{escape(record.language)}"><head><meta charset="utf-8"><title></title>'

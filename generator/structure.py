@@ -268,7 +268,7 @@ class Page:
 class SearchRecord:
     """One searchable page as the search index receives it."""
 
-    url: str  # the page's address from the site root, e.g. "ar/articles/x/"; Pagefind adds the base path
+    href: str  # the page's address relative to its language's search page, e.g. "../articles/x.html"
     language: str
     content: str  # the article's text (summary and body), normalised
     title: str  # as written, for display

@@ -1,5 +1,12 @@
 """Where every page lives, and how one page links to another.
 
+The pages there are thousands of (articles, their bilingual views, daily briefings) are files side
+by side, `en/articles/<slug>.html`, as Pelican writes them; the others are folders with an
+index.html (`en/themes/<theme>/`), since pages sit below them (a theme's years, the months of the
+archive). A folder per article would cost 20,000 folders at 10,000 articles, made twice a clean
+build (output/ and its spare), and making a folder costs several times what writing a small file
+does on ext4 (bench/README.md).
+
 Links between pages are relative ("../../themes/x/") so the site works under any sub-path;
 only canonical and Open Graph tags use absolute URLs, and only when base_url is absolute.
 """
@@ -15,11 +22,11 @@ LANGUAGES = ("ar", "en")
 INDEX = "index.html"
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]*")  # what quote() leaves as it is
 
-# page kind -> folders between the language and the page's own folder
+# page kind -> folders between the language and the page (its own folder, or its file for _FILE_KINDS)
 _KIND_FOLDERS = {
     "home": (),
     "article": ("articles",),
-    "bilingual": ("articles",),
+    "bilingual": ("bilingual",),
     "briefing": ("briefings",),
     "theme": ("themes",),
     "theme_year": ("themes",),
@@ -27,6 +34,7 @@ _KIND_FOLDERS = {
     "archive": ("archive",),
     "month": ("archive",),
 }
+_FILE_KINDS = {"article", "bilingual", "briefing"}  # <key>.html, not <key>/index.html
 _KEYED = {"article", "bilingual", "briefing", "theme", "theme_year", "month"}
 _SAFE_SEGMENT = re.compile(r"^(?!\.{1,2}$)[^/\\\x00-\x1f]+$")
 _MONTH_KEY = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -36,7 +44,8 @@ _YEAR = re.compile(r"^\d{4}$")
 
 @lru_cache(maxsize=1 << 17)  # a page's path is asked for from every page that links to it
 def page_path(kind: str, lang: str | None = None, key: str | None = None) -> PurePosixPath:
-    """The output file of a page, e.g. page_path("theme", "en", "trade") -> en/themes/trade/index.html.
+    """The output file of a page, e.g. page_path("theme", "en", "trade") -> en/themes/trade/index.html,
+    page_path("article", "ar", "x") -> ar/articles/x.html, page_path("bilingual", "ar", "x") -> ar/bilingual/x.html.
 
     Kinds: home, article, bilingual, briefing, theme, theme_year (key from `theme_year_key`), themes,
     archive, month (key "YYYY-MM"), not-found (lang None = the root 404.html), root (the landing
@@ -59,8 +68,8 @@ def page_path(kind: str, lang: str | None = None, key: str | None = None) -> Pur
         parts.extend(_key_parts(kind, key))
     elif key is not None:
         raise ValueError(f"page kind {kind!r} takes no key")
-    if kind == "bilingual":
-        parts.append("bilingual")
+    if kind in _FILE_KINDS:
+        return PurePosixPath(*parts[:-1], f"{parts[-1]}.html")
     return PurePosixPath(*parts, INDEX)
 
 

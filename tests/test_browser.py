@@ -44,10 +44,10 @@ BRIEFING = "2023-05-19"
 THEME = "summits-visits"
 PAGES = {
     "home": "{lang}/",
-    "briefing": f"{{lang}}/briefings/{BRIEFING}/",
+    "briefing": f"{{lang}}/briefings/{BRIEFING}.html",
     "theme": f"{{lang}}/themes/{THEME}/",
-    "article": f"{{lang}}/articles/{ARTICLE}/",
-    "bilingual": f"{{lang}}/articles/{ARTICLE}/bilingual/",
+    "article": f"{{lang}}/articles/{ARTICLE}.html",
+    "bilingual": f"{{lang}}/bilingual/{ARTICLE}.html",
 }
 OTHER_PAGES = ["", "404.html", "en/404.html", "ar/themes/", "en/themes/", "ar/archive/", "en/archive/",
                "ar/archive/2023/03/", "en/archive/2023/03/"]  # checked once each: axe and overflow on a phone

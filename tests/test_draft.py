@@ -50,11 +50,10 @@ def test_an_edited_articles_draft_is_the_page_the_build_then_writes(sample_site)
     drafts = drafts_of(sample_site, model, path)
     assert files(output) == before  # a draft is never written
     after = built(sample_site)
-    assert sorted(drafts) == sorted(f"{lang}/articles/{STEM}/{page}index.html"
-                                    for lang in ("ar", "en") for page in ("", "bilingual/"))
+    assert sorted(drafts) == sorted(f"{lang}/{kind}/{STEM}.html" for lang in ("ar", "en") for kind in ("articles", "bilingual"))
     for name in ("themes", "related", "duplicates"):  # what makes the draft exact: the grouping held
         assert getattr(after.by_slug[STEM], name) == getattr(model.by_slug[STEM], name)
-    assert drafts[f"ar/articles/{STEM}/index.html"] != before[f"ar/articles/{STEM}/index.html"]
+    assert drafts[f"ar/articles/{STEM}.html"] != before[f"ar/articles/{STEM}.html"]
     for name, html in drafts.items():
         assert html == (output / name).read_bytes(), name
 
@@ -69,12 +68,12 @@ def test_a_new_articles_draft_shows_it_with_the_themes_its_words_give(sample_sit
 
     drafts = drafts_of(sample_site, model, new, new.with_suffix(".en.md"))
     assert NEW_STEM not in model.by_slug
-    page = drafts[f"ar/articles/{NEW_STEM}/index.html"]
+    page = drafts[f"ar/articles/{NEW_STEM}.html"]
     assert page_title(page) == NEW_TITLE
     after = built(sample_site)
     chips = lxml.html.fromstring(page).xpath("//ul[@class='chips']//a/@href")
     assert chips and [href.rstrip("/").rsplit("/", 1)[-1] for href in chips] == list(after.by_slug[NEW_STEM].themes)
-    assert page_title((sample_site / "output" / f"ar/articles/{NEW_STEM}/index.html").read_bytes()) == NEW_TITLE
+    assert page_title((sample_site / "output" / f"ar/articles/{NEW_STEM}.html").read_bytes()) == NEW_TITLE
 
 
 @pytest.mark.parametrize("change", ["template", "broken front matter", "deleted", "same address",

@@ -70,7 +70,7 @@ def test_an_edit_renders_only_the_pages_that_show_the_article(sample_site, tmp_p
     stem = ARTICLES[0]
     edit_article(sample_site, stem, "الصيني", "الصينى")  # a letter of the body, not of the title
     report = build(BuildOptions(site_dir=sample_site))
-    assert f"ar/articles/{stem}/index.html" in rendered and f"ar/articles/{stem}/bilingual/index.html" in rendered
+    assert f"ar/articles/{stem}.html" in rendered and f"ar/bilingual/{stem}.html" in rendered
     assert 0 < len(rendered) < everything / 2
     assert report.pages_written < 20  # those pages, and the search index files that changed (of 88 files)
     assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
@@ -371,5 +371,6 @@ def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
     changed = {path for path, data in clean.items() if path not in first or data != first[path].data}
     assert changed and all(after[path.as_posix()].data is not None for path in changed)
     if change in ("linked title", "theme name", "own summary"):
-        page = after["en/articles/xi-visit/index.html"]
+        page = after["en/articles/xi-visit.html"]
         assert page.key != before[page.path.as_posix()] and page.data is not None
+

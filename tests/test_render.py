@@ -145,9 +145,9 @@ def counterpart(path: PurePosixPath) -> PurePosixPath:
 
 
 def test_page_paths_have_the_documented_shape():
-    assert page_path("article", "ar", "xi-visit") == PurePosixPath("ar/articles/xi-visit/index.html")
-    assert page_path("bilingual", "en", "xi") == PurePosixPath("en/articles/xi/bilingual/index.html")
-    assert page_path("briefing", "en", "2023-03-17") == PurePosixPath("en/briefings/2023-03-17/index.html")
+    assert page_path("article", "ar", "xi-visit") == PurePosixPath("ar/articles/xi-visit.html")
+    assert page_path("bilingual", "en", "xi") == PurePosixPath("en/bilingual/xi.html")
+    assert page_path("briefing", "en", "2023-03-17") == PurePosixPath("en/briefings/2023-03-17.html")
     assert page_path("theme", "ar", "trade") == PurePosixPath("ar/themes/trade/index.html")
     assert page_path("month", "en", "2023-03") == PurePosixPath("en/archive/2023/03/index.html")
     assert page_path("archive", "ar") == PurePosixPath("ar/archive/index.html")
@@ -169,10 +169,13 @@ def test_page_path_rejects_bad_input(kind, lang, key):
 
 def test_relative_url_examples():
     article = page_path("article", "en", "a")
-    assert relative_url(article, page_path("theme", "en", "x")) == "../../themes/x/"
-    assert relative_url(article, page_path("static", key="style.css")) == "../../../static/style.css"
-    assert relative_url(article, article) == "./"
-    assert relative_url(article, page_path("bilingual", "en", "a")) == "bilingual/"
+    theme = page_path("theme", "en", "x")
+    assert relative_url(article, theme) == "../themes/x/"
+    assert relative_url(theme, article) == "../../articles/a.html"
+    assert relative_url(article, page_path("static", key="style.css")) == "../../static/style.css"
+    assert relative_url(article, article) == "a.html"
+    assert relative_url(theme, theme) == "./"
+    assert relative_url(article, page_path("bilingual", "en", "a")) == "../bilingual/a.html"
     assert relative_url(page_path("root"), page_path("home", "ar")) == "ar/"
     assert relative_url(page_path("home", "ar"), page_path("root")) == "../"
 
@@ -201,7 +204,7 @@ def test_href_path_percent_encodes_as_quote_does(folders):
 
 def test_absolute_url_only_for_http_bases():
     article = page_path("article", "ar", "x")
-    assert absolute_url("https://org.github.io/brief/", article) == "https://org.github.io/brief/ar/articles/x/"
+    assert absolute_url("https://org.github.io/brief/", article) == "https://org.github.io/brief/ar/articles/x.html"
     assert absolute_url("/brief/", article) is None
 
 
@@ -313,14 +316,14 @@ def test_expected_pages_exist(site):
     expected = {
         "index.html", "404.html", "static/style.css",
         "ar/index.html", "en/index.html", "ar/404.html", "en/404.html",
-        "en/articles/xi-visit/index.html", "en/articles/xi-visit/bilingual/index.html",
-        "ar/articles/trade-up/bilingual/index.html", "en/articles/talks/index.html",
-        "ar/briefings/2023-03-17/index.html", "en/briefings/2023-01-05/index.html",
+        "en/articles/xi-visit.html", "en/bilingual/xi-visit.html",
+        "ar/bilingual/trade-up.html", "en/articles/talks.html",
+        "ar/briefings/2023-03-17.html", "en/briefings/2023-01-05.html",
         "ar/themes/index.html", "en/themes/trade/index.html",
         "ar/archive/index.html", "en/archive/2023/03/index.html", "ar/archive/2023/01/index.html",
     }
     assert expected <= {p.as_posix() for p in site}
-    assert PurePosixPath("en/articles/talks/bilingual/index.html") not in site  # no English yet
+    assert PurePosixPath("en/bilingual/talks.html") not in site  # no English yet
 
 
 def test_template_names_are_all_in_the_repository():
@@ -406,7 +409,7 @@ def test_english_pages_mark_every_arabic_run(docs):
 
 
 def test_pending_article_shows_arabic_title_and_notice(docs):
-    doc = docs[PurePosixPath("en/articles/talks/index.html")]
+    doc = docs[PurePosixPath("en/articles/talks.html")]
     (title,) = doc.xpath("//h1/span")
     assert title.get("lang") == "ar" and title.get("dir") == "rtl" and title.text == "محادثات في بكين"
     assert "Translation pending" in doc.xpath("string(//p[contains(@class, 'notice-pending')])")
@@ -414,34 +417,34 @@ def test_pending_article_shows_arabic_title_and_notice(docs):
 
 
 def test_document_titles(docs):
-    assert docs[PurePosixPath("en/articles/xi-visit/index.html")].xpath("//title/text()") == [
+    assert docs[PurePosixPath("en/articles/xi-visit.html")].xpath("//title/text()") == [
         "Xi visits Moscow | News Briefing"]
-    (pending,) = docs[PurePosixPath("en/articles/talks/index.html")].xpath("//title")
+    (pending,) = docs[PurePosixPath("en/articles/talks.html")].xpath("//title")
     assert (pending.text, pending.get("lang"), pending.get("dir")) == ("محادثات في بكين", "ar", "rtl")
     assert docs[PurePosixPath("ar/index.html")].xpath("//title/text()") == ["موجز الأخبار"]
 
 
 def test_translation_credits(docs):
-    machine = docs[PurePosixPath("en/articles/trade-up/index.html")]
+    machine = docs[PurePosixPath("en/articles/trade-up.html")]
     notice = machine.xpath("string(//p[contains(@class, 'translation-notice')])")
     assert f"Machine translated by {MACHINE_CREDIT}" in notice
-    editor = docs[PurePosixPath("en/articles/xi-visit/index.html")]
+    editor = docs[PurePosixPath("en/articles/xi-visit.html")]
     assert "Translated by the editors" in editor.xpath("string(//p[contains(@class, 'translation-notice')])")
-    assert not docs[PurePosixPath("ar/articles/xi-visit/index.html")].xpath("//p[contains(@class, 'notice')]")
+    assert not docs[PurePosixPath("ar/articles/xi-visit.html")].xpath("//p[contains(@class, 'notice')]")
 
 
 def test_meta_description_is_the_summary(docs):
     description = "//meta[@name='description']/@content"
-    assert docs[PurePosixPath("en/articles/xi-visit/index.html")].xpath(description) == [
+    assert docs[PurePosixPath("en/articles/xi-visit.html")].xpath(description) == [
         "Beijing and Moscow deepen ties."]
-    assert docs[PurePosixPath("ar/articles/xi-visit/index.html")].xpath(description) == [
+    assert docs[PurePosixPath("ar/articles/xi-visit.html")].xpath(description) == [
         "بكين وموسكو تعززان التعاون."]
-    pending = docs[PurePosixPath("en/articles/talks/index.html")].xpath(description)[0]
+    pending = docs[PurePosixPath("en/articles/talks.html")].xpath(description)[0]
     assert not ARABIC_LETTER.search(pending)
 
 
 def test_article_page_content(docs):
-    doc = docs[PurePosixPath("en/articles/xi-visit/index.html")]
+    doc = docs[PurePosixPath("en/articles/xi-visit.html")]
     assert [a.text_content() for a in doc.xpath("//a[@class='chip']")] == ["Diplomacy", "Trade"]
     (source,) = doc.xpath("//div[@class='byline']//a")
     assert source.get("href") == "https://news.example/xi?a=1&b=2" and source.get("rel") == "noopener external"
@@ -452,20 +455,20 @@ def test_article_page_content(docs):
     assert doc.xpath("//section[contains(@class, 'summary')]//li/text()") == ["Beijing and Moscow deepen ties."]
     assert doc.xpath("//section[h2[@id='related']]//a/span[@lang='ar']/text()") == ["محادثات في بكين"]
     assert doc.xpath("//section[h2[@id='duplicates']]//a/text()") == ["Trade rises"]
-    assert doc.xpath("//a[@class='bilingual-link']/@href") == ["bilingual/"]
-    arabic = docs[PurePosixPath("ar/articles/xi-visit/index.html")]
+    assert doc.xpath("//a[@class='bilingual-link']/@href") == ["../bilingual/xi-visit.html"]
+    arabic = docs[PurePosixPath("ar/articles/xi-visit.html")]
     first = arabic.xpath("//div[contains(@class, 'article-body')]/p")[0]
     assert first.text_content() == ARABIC_BLOCKS[0].text and not first.xpath("b")  # plain text is escaped
     assert arabic.xpath("string(//div[@class='byline']/time)") == "17 مارس 2023"
 
 
 def test_bilingual_view_pairs_blocks(docs):
-    doc = docs[PurePosixPath("ar/articles/xi-visit/bilingual/index.html")]
+    doc = docs[PurePosixPath("ar/bilingual/xi-visit.html")]
     pairs = doc.xpath("//div[@class='pair']")
     assert [p.get("data-pair") for p in pairs] == [str(i) for i in range(len(ARABIC_BLOCKS))]
     for pair in pairs:
         assert [(c.get("lang"), c.get("dir")) for c in pair] == [("ar", "rtl"), ("en", "ltr")]
-    english = docs[PurePosixPath("en/articles/xi-visit/bilingual/index.html")]
+    english = docs[PurePosixPath("en/bilingual/xi-visit.html")]
     assert [c.get("lang") for c in english.xpath("//div[@class='pair'][1]/div")] == ["en", "ar"]
 
 
@@ -478,7 +481,7 @@ def test_briefings_list_each_article_once(docs):
         also = doc.xpath("//li[@class='story']/p[@class='also']/a/@href")
         targets = [resolve(path, href) for href in stories + also]
         assert len(targets) == len(set(targets)), path
-    latest = docs[PurePosixPath("en/briefings/2023-03-17/index.html")]
+    latest = docs[PurePosixPath("en/briefings/2023-03-17.html")]
     assert latest.xpath("//p[@class='also']/a/bdi/text()") == ["CNN"]
     assert latest.xpath("//section[@class='digest']/h2/a/bdi/text()") == ["Diplomacy", "Trade"]
     home = docs[PurePosixPath("en/index.html")]
@@ -488,7 +491,7 @@ def test_briefings_list_each_article_once(docs):
 
 
 def test_english_digest_pending_notice(docs):
-    doc = docs[PurePosixPath("en/briefings/2023-01-05/index.html")]
+    doc = docs[PurePosixPath("en/briefings/2023-01-05.html")]
     assert "digest of this theme is pending" in doc.xpath("string(//section[@class='digest']/p[@class='notice'])")
 
 
@@ -511,9 +514,9 @@ def test_a_long_theme_lists_its_newest_articles_and_has_a_page_for_each_year(tmp
     pages = {p.path: lxml.html.fromstring(p.data) for p in SiteRenderer(model, make_config(tmp_path)).pages()}
     theme = pages[PurePosixPath("en/themes/diplomacy/index.html")]
     years = {year: pages[PurePosixPath(f"en/themes/diplomacy/{year}/index.html")] for year in ("2023", "2022")}
-    assert theme.xpath("//li[@class='story']/a/@href") == ["../../articles/xi-visit/"]
-    assert years["2022"].xpath("//li[@class='story']/a/@href") == ["../../../articles/talks/"]
-    assert years["2023"].xpath("//li[@class='story']/a/@href") == ["../../../articles/xi-visit/"]
+    assert theme.xpath("//li[@class='story']/a/@href") == ["../../articles/xi-visit.html"]
+    assert years["2022"].xpath("//li[@class='story']/a/@href") == ["../../../articles/talks.html"]
+    assert years["2023"].xpath("//li[@class='story']/a/@href") == ["../../../articles/xi-visit.html"]
     assert theme.xpath("string(//p[@class='dek'])") == "2 articles, November 2022 to March 2023"
     assert years["2022"].xpath("string(//p[@class='dek'])") == "1 article in 2022"
     assert len(theme.xpath("//*[local-name()='rect']")) == 5 and not years["2022"].xpath("//*[local-name()='rect']")
@@ -524,7 +527,7 @@ def test_a_long_theme_lists_its_newest_articles_and_has_a_page_for_each_year(tmp
     assert years["2022"].xpath("//p[@class='kicker']/a/@href") == ["../"]  # back to the theme's own page
     assert pages[PurePosixPath("ar/themes/diplomacy/2022/index.html")].xpath("string(//h1)") == "الدبلوماسية 2022"
     trade = pages[PurePosixPath("en/themes/trade/index.html")]  # its undated article stays on its own page
-    assert trade.xpath("//section[h2[@id='undated']]//a/@href") == ["../../articles/old-note/"]
+    assert trade.xpath("//section[h2[@id='undated']]//a/@href") == ["../../articles/old-note.html"]
 
     monkeypatch.setattr(generator.render, "THEME_LATEST", 2)  # no more than that: one page lists them all
     pages = {p.path.as_posix() for p in SiteRenderer(model, make_config(tmp_path)).pages()}
@@ -555,9 +558,9 @@ def test_the_archive_charts_the_largest_themes_and_links_to_all_of_them(tmp_path
 
 def test_undated_articles_appear_on_theme_and_archive(docs):
     theme = docs[PurePosixPath("en/themes/trade/index.html")]
-    assert theme.xpath("//section[h2[@id='undated']]//a/@href") == ["../../articles/old-note/"]
+    assert theme.xpath("//section[h2[@id='undated']]//a/@href") == ["../../articles/old-note.html"]
     archive = docs[PurePosixPath("en/archive/index.html")]
-    assert archive.xpath("//section[h2[@id='undated']]//a/@href") == ["../articles/old-note/"]
+    assert archive.xpath("//section[h2[@id='undated']]//a/@href") == ["../articles/old-note.html"]
     months = archive.xpath("//ul[@class='month-list']/li")
     assert [m.text_content() for m in months] == ["March 2023 2 articles", "January 2023 1 article"]
 
@@ -573,7 +576,7 @@ def test_root_landing_links_both_languages(docs):
     panels = doc.xpath("//section[@class='panel']")
     assert [(p.get("lang"), p.get("dir")) for p in panels] == [("ar", "rtl"), ("en", "ltr")]
     assert [p.xpath("h2/a/@href")[0] for p in panels] == ["ar/", "en/"]
-    assert doc.xpath("//section[@lang='en']//p[@class='lead-link']/a/@href") == ["en/briefings/2023-03-17/"]
+    assert doc.xpath("//section[@lang='en']//p[@class='lead-link']/a/@href") == ["en/briefings/2023-03-17.html"]
 
 
 def test_not_found_pages_link_from_the_site_root(docs):
@@ -587,18 +590,18 @@ def test_default_language_decides_root_and_x_default(tmp_path):
     root = lxml.html.fromstring(pages[PurePosixPath("index.html")])
     assert root.get("lang") == "en" and root.get("dir") == "ltr"
     assert [p.get("lang") for p in root.xpath("//section[@class='panel']")] == ["en", "ar"]
-    article = lxml.html.fromstring(pages[PurePosixPath("ar/articles/talks/index.html")])
-    assert article.xpath("//link[@hreflang='x-default']/@href") == ["../../../en/articles/talks/"]
+    article = lxml.html.fromstring(pages[PurePosixPath("ar/articles/talks.html")])
+    assert article.xpath("//link[@hreflang='x-default']/@href") == ["../../en/articles/talks.html"]
 
 
 def test_absolute_base_url_adds_canonical_and_open_graph(tmp_path):
     config = make_config(tmp_path, base_url="https://org.github.io/brief/")
     pages = {p.path: p.data for p in SiteRenderer(make_model(), config).pages()}
-    doc = lxml.html.fromstring(pages[PurePosixPath("en/articles/xi-visit/index.html")])
-    assert doc.xpath("//link[@rel='canonical']/@href") == ["https://org.github.io/brief/en/articles/xi-visit/"]
-    assert doc.xpath("//meta[@property='og:url']/@content") == ["https://org.github.io/brief/en/articles/xi-visit/"]
-    assert doc.xpath("//link[@hreflang='ar']/@href") == ["https://org.github.io/brief/ar/articles/xi-visit/"]
-    assert doc.xpath("//a[@class='chip']/@href")[0] == "../../themes/diplomacy/"  # navigation stays relative
+    doc = lxml.html.fromstring(pages[PurePosixPath("en/articles/xi-visit.html")])
+    assert doc.xpath("//link[@rel='canonical']/@href") == ["https://org.github.io/brief/en/articles/xi-visit.html"]
+    assert doc.xpath("//meta[@property='og:url']/@content") == ["https://org.github.io/brief/en/articles/xi-visit.html"]
+    assert doc.xpath("//link[@hreflang='ar']/@href") == ["https://org.github.io/brief/ar/articles/xi-visit.html"]
+    assert doc.xpath("//a[@class='chip']/@href")[0] == "../themes/diplomacy/"  # navigation stays relative
 
 
 def test_no_canonical_without_absolute_base_url(docs):
@@ -611,9 +614,9 @@ def test_arabic_indic_digits_and_weekly_briefings(tmp_path):
     weekly = Briefing("2023-03-13", dt.date(2023, 3, 13), dt.date(2023, 3, 19), model.briefings[0].sections)
     model = SiteModel(model.entries, model.themes, (weekly,), model.undated)
     pages = {p.path: p.data for p in SiteRenderer(model, config).pages()}
-    arabic = lxml.html.fromstring(pages[PurePosixPath("ar/briefings/2023-03-13/index.html")])
+    arabic = lxml.html.fromstring(pages[PurePosixPath("ar/briefings/2023-03-13.html")])
     assert arabic.xpath("//h1/text()") == ["موجز الأسبوع من ١٣ إلى ١٩ مارس ٢٠٢٣"]
-    english = lxml.html.fromstring(pages[PurePosixPath("en/briefings/2023-03-13/index.html")])
+    english = lxml.html.fromstring(pages[PurePosixPath("en/briefings/2023-03-13.html")])
     assert english.xpath("//h1/text()") == ["Weekly briefing — 13–19 March 2023"]
 
 
@@ -630,7 +633,7 @@ def test_pages_write_to_a_folder_and_stay_small(tmp_path, site):
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    assert (out / "en" / "articles" / "xi-visit" / "index.html").is_file()
+    assert (out / "en" / "articles" / "xi-visit.html").is_file()
     css = len(site[PurePosixPath("static/style.css")])
     largest_article = max(len(data) for path, data in site.items() if "articles" in path.parts)
     assert css + largest_article < 40_000

@@ -112,13 +112,14 @@ def test_search_page_carries_the_same_table(output):
 
 
 def test_one_record_per_article_and_language(output, records):
-    articles = sorted(p.parent.relative_to(output).as_posix() + "/" for p in output.glob("*/articles/*/index.html"))
-    assert sorted(r.url for r in records) == articles and len(articles) == 2 * ARTICLES
-    assert all(r.url.startswith(r.language + "/") for r in records)
+    articles = sorted(p.resolve() for p in output.glob("*/articles/*.html"))
+    linked = sorted((output / r.language / "search" / r.href).resolve() for r in records)  # from the search page
+    assert linked == articles and len(articles) == 2 * ARTICLES
+    assert all(r.href.startswith("../articles/") for r in records)  # each links within its language
     for record in records:
         assert record.content == normalize(record.content)
         assert record.title and record.summary and record.date and record.datetime
-    (pandemic,) = [r for r in records if r.url == f"ar/articles/{PANDEMIC}/"]
+    (pandemic,) = [r for r in records if r.language == "ar" and r.href == f"../articles/{PANDEMIC}.html"]
     assert "جايحه" in pandemic.content and pandemic.language == "ar"
     assert pandemic.date == "23 مايو 2021" and pandemic.datetime == "2021-05-23"
 
@@ -129,8 +130,8 @@ def test_english_pages_awaiting_translation_stay_out_of_the_english_index(tmp_pa
     model = make_model()
     pending = next(e for e in model.entries if e.article.translated.english is None)
     searchable = {p.path.as_posix(): p.search for p in SiteRenderer(model, make_config(tmp_path)).pages()}
-    assert searchable[f"en/articles/{pending.slug}/index.html"] is None
-    assert searchable[f"ar/articles/{pending.slug}/index.html"].record.language == "ar"
+    assert searchable[f"en/articles/{pending.slug}.html"] is None
+    assert searchable[f"ar/articles/{pending.slug}.html"].record.language == "ar"
     english = [r for r in searchable.values() if r is not None and r.language == "en"]
     assert english and all(r.url.startswith("en/articles/") for r in english)
 
@@ -325,7 +326,7 @@ def search(tab: Tab, site_url: str, lang: str, query: str):
 ])
 def test_arabic_search_ignores_hamza_forms_and_diacritics(tabs, site_url, query, slug):
     status, results = search(tabs[True], site_url, "ar", query)
-    assert [r["href"] for r in results] == [f"{site_url}ar/articles/{slug}/"], status
+    assert [r["href"] for r in results] == [f"{site_url}ar/articles/{slug}.html"], status
     (result,) = results
     assert result["title"] and result["date"] and result["summary"]
     assert "1" in status
@@ -333,7 +334,7 @@ def test_arabic_search_ignores_hamza_forms_and_diacritics(tabs, site_url, query,
 
 def test_english_search_finds_the_english_page(tabs, site_url):
     status, results = search(tabs[True], site_url, "en", "Samarkand")
-    assert f"{site_url}en/articles/{SAMARKAND}/" in [r["href"] for r in results], status
+    assert f"{site_url}en/articles/{SAMARKAND}.html" in [r["href"] for r in results], status
     assert all("/en/articles/" in r["href"] for r in results)
 
 

@@ -54,8 +54,8 @@ def resolve(page: Path, href: str, output: Path) -> Path | None:
 
 def test_every_article_has_an_arabic_and_an_english_page(built):
     for slug in ARTICLES:
-        arabic = parse(built / "output" / "ar" / "articles" / slug / "index.html")
-        english = parse(built / "output" / "en" / "articles" / slug / "index.html")
+        arabic = parse(built / "output" / "ar" / "articles" / f"{slug}.html")
+        english = parse(built / "output" / "en" / "articles" / f"{slug}.html")
         assert (arabic.get("lang"), arabic.get("dir")) == ("ar", "rtl")
         assert (english.get("lang"), english.get("dir")) == ("en", "ltr")
         assert arabic.findtext(".//h1").strip() and english.findtext(".//h1").strip()
@@ -111,7 +111,7 @@ def test_first_sentence_of_each_article_is_on_its_arabic_page(built):
         source = (built / "content" / "articles" / f"{slug}.md").read_text(encoding="utf-8")
         _, body, _ = split_front_matter(source, slug, [])
         paragraphs = [line for line in body.split("\n") if line.strip()]
-        page = parse(built / "output" / "ar" / "articles" / slug / "index.html")
+        page = parse(built / "output" / "ar" / "articles" / f"{slug}.html")
         text = normalize(" ".join(page.xpath("//main")[0].text_content().split()))
         # 004 repeats its headline and source line at the top; cleaning drops them, so take the first kept line.
         candidates = [split_sentences(p.lstrip("# "))[0] for p in paragraphs[:8]]
@@ -122,14 +122,14 @@ def test_first_sentence_of_each_article_is_on_its_arabic_page(built):
 def test_meta_description_is_the_summary(built):
     for slug in ARTICLES:
         for lang in ("ar", "en"):
-            page = parse(built / "output" / lang / "articles" / slug / "index.html")
+            page = parse(built / "output" / lang / "articles" / f"{slug}.html")
             description = page.xpath("//meta[@name='description']/@content")[0]
             summary = " ".join(page.xpath("//*[contains(@class, 'summary')]")[0].text_content().split())
             assert description and description.split()[0] in summary
 
 
 def test_editor_translations_are_credited(built):
-    page = parse(built / "output" / "en" / "articles" / ARTICLES[0] / "index.html")
+    page = parse(built / "output" / "en" / "articles" / f"{ARTICLES[0]}.html")
     assert "Translated by the editors" in page.text_content()
 
 
@@ -204,13 +204,13 @@ EXPECTED_THEMES = {
 def test_sample_articles_get_the_expected_themes(built):
     for slug, themes in EXPECTED_THEMES.items():
         for lang in ("ar", "en"):
-            page = parse(built / "output" / lang / "articles" / slug / "index.html")
+            page = parse(built / "output" / lang / "articles" / f"{slug}.html")
             chips = [a.get("href").rstrip("/").rsplit("/", 1)[-1] for a in page.xpath("//ul[@class='chips']//a")]
             assert chips == themes, (slug, lang)
 
 
 def test_each_article_is_listed_once_per_briefing(built):
-    for path in (built / "output" / "ar" / "briefings").glob("*/index.html"):
+    for path in (built / "output" / "ar" / "briefings").glob("*.html"):
         page = parse(path)
         links = [a.get("href").rstrip("/").rsplit("/", 1)[-1] for a in page.xpath("//main//a[contains(@href, 'articles/')]")
                  if not a.get("href").rstrip("/").endswith("bilingual")]

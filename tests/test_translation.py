@@ -35,7 +35,7 @@ def translation_counts(stdout: str) -> tuple[int, int]:
 
 
 def english_page(site: Path, slug: str = MACHINE_SLUG) -> lxml.html.HtmlElement:
-    return lxml.html.parse(str(site / "output" / "en" / "articles" / slug / "index.html")).getroot()
+    return lxml.html.parse(str(site / "output" / "en" / "articles" / f"{slug}.html")).getroot()
 
 
 def install(model: Path, env: dict) -> None:
@@ -92,8 +92,7 @@ def test_machine_translation_memory_and_glossary(tiny_model, argos_home, sample_
 
     # Glossary terms come out exactly as written even though the model's weights are random.
     glossary = yaml.safe_load((site / "content" / "glossary.yaml").read_text(encoding="utf-8"))
-    bilingual = lxml.html.parse(str(site / "output" / "en" / "articles" / MACHINE_SLUG / "bilingual" /
-                                    "index.html")).getroot()
+    bilingual = lxml.html.parse(str(site / "output" / "en" / "bilingual" / f"{MACHINE_SLUG}.html")).getroot()
     pairs = _bilingual_pairs(bilingual)
     assert pairs, "the bilingual view pairs paragraphs"
     checked = 0
@@ -108,7 +107,7 @@ def test_machine_translation_memory_and_glossary(tiny_model, argos_home, sample_
     second = run_cli("build", "--site", str(site), env=argos_home)
     assert second.returncode == 0, second.stderr
     assert translation_counts(second.stdout) == (translated, 0)
-    first_html = (site / "output" / "en" / "articles" / MACHINE_SLUG / "index.html").read_bytes()
+    first_html = (site / "output" / "en" / "articles" / f"{MACHINE_SLUG}.html").read_bytes()
 
     # With the model gone, the memory alone still gives the same English page.
     for package in Path(argos_home["ARGOS_PACKAGES_DIR"]).iterdir():
@@ -118,7 +117,7 @@ def test_machine_translation_memory_and_glossary(tiny_model, argos_home, sample_
     third = run_cli("build", "--site", str(site), "--force", env=argos_home)
     assert third.returncode == 0, third.stderr
     assert translation_counts(third.stdout) == (translated, 0)
-    assert (site / "output" / "en" / "articles" / MACHINE_SLUG / "index.html").read_bytes() == first_html
+    assert (site / "output" / "en" / "articles" / f"{MACHINE_SLUG}.html").read_bytes() == first_html
 
 
 def _bilingual_pairs(page) -> list[tuple[str, str]]:
@@ -159,4 +158,4 @@ def test_kill_during_translation_leaves_memory_loadable(tiny_model, argos_home, 
     assert finished.returncode == 0, finished.stderr
     from_memory, translated = translation_counts(finished.stdout)
     assert from_memory >= len(memory) - 1 and translated > 0
-    assert (site / "output" / "en" / "articles" / MACHINE_SLUG / "index.html").exists()
+    assert (site / "output" / "en" / "articles" / f"{MACHINE_SLUG}.html").exists()

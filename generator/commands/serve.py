@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.host not in LOOPBACK:
         print(f"Warning: listening on {args.host}: other computers on the network can read the site.",
               file=sys.stderr)
-    signal.signal(signal.SIGTERM, _stop_as_on_ctrl_c)  # how containers and service managers stop it
+    previous = signal.signal(signal.SIGTERM, _stop_as_on_ctrl_c)  # how containers and service managers stop it
     try:
         try:
             server.start()
@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print("Stopped.")
     finally:
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 
