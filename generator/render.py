@@ -1276,8 +1276,8 @@ def search_record(chrome: Chrome, view: ArticleView, entry: Entry) -> SearchReco
         entry.article.translated.clean.blocks
     summary = view.summary if view.summary_lang == view.body_lang else ()
     text = " ".join([*summary, *(block.text for block in blocks)])
-    return SearchRecord(href=relative_url(search_path(chrome.lang), chrome.path), language=chrome.lang, content=normalize(text),
-                        title=view.title.value, date=view.date_text, datetime=view.date_iso,
+    return SearchRecord(href=relative_url(search_path(chrome.lang), chrome.path), language=chrome.lang,
+                        content=normalize(text), title=view.title.value, date=view.date_text, datetime=view.date_iso,
                         summary=" ".join(summary))
 
 

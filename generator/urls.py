@@ -3,7 +3,7 @@
 The pages there are thousands of (articles, their bilingual views, daily briefings) are files side
 by side, `en/articles/<slug>.html`, as Pelican writes them; the others are folders with an
 index.html (`en/themes/<theme>/`), since pages sit below them (a theme's years, the months of the
-archive). A folder per article would cost 20,000 folders at 10,000 articles, made twice a clean
+archive). A folder per page would cost 43,000 folders at 10,000 articles, made twice by a clean
 build (output/ and its spare), and making a folder costs several times what writing a small file
 does on ext4 (bench/README.md).
 
