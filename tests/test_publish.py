@@ -24,6 +24,9 @@ import pytest
 import yaml
 from conftest import REPO, copy_sample_site, indexed_pages
 
+import generator.article_cache
+import generator.search
+from generator.config import SiteConfig
 from generator.pipeline import BuildOptions, build
 
 BASE = "https://example.org/briefing/"
@@ -306,3 +309,21 @@ def test_workflow_builds_for_the_pages_address_and_deploys():
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
+
+
+def test_workflow_carries_the_caches_that_stay_valid_from_run_to_run():
+    """Search shards and theme scores are kept under digests of what they were made from, so a run may
+    start from any earlier run's; the workflow restores them before the build and saves them after,
+    at the paths the build uses."""
+    steps = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    config = SiteConfig(root=REPO)
+    kept = {(config.cache_dir / folder).relative_to(REPO).as_posix()
+            for folder in (generator.search.OUTPUT_FOLDER, generator.article_cache.THEMES_FOLDER)}
+    (restore,) = [step for step in steps if step.get("id") == "build-cache"]
+    (save,) = [step for step in steps if step.get("with", {}).get("key") ==
+               "${{ steps.build-cache.outputs.cache-primary-key }}"]
+    (build_step,) = [step for step in steps if "generator build" in step.get("run", "")]
+    assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith("actions/cache/save@")
+    assert set(restore["with"]["path"].split()) == set(save["with"]["path"].split()) == kept
+    assert restore["with"]["restore-keys"] and restore["with"]["key"].startswith(restore["with"]["restore-keys"])
+    assert steps.index(restore) < steps.index(build_step) < steps.index(save)
