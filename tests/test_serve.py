@@ -251,7 +251,7 @@ def test_the_command_reports_a_taken_port(sample_site, capsys):
         port = taken.getsockname()[1]
         before = signal.getsignal(signal.SIGTERM)
         assert serve_command.run(command_args("--site", str(sample_site), "--port", str(port))) == 1
-        assert signal.getsignal(signal.SIGTERM) is before  # serve's handler goes with it (forked workers inherit one)
+        assert signal.getsignal(signal.SIGTERM) is before  # run() leaves the process's handler as it found it
     gc.collect()
     error = capsys.readouterr().err
     assert f"Cannot listen on 127.0.0.1:{port}" in error and "try --port" in error
