@@ -23,7 +23,7 @@ from .clean import clean_article
 from .config import SiteConfig
 from .group import configured_themes, theme_keywords
 from .load import article_file, load_article
-from .render import SiteRenderer
+from .render import SiteRenderer, article_page_kinds
 from .structure import Entry, SiteModel, SourceArticle
 from .summarize import summarize
 from .translate import EngineCache, translate_articles
@@ -63,8 +63,7 @@ def draft_pages(changed: Iterable[str], model: SiteModel, config: SiteConfig, en
     renderer = SiteRenderer(_with_entries(model, drafted, config), config)
     pages: Drafts = {}
     for slug, entry in drafted.items():
-        kinds = ("article", "bilingual") if entry.article.translated.english is not None else ("article",)
-        for kind in kinds:
+        for kind in article_page_kinds(entry):
             for lang in LANGUAGES:
                 recipe = getattr(renderer, f"{kind}_page")(lang, slug)
                 pages[recipe.chrome.path.as_posix()] = renderer.html(recipe)

@@ -677,9 +677,7 @@ class SiteRenderer:
             specs += [("home", lang), ("themes", lang), ("archive", lang), ("not_found", lang), ("search", lang)]
             specs += [("briefing", lang, i) for i in range(len(self.model.briefings))]
             for entry in self.model.entries:
-                specs.append(("article", lang, entry.slug))
-                if entry.article.translated.english is not None:
-                    specs.append(("bilingual", lang, entry.slug))
+                specs += [(kind, lang, entry.slug) for kind in article_page_kinds(entry)]
             specs += [("theme", lang, theme.id) for theme in self.model.themes]
             specs += [("theme_year", lang, theme_year_key(theme.id, year))
                       for theme in self.model.themes for year in self.theme_years(theme.id)]
@@ -1260,6 +1258,11 @@ class SiteRenderer:
         chrome = self.chrome(lang, page_path("month", lang, key), Text(view.heading, lang),
                              counterpart=page_path("month", _other(lang), key), section="archive")
         return PageRecipe("month.html", chrome, view)
+
+
+def article_page_kinds(entry: Entry) -> tuple[str, ...]:
+    """An article's pages in each language: its own, and the bilingual view once it has English."""
+    return ("article", "bilingual") if entry.article.translated.english is not None else ("article",)
 
 
 def is_indexed(entry: Entry, lang: str) -> bool:
