@@ -21,11 +21,11 @@ from .parallel import fork_map
 from .publish import publish_pages
 from .render import SiteRenderer, static_files
 from .search import search_files
-from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic, SummarizedArticle
+from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic, RenderedPage, SummarizedArticle
 from .summarize import summarize
 from .translate import EngineCache, translate_articles, translation_identity
 from .translate.glossary import load_glossary
-from .write import SiteWriter, build_lock
+from .write import SiteWriter, StoredFile, build_lock
 
 
 def read_content(config: SiteConfig, report: BuildReport, cache: ArticleCache | None = None,
@@ -128,9 +128,9 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
             renderer = SiteRenderer(model, config)
             pages = []
             with _timed(report, "render"):
-                for page in renderer.pages(reusable, workers=options.workers):
-                    writer.put(page.path, page.data, page.key)
-                    pages.append(replace(page, data=None))  # the bytes are written; keep what the sitemap needs
+                for page, stored in renderer.pages(reusable, options.workers, then=partial(_store_page, writer)):
+                    writer.add(stored)
+                    pages.append(page)
             with _timed(report, "search index"):
                 searchable = [page.search for page in pages if page.search is not None]
                 files = search_files(searchable, config, reusable, renderer.search_record, workers=options.workers)
@@ -145,6 +145,12 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
     report.pages_unchanged = result.unchanged
     report.model = model
     return report
+
+
+def _store_page(writer: SiteWriter, page: RenderedPage) -> tuple[RenderedPage, StoredFile]:
+    """Write a page into the spare where it was rendered: only its record, sitemap entry and search
+    entry go on (from a worker process, the bytes would cost more to send back than to write)."""
+    return replace(page, data=None), writer.store(page.path, page.data, page.key)
 
 
 @contextmanager

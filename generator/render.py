@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -35,6 +35,8 @@ from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion
                         SearchEntry, SearchRecord, SiteModel, Theme, ThemeDigest)
 from .urls import (LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url, search_path,
                    theme_year_key)
+
+Result = TypeVar("Result")
 
 # The page kinds keyed by what they are made from (SiteRenderer.sources), 99 % of a site's pages, and
 # the template of each.
@@ -647,15 +649,18 @@ class SiteRenderer:
                     by_month[month_key(entry.meta.date)].append(entry)
             self.theme_months[theme.id] = dict(sorted(by_month.items()))
 
-    def pages(self, reusable: Mapping[str, str] = MappingProxyType({}), workers: int = 1) -> Iterator[RenderedPage]:
-        """Every HTML page of the site in both languages.
+    def pages(self, reusable: Mapping[str, str] = MappingProxyType({}), workers: int = 1,
+              then: Callable[[RenderedPage], Result] = lambda page: page) -> Iterator[Result]:
+        """Every HTML page of the site in both languages, each passed through `then` where it was made.
 
         A page whose inputs have the key `reusable` maps its path to (output/ holds it as rendered from
         exactly those inputs) comes back without bytes instead of being rendered again. The keys of
         pages keyed by their sources (all but a few) are worked out here, in this process: sending
         40,000 results back from workers would cost more than the digests. Only the pages to render,
         and the few keyed by their recipe, are shared among up to `workers` forked processes (all
-        of them when output/ holds nothing to reuse); the result does not depend on how.
+        of them when output/ holds nothing to reuse); the result does not depend on how. `then` runs
+        in the worker that rendered the page: the build writes the bytes there, so only a small
+        record of each page travels back.
         """
         pending = []
         for spec in self.page_specs():
@@ -663,8 +668,8 @@ class SiteRenderer:
             if kept is None:
                 pending.append(spec)
             else:
-                yield kept
-        yield from fork_map(lambda spec: self.finished(spec, reusable), pending, workers)
+                yield then(kept)
+        yield from fork_map(lambda spec: then(self.finished(spec, reusable)), pending, workers)
 
     def search_record(self, lang: str, slug: str) -> SearchRecord:
         """The search record of an article page that was not rendered again."""

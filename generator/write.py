@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator, NamedTuple
 
-from .files import replace_file
+from .files import files_below, replace_file
 from .structure import BuildFailed, Diagnostic
 
 MANIFEST = "manifest.json"
@@ -42,6 +42,14 @@ class FileRecord(NamedTuple):
     digest: str  # sha256 of the bytes, its first DIGEST_LENGTH hex digits
     size: int
     mtime_ns: int
+
+
+class StoredFile(NamedTuple):
+    """One file of the new site as `SiteWriter.store` left it in the spare, in whichever process."""
+
+    name: str
+    record: FileRecord
+    changed: bool  # its bytes differ from those output/ holds (the report counts it as written)
 
 
 @dataclass(frozen=True)
@@ -122,9 +130,11 @@ def _records(raw: object) -> dict[str, FileRecord]:
 class SiteWriter:
     """Brings the spare folder up to date page by page, then swaps it in as output/.
 
-    Use as a context manager: `put` every file of the new site, then `commit`. Leaving the block
-    without committing (an error anywhere in the build) leaves output/ exactly as it was, and
-    records the files of the spare it changed so the next build rewrites them.
+    Use as a context manager: `put` every file of the new site, then `commit`. `put` is `store`
+    (write the file into the spare, in any process: render workers store their own pages) then `add`
+    (count it in, in this process). Leaving the block without committing (an error anywhere in the
+    build) leaves output/ exactly as it was, and records the spare's files so that the next build
+    rewrites what this one changed.
     """
 
     def __init__(self, output: Path, cache_dir: Path):
@@ -138,7 +148,6 @@ class SiteWriter:
         self._spare_records: dict[str, FileRecord] = {}
         self._new: dict[str, FileRecord] = {}
         self._folders: set[str] = set()
-        self._touched: set[str] = set()
         self._committed = False
 
     def __enter__(self) -> SiteWriter:
@@ -147,9 +156,12 @@ class SiteWriter:
 
     def __exit__(self, *exc_info) -> None:
         if not self._committed:
-            unknown = FileRecord("", "", -1, -1)  # matches no file: rewritten, or removed, next time
+            # A file this build rewrote no longer has its recorded size and time, so the next build
+            # checks it; a file it added (here or in a worker) is recorded as matching nothing: it
+            # is rewritten, or removed, next time.
+            unknown = FileRecord("", "", -1, -1)
             self._manifest.save(self._manifest.published,
-                                {**self._spare_records, **dict.fromkeys(self._touched, unknown)})
+                                {**dict.fromkeys(files_below(self._spare), unknown), **self._spare_records})
 
     def reusable_keys(self) -> dict[str, str]:
         """path → input key of every page output/ still holds exactly as the last build wrote it."""
@@ -158,7 +170,23 @@ class SiteWriter:
 
     def put(self, path: PurePosixPath, data: bytes | None, key: str | None = None) -> None:
         """Add one file. `data` None means "as output/ has it now" (a page the renderer skipped)."""
-        self._guard(lambda: self._put(path, data, key))
+        self.add(self.store(path, data, key))
+
+    def store(self, path: PurePosixPath, data: bytes | None, key: str | None = None) -> StoredFile:
+        """Bring the spare's file at `path` up to date, changing nothing else but the folders above it:
+        safe in a forked worker, so a rendered page's bytes need not travel back to be written."""
+        return self._guard(lambda: self._store(path, data, key))
+
+    def add(self, stored: StoredFile) -> None:
+        """Count a stored file in the new site."""
+        if stored.name in self._new:
+            raise BuildFailed([Diagnostic("error", stored.name, "two pages would be written to the same path",
+                                          hint="two articles or themes have the same slug or id; rename one")])
+        self._new[stored.name] = stored.record
+        if stored.changed:
+            self.written += 1
+        else:
+            self.unchanged += 1
 
     def commit(self) -> WriteResult:
         """Remove what the new site no longer has, then swap the spare in as output/."""
@@ -178,43 +206,29 @@ class SiteWriter:
         # From here the spare changes: a build killed outright must not let the next one trust the records.
         self._manifest.mark_spare_changing()
 
-    def _put(self, path: PurePosixPath, data: bytes | None, key: str | None) -> None:
+    def _store(self, path: PurePosixPath, data: bytes | None, key: str | None) -> StoredFile:
         name = _checked(path)
-        if name in self._new:
-            raise BuildFailed([Diagnostic("error", name, "two pages would be written to the same path",
-                                          hint="two articles or themes have the same slug or id; rename one")])
         known = self._spare_records.get(name)
+        target = self._spare / name
         if data is None:  # the page output/ holds: the spare either has the same bytes or links to it
             record = self._manifest.published[name]
-            self.unchanged += 1
             if known is not None and known.digest == record.digest:
-                self._new[name] = known._replace(key=record.key)
-            else:
-                target = self._spare / name
-                self._ensure_folder(target.parent)
-                self._touched.add(name)
-                _replace(target, lambda: os.link(self.output / name, target))
-                self._new[name] = record
-            return
+                return StoredFile(name, known._replace(key=record.key), changed=False)
+            self._ensure_folder(target.parent)
+            _replace(target, lambda: os.link(self.output / name, target))
+            return StoredFile(name, record, changed=False)
         digest = hashlib.sha256(data).hexdigest()[:DIGEST_LENGTH]
         published = self._manifest.published.get(name)
-        if published is not None and published.digest == digest:
-            self.unchanged += 1
-        else:
-            self.written += 1
+        changed = published is None or published.digest != digest
         if known is not None and known.digest == digest:
-            self._new[name] = known._replace(key=key or digest)
-            return
-        target = self._spare / name
+            return StoredFile(name, known._replace(key=key or digest), changed)
         self._ensure_folder(target.parent)
-        self._touched.add(name)
         _replace(target, lambda: target.write_bytes(data))
         stat = os.stat(target)
-        self._new[name] = FileRecord(key or digest, digest, stat.st_size, stat.st_mtime_ns)
+        return StoredFile(name, FileRecord(key or digest, digest, stat.st_size, stat.st_mtime_ns), changed)
 
     def _commit(self) -> WriteResult:
         stale = sorted(set(self._spare_records) - set(self._new))
-        self._touched.update(stale)
         for name in stale:
             (self._spare / name).unlink(missing_ok=True)
         _remove_empty_folders(self._spare, {str(PurePosixPath(n).parent) for n in stale})
@@ -242,8 +256,8 @@ class SiteWriter:
             blocker = folder
             while blocker != self._spare and not blocker.is_file():
                 blocker = blocker.parent
-            blocker.unlink()
-            self._touched.add(blocker.relative_to(self._spare).as_posix())
+            if blocker != self._spare:  # else another worker has removed it meanwhile
+                blocker.unlink(missing_ok=True)
             folder.mkdir(parents=True, exist_ok=True)
         self._folders.add(key)
 

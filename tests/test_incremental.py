@@ -23,7 +23,7 @@ from generator.config import BuildOptions
 from generator.pipeline import build
 from generator.render import SiteRenderer
 from generator.structure import Briefing, SummarizedArticle, ThemeDigest
-from generator.write import spare_path
+from generator.write import SiteWriter, spare_path
 
 ARTICLES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "content" / "articles").glob("*.md")
                   if not p.name.endswith(".en.md"))
@@ -206,21 +206,42 @@ def test_a_failed_build_marks_what_it_changed_in_the_spare(sample_site, tmp_path
     before = files(sample_site / "output")
     edit_article(sample_site, ARTICLES[0], "الصيني", "الصينى")
     calls = Counter()
-    real_put = generator.write.SiteWriter._put
+    real_store = generator.write.SiteWriter._store
 
     def failing(self, *args):
-        calls["put"] += 1
-        if calls["put"] > 20:
+        calls["store"] += 1
+        if calls["store"] > 20:
             raise RuntimeError("a template error, say, half-way through the pages")
-        return real_put(self, *args)
+        return real_store(self, *args)
 
-    monkeypatch.setattr(generator.write.SiteWriter, "_put", failing)
+    monkeypatch.setattr(generator.write.SiteWriter, "_store", failing)
     with pytest.raises(RuntimeError):
         build(BuildOptions(site_dir=sample_site))
     monkeypatch.undo()
     assert files(sample_site / "output") == before
     build(BuildOptions(site_dir=sample_site))
     assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
+
+
+def test_a_file_a_failed_build_added_is_not_published_later(tmp_path):
+    """A render worker writes its page into the spare and reports it afterwards; if the build fails
+    in between, the writer never heard of the file, and still no later build may publish it."""
+    output, cache = tmp_path / "output", tmp_path / ".cache"
+    cache.mkdir()  # the build lock makes it in a build
+
+    def publish(*names: str) -> None:
+        with SiteWriter(output, cache) as writer:
+            for name in names:
+                writer.put(PurePosixPath(name), name.encode())
+            writer.commit()
+
+    publish("a.html")
+    with pytest.raises(RuntimeError), SiteWriter(output, cache) as writer:
+        writer.store(PurePosixPath("drafts/b.html"), b"b")  # stored, never added: as if a worker died
+        raise RuntimeError("the build failed before the page was counted in")
+    for _ in range(2):  # the first swaps the failed build's spare in as output/, the second swaps it out
+        publish("a.html")
+        assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == ["a.html"]
 
 
 def test_worker_processes_give_the_same_pages(tmp_path, monkeypatch):
