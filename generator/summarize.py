@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .arabic import content_terms, is_arabic, words
+from .arabic import content_terms, is_arabic, terms_of_words, words
 from .parallel import fork_map
 from .structure import ArticleProfile, Block, EnglishVersion, Summary, SummarizedArticle, TranslatedArticle
 
@@ -105,11 +105,11 @@ def candidate_sentences(blocks: Sequence[Block]) -> list[_Candidate]:
         if block.kind not in SUMMARY_KINDS:
             continue
         for s, text in enumerate(block.sentences):
-            word_count = len(words(text))
-            if is_summary_worthy(text, word_count):
-                terms = tuple(content_terms(text))
+            tokens = words(text)
+            if is_summary_worthy(text, len(tokens)):
+                terms = tuple(terms_of_words(tokens))
                 if len(terms) >= MIN_TERMS:
-                    candidates.append(_Candidate((b, s), len(candidates), text, terms, word_count))
+                    candidates.append(_Candidate((b, s), len(candidates), text, terms, len(tokens)))
     return candidates
 
 

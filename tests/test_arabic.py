@@ -148,3 +148,15 @@ def test_to_arabic_indic():
 ])
 def test_is_arabic(text, expected):
     assert is_arabic(text) is expected
+
+
+ARABIC_SCRIPT_BLOCKS = ((0x0620, 0x064A), (0x066E, 0x06D3), (0x06D5, 0x06D5), (0x06EE, 0x06EF), (0x06FA, 0x06FF),
+                        (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFC))
+
+
+@given(st.one_of(ARABIC_TEXT, st.text()))
+def test_is_arabic_counts_letters_one_by_one(text):
+    """The definition, character by character: more than half of the letters are in Arabic script."""
+    letters = sum(1 for char in text if char.isalnum() and not char.isdecimal())
+    arabic = sum(1 for char in text if any(low <= ord(char) <= high for low, high in ARABIC_SCRIPT_BLOCKS))
+    assert is_arabic(text) is (letters > 0 and 2 * arabic > letters)
