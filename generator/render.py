@@ -13,6 +13,7 @@ import re
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Callable, Iterable, Iterator, Mapping, TypeVar
@@ -441,23 +442,25 @@ def phrase(page_lang: str, value: Text | str) -> Markup:
     tagged as English), with dir="ltr" when an Arabic page quotes a Latin-script name.
     """
     text = value if isinstance(value, Text) else Text(value)
+    escaped = escape(text.value)  # the languages put in attributes are keys of DIRECTION: "ar", "en"
     if text.lang == page_lang:
-        return escape(text.value)
+        return escaped
     if text.lang is not None:
-        return Markup('<span lang="{}" dir="{}">{}</span>').format(text.lang, DIRECTION[text.lang], text.value)
+        return Markup(f'<span lang="{text.lang}" dir="{DIRECTION[text.lang]}">{escaped}</span>')
     guessed = guess_language(text.value)
     if guessed is not None and guessed != page_lang:
-        return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(guessed, DIRECTION[guessed], text.value)
+        return Markup(f'<bdi lang="{guessed}" dir="{DIRECTION[guessed]}">{escaped}</bdi>')
     if guessed is None and page_lang == "ar" and _LETTER.search(text.value):
-        return Markup('<bdi dir="ltr">{}</bdi>').format(text.value)
-    return Markup("<bdi>{}</bdi>").format(text.value)
+        return Markup(f'<bdi dir="ltr">{escaped}</bdi>')
+    return Markup(f"<bdi>{escaped}</bdi>")
 
 
+@lru_cache(maxsize=None)  # a handful of pairs, asked for from every element of every page
 def lang_attributes(page_lang: str, lang: str | None) -> Markup:
     """' lang="ar" dir="rtl"' for an element whose content is not in the page's language, else ''."""
     if lang is None or lang == page_lang:
         return Markup("")
-    return Markup(' lang="{}" dir="{}"').format(lang, DIRECTION[lang])
+    return Markup(f' lang="{lang}" dir="{DIRECTION[lang]}"')
 
 
 def feed_path(lang: str) -> PurePosixPath:

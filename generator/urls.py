@@ -122,10 +122,13 @@ def _quoted(segment: str) -> str:
     return segment if _PLAIN_SEGMENT.fullmatch(segment) else quote(segment, safe="")
 
 
-@lru_cache(maxsize=1 << 12)  # a page repeats its links (header, lists, footer); pages rarely share pairs
 def relative_url(from_page: PurePosixPath, to_page: PurePosixPath) -> str:
     """A link from one output file to another that resolves correctly wherever the site is hosted."""
-    source_folder = list(from_page.parts[:-1])
+    return _link_from_folder(from_page.parts[:-1], to_page)
+
+
+@lru_cache(maxsize=1 << 16)  # keyed by folder: the 20,000 article pages of a language share theirs
+def _link_from_folder(source_folder: tuple[str, ...], to_page: PurePosixPath) -> str:
     target = href_path(to_page)
     target_parts = target.split("/")  # a folder address ends with "" after its last "/"
     target_folders, target_leaf = target_parts[:-1], target_parts[-1]
