@@ -66,8 +66,9 @@ class LoadedArticles:
 
 
 class ArticleCache:
-    """Load with `lookup`, keep new results with `store`, then `save` once the build succeeded.
-    `loaded` is what this process read or stored in earlier builds (serve keeps it between them)."""
+    """Load with `lookup`; keep a new result by `write` (in any process: the summarising workers
+    write their own) and `remember` (in the building process); then `save` once the build succeeded.
+    `loaded` is what this process read or kept in earlier builds (serve keeps it between them)."""
 
     def __init__(self, config: SiteConfig, translation_identity: str, loaded: LoadedArticles | None = None):
         self.folder = config.cache_dir / FOLDER / settings_digest(config, translation_identity)
@@ -75,7 +76,6 @@ class ArticleCache:
         if self._loaded.folder != self.folder:  # other settings: what was loaded does not apply
             self._loaded.folder = self.folder
             self._loaded.articles.clear()
-        self._pending: dict[str, CachedArticle] = {}
         self._seen: set[str] = set()
 
     def lookup(self, rel: str) -> CachedArticle | None:
@@ -94,18 +94,23 @@ class ArticleCache:
         self._loaded.articles[rel] = cached
         return cached
 
-    def store(self, rel: str, stamp: tuple, diagnostics: list[Diagnostic], article: SummarizedArticle) -> None:
+    def write(self, rel: str, stamp: tuple, diagnostics: list[Diagnostic], article: SummarizedArticle) -> None:
+        """Write the article's results to its own file, unless it still waits for a translation."""
+        if article.translated.english is not None:
+            cached = CachedArticle(stamp, tuple(diagnostics), article)
+            replace_file(self._path(rel), pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def remember(self, rel: str, stamp: tuple, diagnostics: list[Diagnostic], article: SummarizedArticle) -> None:
+        """Keep what `write` wrote loaded in this process, for its next build."""
         self._seen.add(rel)
         if article.translated.english is not None:
-            self._pending[rel] = self._loaded.articles[rel] = CachedArticle(stamp, tuple(diagnostics), article)
+            self._loaded.articles[rel] = CachedArticle(stamp, tuple(diagnostics), article)
         else:
             self._loaded.articles.pop(rel, None)
 
     def save(self) -> None:
-        """Write the new results and drop those of files that are gone and of other settings."""
+        """Drop the results of files that are gone and of other settings."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for rel, cached in self._pending.items():
-            replace_file(self._path(rel), pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL))
         wanted = {self._path(rel).name for rel in self._seen}
         for entry in os.scandir(self.folder):
             if entry.name not in wanted:
@@ -115,7 +120,6 @@ class ArticleCache:
                 shutil.rmtree(other, ignore_errors=True)
         for rel in self._loaded.articles.keys() - self._seen:  # files that are gone
             del self._loaded.articles[rel]
-        self._pending.clear()
 
     def _path(self, rel: str) -> Path:
         return self.folder / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")

@@ -67,12 +67,23 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
     report.pending_translations = stats.pending
     done = dict(loaded.reused)
     done.update((article.translated.clean.source.path, article)
-                for article in summarize(translated, config.summary_sentences, workers))
+                for article in summarize(translated, config.summary_sentences, workers,
+                                         then=partial(_write_to_cache, cache, loaded)))
     for path, stamp in loaded.stamps.items():
+        if path in loaded.reused:  # touched, not changed: kept again under its new stamp
+            cache.write(path, stamp, loaded.file_diagnostics[path], done[path])
         if path in done:
-            cache.store(path, stamp, loaded.file_diagnostics[path], done[path])
+            cache.remember(path, stamp, loaded.file_diagnostics[path], done[path])
     cache.save()
     return [done[article.source.path] for article in cleaned]
+
+
+def _write_to_cache(cache: ArticleCache, loaded: LoadResult, article: SummarizedArticle) -> SummarizedArticle:
+    """Cache a freshly summarised article from the worker that summarised it (10,000 pickles written
+    by the building process alone kept both cores waiting for 5 s)."""
+    path = article.translated.clean.source.path
+    cache.write(path, loaded.stamps[path], loaded.file_diagnostics[path], article)
+    return article
 
 
 def check(options: BuildOptions) -> BuildReport:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,15 +71,17 @@ class _Candidate:
     word_count: int
 
 
-def summarize(articles: Sequence[TranslatedArticle], sentences: int, workers: int = 1) -> list[SummarizedArticle]:
+def summarize(articles: Sequence[TranslatedArticle], sentences: int, workers: int = 1,
+              then: Callable[[SummarizedArticle], SummarizedArticle] = lambda article: article
+              ) -> list[SummarizedArticle]:
     """Summarise every article in `sentences` sentences at most, keeping the input order, on up to
-    `workers` processes.
+    `workers` processes; `then` runs on each result in the process that made it (the build caches it there).
 
     BLAS is held to one thread: on these small matrices, starting threads costs more than the work.
     """
     with threadpool_limits(limits=1, user_api="blas"):
-        return list(fork_map(lambda article: SummarizedArticle(article, summarize_article(article, sentences),
-                                                               profile_article(article)), articles, workers))
+        return list(fork_map(lambda article: then(SummarizedArticle(article, summarize_article(article, sentences),
+                                                                    profile_article(article))), articles, workers))
 
 
 def profile_article(article: TranslatedArticle) -> ArticleProfile:

@@ -281,6 +281,10 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
     monkeypatch.setattr(generator.parallel, "CHUNK", 2)
     shared = prepared(2)
     assert shared == alone and [a.digest for a in shared] == [a.digest for a in alone]
+    report = BuildReport()  # a new process: only what the workers wrote to the cache's files
+    again = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
+                             strict=False, workers=2)
+    assert again == alone and report.articles_reused == len(alone), "the workers cached every article they made"
 
 
 def test_files_changed_behind_the_builds_back_are_not_published(sample_site, tmp_path):
