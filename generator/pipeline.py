@@ -161,7 +161,8 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
 def _store_page(writer: SiteWriter, page: RenderedPage) -> tuple[RenderedPage, StoredFile]:
     """Write a page into the spare where it was rendered: only its record, sitemap entry and search
     entry go on (from a worker process, the bytes would cost more to send back than to write)."""
-    return replace(page, data=None), writer.store(page.path, page.data, page.key)
+    stored = writer.store(page.path, page.data, page.key)
+    return (page if page.data is None else replace(page, data=None)), stored
 
 
 @contextmanager
