@@ -8,7 +8,8 @@ article again, and keeps their other results.
 One small pickle per article file under .cache/articles/<settings>/, where <settings> digests all
 that the kept results depend on besides the file itself: the generator's code, the cleaning rules,
 the configured theme ids, the summary length, the translation settings, the installed model, the
-glossary and the translation memory file (replacing or emptying it starts afresh). An article is
+glossary and what the translation memory gives that model (translate.memory.memory_generation: a
+copy of the same file keeps the cache, an edited one does not). An article is
 reused when its file (and its editor translation) have the size, modification time and inode they
 had, or else when their bytes hash the same. Articles still waiting for a translation are never
 kept: the next build may have a model for them. A long-running process (`serve`) also keeps them

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from generator.translate.memory import ModelIdentity, TranslationMemory
+import os
+import shutil
+
+from generator.translate.memory import ModelIdentity, TranslationMemory, memory_generation
 
 MODEL = ModelIdentity("translate-ar_en", "1.0", "abc123", "beam=4;max=256;lp=0.2")
 OTHER = ModelIdentity("translate-ar_en", "1.1", "def456", "beam=4;max=256;lp=0.2")
@@ -33,3 +36,47 @@ def test_cut_off_last_line_is_skipped_and_later_appends_stay_readable(tmp_path):
 def test_missing_file_is_an_empty_memory(tmp_path):
     memory = TranslationMemory(tmp_path / "none.jsonl")
     assert len(memory) == 0 and memory.lookup("أي شيء", MODEL) is None
+
+
+def test_the_memory_keeps_its_generation_while_no_lookup_can_change(tmp_path):
+    """Cached translations outlive what cannot change a lookup: the same bytes in a new file (a git
+    checkout, a CI runner) and, with a model, appended translations; nothing else."""
+    path, record = tmp_path / "tm.jsonl", tmp_path / "cache" / "memory-seen.json"
+    TranslationMemory(path).add([("جملة أولى", "first")], MODEL, "label")
+
+    def generation(model=MODEL):
+        return memory_generation(path, record, model and model.key)
+
+    first, without_model = generation(), generation(None)
+    assert generation() == first and generation(None) == without_model
+
+    shutil.copy(path, tmp_path / "copy.jsonl")
+    os.replace(tmp_path / "copy.jsonl", path)  # same bytes, another inode and time
+    assert generation() == first and generation(None) == without_model
+
+    TranslationMemory(path).add([("جملة ثانية", "second")], MODEL, "label")  # grown: only new segments
+    assert generation() == first
+    assert generation(None) != without_model, "without a model a lookup takes the newest entry: it may change"
+
+    grown = path.read_bytes()
+    path.write_bytes(grown.replace(b"first", b"FIRST"))  # an edit, same size
+    edited = generation()
+    assert edited != first
+    path.write_bytes(grown[grown.index(b"\n") + 1:])  # shortened: the first translation is gone
+    assert generation() not in (first, edited)
+    path.write_bytes(grown[: grown.index(b"\n") + 1])  # the very bytes of the first file again
+    assert generation() == first
+
+    record.write_text("{not json")  # a damaged record: the file is taken as new
+    assert generation() == generation()
+
+    def from_nothing(model):
+        path.unlink()
+        empty = generation(model)
+        TranslationMemory(path).add([("جملة", "a sentence")], MODEL, "label")
+        return empty, generation(model)
+
+    empty, started = from_nothing(MODEL)
+    assert started == empty, "a model's first translations extend the empty memory the cache was made with"
+    empty, started = from_nothing(None)
+    assert started != empty

@@ -26,6 +26,7 @@ from conftest import REPO, copy_sample_site, indexed_pages
 
 import generator.article_cache
 import generator.search
+import generator.translate
 from generator.config import SiteConfig
 from generator.pipeline import BuildOptions, build
 
@@ -312,13 +313,14 @@ def test_workflow_builds_for_the_pages_address_and_deploys():
 
 
 def test_workflow_carries_the_caches_that_stay_valid_from_run_to_run():
-    """Search shards and theme scores are kept under digests of what they were made from, so a run may
-    start from any earlier run's; the workflow restores them before the build and saves them after,
-    at the paths the build uses."""
+    """Prepared articles, theme scores and search shards are kept under digests of what they were made
+    from, so a run may start from any earlier run's; the workflow restores them before the build and
+    saves them after, at the paths the build uses."""
     steps = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
     config = SiteConfig(root=REPO)
     kept = {(config.cache_dir / folder).relative_to(REPO).as_posix()
-            for folder in (generator.search.OUTPUT_FOLDER, generator.article_cache.THEMES_FOLDER)}
+            for folder in (generator.search.OUTPUT_FOLDER, generator.article_cache.THEMES_FOLDER,
+                           generator.article_cache.FOLDER, generator.translate.MEMORY_RECORD)}
     (restore,) = [step for step in steps if step.get("id") == "build-cache"]
     (save,) = [step for step in steps if step.get("with", {}).get("key") ==
                "${{ steps.build-cache.outputs.cache-primary-key }}"]

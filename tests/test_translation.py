@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -103,7 +105,8 @@ def test_machine_translation_memory_and_glossary(tiny_model, argos_home, sample_
                 checked += 1
     assert checked >= 5
 
-    # A rebuild translates nothing: everything comes from the memory.
+    # A rebuild without the prepared articles translates nothing: everything comes from the memory.
+    shutil.rmtree(site / ".cache" / "articles")
     second = run_cli("build", "--site", str(site), env=argos_home)
     assert second.returncode == 0, second.stderr
     assert translation_counts(second.stdout) == (translated, 0)
@@ -111,13 +114,43 @@ def test_machine_translation_memory_and_glossary(tiny_model, argos_home, sample_
 
     # With the model gone, the memory alone still gives the same English page.
     for package in Path(argos_home["ARGOS_PACKAGES_DIR"]).iterdir():
-        import shutil
-
         shutil.rmtree(package)
     third = run_cli("build", "--site", str(site), "--force", env=argos_home)
     assert third.returncode == 0, third.stderr
     assert translation_counts(third.stdout) == (translated, 0)
     assert (site / "output" / "en" / "articles" / f"{MACHINE_SLUG}.html").read_bytes() == first_html
+
+
+REUSED = re.compile(r"(\d+) unchanged article\(s\) taken from the cache")
+
+
+def test_cached_translations_outlive_a_new_copy_of_the_memory_and_not_an_edit(tiny_model, argos_home,
+                                                                             sample_site):
+    """A checkout, or a CI runner, gives the memory file anew with the same bytes: the machine-translated
+    article still comes from the cache. A translation corrected in the memory by hand shows up."""
+    site = machine_site(sample_site)
+    install(tiny_model, argos_home)
+    first = run_cli("build", "--site", str(site), env=argos_home)
+    assert first.returncode == 0, first.stderr
+    articles = len([p for p in (site / "content" / "articles").glob("*.md") if not p.name.endswith(".en.md")])
+
+    memory = site / "translation-memory.jsonl"
+    copy = site / "memory-copy.jsonl"
+    copy.write_bytes(memory.read_bytes())
+    os.replace(copy, memory)
+    again = run_cli("build", "--site", str(site), env=argos_home)
+    assert again.returncode == 0, again.stderr
+    assert REUSED.search(again.stdout) and int(REUSED.search(again.stdout)[1]) == articles, again.stdout
+
+    # A segment without glossary terms: its stored translation is used as it is.
+    lines = memory.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if not re.search("[A-Za-z]", json.loads(line)["s"]))
+    corrected = {**json.loads(lines[index]), "t": "A translation corrected by hand"}
+    lines[index] = json.dumps(corrected, ensure_ascii=False)
+    memory.write_text("\n".join(lines) + "\n", encoding="utf-8")  # in place: the same file, edited
+    edited = run_cli("build", "--site", str(site), env=argos_home)
+    assert edited.returncode == 0, edited.stderr
+    assert "A translation corrected by hand" in english_page(site).text_content()
 
 
 def _bilingual_pairs(page) -> list[tuple[str, str]]:

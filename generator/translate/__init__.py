@@ -9,7 +9,6 @@ fully translated is left pending: it is never published half in Arabic under an 
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,10 +19,11 @@ from ..sentences import split_sentences
 from ..structure import Block, CleanArticle, Diagnostic, EnglishVersion, TranslatedArticle
 from .engine import Engine, InstalledModel, find_model, model_identity
 from .glossary import Glossary, join_pieces, load_glossary, needs_translation
-from .memory import ModelIdentity, TranslationMemory
+from .memory import ModelIdentity, TranslationMemory, memory_generation
 
 INSTALL_HINT = "python -m generator models install"
 CHUNK_BATCHES = 4  # batches per memory write: a kill loses at most this much work
+MEMORY_RECORD = "memory-seen.json"  # in the cache folder: the memory file each model's cache was made with
 
 
 @dataclass
@@ -52,19 +52,15 @@ class EngineCache:
 
 
 def translation_identity(config: SiteConfig) -> str:
-    """What machine translations depend on besides the text: the installed model, the glossary, and the
-    translation memory file (a replaced or deleted memory means translations may differ)."""
+    """What machine translations depend on besides the text: the installed model, the glossary, and
+    what the translation memory gives that model (memory.memory_generation)."""
     model = find_model(config.translation)
     identity = model_identity(model, config.translation, config.cache_dir) if model else None
     try:
         glossary = hashlib.sha256(config.glossary_path.read_bytes()).hexdigest()
     except OSError:
         glossary = None
-    try:
-        stat = os.stat(config.memory_path)
-        memory = (stat.st_dev, stat.st_ino)
-    except OSError:
-        memory = None
+    memory = memory_generation(config.memory_path, config.cache_dir / MEMORY_RECORD, identity and identity.key)
     return repr((identity, glossary, memory))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..arabic import strip_invisible
+from ..files import replace_file
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,49 @@ class TranslationMemory:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def memory_generation(path: Path, record: Path, model_key: str | None) -> str:
+    """An id of what the memory gives a build with the model `model_key` (None: no model installed);
+    a missing file is an empty memory.
+
+    Cached translations must be dropped when the memory changes what a lookup returns, and only
+    then: the id survives a checkout that rewrites the file with the same bytes (a new inode, as on
+    every CI runner) and, with a model installed, any growth of the file (the build appends only
+    segments that had no translation for that model, so earlier lookups stay as they were). Without
+    a model, a lookup takes the newest translation stored, so any change gives a new id, as does an
+    edited, shortened or replaced file. `record` keeps, per model, the file last seen and its id.
+    """
+    try:
+        stat = os.stat(path)
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    except FileNotFoundError:
+        stamp = None
+    model = model_key or "-"
+    seen = _read_record(record)
+    known = seen.get(model)
+    if not (isinstance(known, dict) and isinstance(known.get("generation"), str)
+            and isinstance(known.get("size"), int) and isinstance(known.get("digest"), str)):
+        known = None
+    elif known.get("stamp") == stamp:
+        return known["generation"]
+    data = b""
+    if stamp is not None:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    digest = hashlib.sha256(data).hexdigest()
+    generation = digest
+    if known is not None and (model_key is not None or known["size"] == len(data)):
+        if hashlib.sha256(data[:known["size"]]).hexdigest() == known["digest"]:
+            generation = known["generation"]
+    seen[model] = {"generation": generation, "size": len(data), "digest": digest, "stamp": stamp}
+    replace_file(record, json.dumps(seen, sort_keys=True).encode())
+    return generation
+
+
+def _read_record(record: Path) -> dict:
+    try:
+        seen = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return seen if isinstance(seen, dict) else {}
