@@ -149,7 +149,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
                 files += static_files(config) + publish_pages(model, config, pages)
             with _timed(report, "write"):
                 for file in files:
-                    writer.put(file.path, file.data, file.key)
+                    writer.put(file.path, file.data, file.key, file.source)
                 result = writer.commit()
         record(config, inputs, pending=bool(report.pending_translations), published=result.published)
     report.pages_written = result.written

@@ -89,8 +89,11 @@ def search_files(entries: list[SearchEntry], config: SiteConfig, reusable: Mappi
                 if name == names[0] or not _is_engine_file(os.path.basename(relative)):
                     target = f"{OUTPUT_FOLDER}/{lang}/{name}/{relative}"
                     key = f"{folder.name}:{target}"
-                    pages.append(Page(PurePosixPath(target), None if reusable.get(target) == key
-                                      else Path(folder, relative).read_bytes(), key))
+                    if reusable.get(target) == key:
+                        pages.append(Page(PurePosixPath(target), None, key))
+                    else:
+                        source = folder / relative
+                        pages.append(Page(PurePosixPath(target), source.read_bytes(), key, source))
     return pages
 
 

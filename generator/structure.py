@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 
 @dataclass(frozen=True)
@@ -257,11 +257,14 @@ class Page:
     """One output file other than an HTML page: its path inside output/ and its bytes.
 
     `data` None: output/ already holds the file made from `key` (what it is made from), keep it.
+    `source`: a file in the build's cache that holds these very bytes and is never changed in place
+    (the search index), linked into the site instead of copied.
     """
 
     path: PurePosixPath
     data: bytes | None
     key: str = ""
+    source: Path | None = None
 
 
 @dataclass(frozen=True)

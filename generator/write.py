@@ -168,14 +168,16 @@ class SiteWriter:
         records = _still_as_recorded(self.output, self._manifest.published)
         return {name: record.key for name, record in records.items() if record.digest}
 
-    def put(self, path: PurePosixPath, data: bytes | None, key: str | None = None) -> None:
-        """Add one file. `data` None means "as output/ has it now" (a page the renderer skipped)."""
-        self.add(self.store(path, data, key))
+    def put(self, path: PurePosixPath, data: bytes | None, key: str | None = None, source: Path | None = None) -> None:
+        """Add one file. `data` None means "as output/ has it now" (a page the renderer skipped);
+        `source`, a file holding `data` that is never changed in place: linked rather than copied."""
+        self.add(self.store(path, data, key, source))
 
-    def store(self, path: PurePosixPath, data: bytes | None, key: str | None = None) -> StoredFile:
+    def store(self, path: PurePosixPath, data: bytes | None, key: str | None = None,
+              source: Path | None = None) -> StoredFile:
         """Bring the spare's file at `path` up to date, changing nothing else but the folders above it:
         safe in a forked worker, so a rendered page's bytes need not travel back to be written."""
-        return self._guard(lambda: self._store(path, data, key))
+        return self._guard(lambda: self._store(path, data, key, source))
 
     def add(self, stored: StoredFile) -> None:
         """Count a stored file in the new site."""
@@ -206,7 +208,7 @@ class SiteWriter:
         # From here the spare changes: a build killed outright must not let the next one trust the records.
         self._manifest.mark_spare_changing()
 
-    def _store(self, path: PurePosixPath, data: bytes | None, key: str | None) -> StoredFile:
+    def _store(self, path: PurePosixPath, data: bytes | None, key: str | None, source: Path | None) -> StoredFile:
         name = _checked(path)
         known = self._spare_records.get(name)
         target = self._spare / name
@@ -223,7 +225,7 @@ class SiteWriter:
         if known is not None and known.digest == digest:
             return StoredFile(name, known._replace(key=key or digest), changed)
         self._ensure_folder(target.parent)
-        _replace(target, lambda: target.write_bytes(data))
+        _replace(target, lambda: _link_or_write(source, target, data))
         stat = os.stat(target)
         return StoredFile(name, FileRecord(key or digest, digest, stat.st_size, stat.st_mtime_ns), changed)
 
@@ -305,6 +307,17 @@ def _replace(target: Path, create) -> None:
     except IsADirectoryError:
         shutil.rmtree(target)
     create()
+
+
+def _link_or_write(source: Path | None, target: Path, data: bytes) -> None:
+    """A hard link to `source` where it can be made (no copy of the bytes to write), else the bytes."""
+    if source is not None:
+        try:
+            os.link(source, target)
+            return
+        except OSError:  # another file system, or no hard links here
+            pass
+    target.write_bytes(data)
 
 
 def _remove_empty_folders(root: Path, folders: set[str]) -> None:

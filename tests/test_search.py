@@ -152,6 +152,15 @@ def test_index_files_are_published_under_pagefind_one_shard_per_year_the_newest_
         assert indexed_pages(output, lang) == ARTICLES
 
 
+def test_index_files_are_linked_from_the_cache_not_copied(output):
+    """Tens of thousands of index files at 10,000 articles: the site gets hard links to the cached
+    index (never changed in place), not copies of its bytes."""
+    cached = {(p.stat().st_dev, p.stat().st_ino) for p in (output.parent / ".cache" / "pagefind").rglob("*")
+              if p.is_file()}
+    published = [p for p in (output / "pagefind").rglob("*") if p.is_file() and p.name != "indexes.json"]
+    assert published and all((p.stat().st_dev, p.stat().st_ino) in cached for p in published)
+
+
 def test_the_newest_year_and_years_with_many_pages_are_indexed_month_by_month(entries, monkeypatch):
     per_year = collections.Counter((e.language, e.datetime[:4]) for e in entries)
     newest = {lang: max(year for lang_, year in per_year if lang_ == lang) for lang, _ in per_year}
