@@ -126,15 +126,38 @@ def _article(path: Path, rel: str, theme_ids: set[str], root: Path, cache: Artic
     """The article from the cache when its file is unchanged (same stamp, else same bytes), or read anew."""
     stamp = file_stamp(path, _translation_path(path))
     cached = cache.lookup(rel) if cache is not None else None
-    if cached is not None and cached.stamp == stamp:
+    if cached is not None and (cached.stamp == stamp or _same_bytes(path, root, cached.source.content_hash)):
+        if cached.stamp != stamp:  # touched, not changed (a checkout, a CI runner): kept under its new stamp
+            result.stamps[rel] = stamp
+            result.file_diagnostics[rel] = list(cached.diagnostics)
         result.reused[rel] = cached.article
         result.diagnostics.extend(cached.diagnostics)
         return cached.source
     article = _read(path, rel, theme_ids, root, result)
     result.stamps[rel] = stamp
-    if cached is not None and article is not None and article == cached.source:
-        result.reused[rel] = cached.article  # touched, not changed
     return article
+
+
+def _same_bytes(path: Path, root: Path, content_hash: str) -> bool:
+    """Whether the article's files hold the bytes `content_hash` was made from: equal bytes read
+    equally, so a touched file is known unchanged without parsing it."""
+    translation = _translation_path(path)
+    try:
+        data = path.read_bytes()
+        extra = translation.read_bytes() if translation.is_file() and _inside(translation, root) else None
+    except OSError:
+        return False
+    return _content_hash(data, extra) == content_hash
+
+
+def _content_hash(data: bytes, translation: bytes | None = None) -> str:
+    """SourceArticle.content_hash: of the article's bytes, then of those and its editor translation's."""
+    digest = hashlib.sha256(data).hexdigest()
+    return digest if translation is None else _with_translation(digest, translation)
+
+
+def _with_translation(digest: str, translation: bytes) -> str:
+    return hashlib.sha256((digest + translation.hex()).encode()).hexdigest()
 
 
 def _read(path: Path, rel: str, theme_ids: set[str], root: Path, result: LoadResult) -> SourceArticle | None:
@@ -145,9 +168,9 @@ def _read(path: Path, rel: str, theme_ids: set[str], root: Path, result: LoadRes
     if article is not None and translation_path.is_file() and _inside(translation_path, root):
         translation = read_editor_translation(translation_path, display_path(translation_path, root), diagnostics)
         if translation is not None:
-            digest = hashlib.sha256((article.content_hash + translation_path.read_bytes().hex()).encode())
+            digest = _with_translation(article.content_hash, translation_path.read_bytes())
             article = SourceArticle(article.path, article.slug, article.meta, article.body, article.body_line,
-                                    digest.hexdigest(), translation)
+                                    digest, translation)
     result.diagnostics.extend(diagnostics)
     result.file_diagnostics[rel] = diagnostics
     return article
@@ -179,7 +202,7 @@ def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Di
         return None
     meta = build_meta(front, body, rel, theme_ids, diagnostics)
     slug = slug_from_filename(_stem(path), meta.date)
-    return SourceArticle(rel, slug, meta, body, body_line, hashlib.sha256(data).hexdigest())
+    return SourceArticle(rel, slug, meta, body, body_line, _content_hash(data))
 
 
 def read_editor_translation(path: Path, rel: str, diagnostics: list[Diagnostic]) -> EditorTranslation | None:
