@@ -80,7 +80,7 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
 
 def _write_to_cache(cache: ArticleCache, loaded: LoadResult, article: SummarizedArticle) -> SummarizedArticle:
     """Cache a freshly summarised article from the worker that summarised it (10,000 pickles written
-    by the building process alone kept both cores waiting for 5 s)."""
+    by the building process alone kept both cores waiting for seconds at 10,000 articles)."""
     path = article.translated.clean.source.path
     cache.write(path, loaded.stamps[path], loaded.file_diagnostics[path], article)
     return article
