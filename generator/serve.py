@@ -189,7 +189,8 @@ class OutputApp:
     or the draft of a page while a build is on its way (generator.draft).
 
     No listings, no dot segments, nothing a symlink leads to outside output/. A folder is served as its
-    index.html; anything missing gets output/404.html (as GitHub Pages does).
+    index.html, `x` as x.html when there is no file x; anything missing gets output/404.html (all as
+    GitHub Pages does).
     """
 
     def __init__(self, output: Path, prefix: str, problems: Callable[[], Sequence[Diagnostic]],
@@ -228,11 +229,14 @@ class OutputApp:
             relative = f"{relative}/index.html".lstrip("/")
         elif self._inside(relative, Path.is_dir) or f"{relative}/index.html" in drafts:
             return self._redirect(start_response, path + "/")
-        if relative in drafts:
-            return self._respond(start_response, "200 OK", CONTENT_TYPES[".html"], drafts[relative])
-        target = self._inside(relative, Path.is_file)
-        served = target and self._file(start_response, "200 OK", target)
-        return served or self._not_found(start_response)
+        # As GitHub Pages does, an address without its ".html" (en/articles/x) serves the page.
+        for candidate in (relative,) if rest == "" or rest.endswith("/") else (relative, f"{relative}.html"):
+            if candidate in drafts:
+                return self._respond(start_response, "200 OK", CONTENT_TYPES[".html"], drafts[candidate])
+            target = self._inside(candidate, Path.is_file)
+            if target:
+                return self._file(start_response, "200 OK", target) or self._not_found(start_response)
+        return self._not_found(start_response)
 
     def _inside(self, relative: str, kind: Callable[[Path], bool]) -> Path | None:
         """The real path of output/relative if it is of that kind and, links followed, still inside output/."""

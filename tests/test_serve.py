@@ -318,6 +318,13 @@ def test_folders_serve_their_index_and_are_never_listed(output):
     assert status == 404 and b"custom not found" in body
 
 
+def test_a_page_is_served_without_its_html_extension_as_on_github_pages(output):
+    app = OutputApp(output, "/", lambda: (), lambda: {"ar/articles/draft.html": b"<html>draft</html>"})
+    assert call(app, "/ar/index")[::2] == call(app, "/ar/index.html")[::2] == (200, (output / "ar/index.html").read_bytes())
+    assert call(app, "/ar/articles/draft")[::2] == (200, b"<html>draft</html>")
+    assert call(app, "/ar/index/")[0] == 404 and call(app, "/ar/missing")[0] == 404
+
+
 def test_drafts_are_served_before_the_files_of_output_and_as_folders(output):
     drafts = {"ar/new/index.html": b"<html><head></head><body>draft</body></html>",
               "ar/index.html": b"<html><head></head><body>drafted home</body></html>"}
