@@ -12,6 +12,7 @@ to shared pages) and its own caches; fresh children keep a 10,000-article build'
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -43,8 +44,11 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
 
 
 def _adopt(function: Callable, items: Sequence) -> None:
+    """Set up a child: its work, and the default SIGTERM, by which the pool stops its children (a
+    handler the parent installed, serve's for one, would be inherited and could keep them alive)."""
     global _work
     _work = (function, items)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(start: int, end: int) -> list:

@@ -9,10 +9,13 @@ import datetime as dt
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
 import pytest
+from conftest import REPO
 
 import generator.group
 import generator.load
@@ -263,6 +266,21 @@ def test_worker_processes_give_the_same_pages(tmp_path, monkeypatch):
     keys = {path.as_posix(): page.key for path, page in alone.items()}
     assert all(p.data is None for p in SiteRenderer(make_model(), config).pages(keys, workers=2)), \
         "with every key known, no worker renders anything"
+
+
+def test_worker_processes_stop_with_the_pool_whatever_sigterm_handler_the_parent_has():
+    """The pool stops its children with SIGTERM; a parent that ignores it (or handles it, as serve
+    does) must not pass that on, or abandoning the work early waits for them for ever."""
+    script = """
+import signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+from generator.parallel import fork_map
+results = fork_map(lambda i: time.sleep(0.05) or i, list(range(400)), 2)
+print(next(results)); results.close()
+print("stopped")
+"""
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout.split() == ["0", "stopped"], run.stderr
 
 
 def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, monkeypatch):
