@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,7 +143,9 @@ def memory_generation(path: Path, record: Path, model_key: str | None) -> str:
         with open(path, "rb") as handle:
             data = handle.read()
     digest = hashlib.sha256(data).hexdigest()
-    generation = digest
+    # A new id is new, not the digest of the bytes: a memory grown and then cut back to where it
+    # started would otherwise get its first id again, with translations cached from the longer file.
+    generation = secrets.token_hex(16)
     if known is not None and (model_key is not None or known["size"] == len(data)):
         if hashlib.sha256(data[:known["size"]]).hexdigest() == known["digest"]:
             generation = known["generation"]
