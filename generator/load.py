@@ -141,10 +141,10 @@ def _article(path: Path, rel: str, theme_ids: set[str], root: Path, cache: Artic
 def _same_bytes(path: Path, root: Path, content_hash: str) -> bool:
     """Whether the article's files hold the bytes `content_hash` was made from: equal bytes read
     equally, so a touched file is known unchanged without parsing it."""
-    translation = _translation_path(path)
+    translation = _translation_file(path, root)
     try:
         data = path.read_bytes()
-        extra = translation.read_bytes() if translation.is_file() and _inside(translation, root) else None
+        extra = translation.read_bytes() if translation is not None else None
     except OSError:
         return False
     return _content_hash(data, extra) == content_hash
@@ -164,8 +164,8 @@ def _read(path: Path, rel: str, theme_ids: set[str], root: Path, result: LoadRes
     """The article and its editor translation, read from disk; what they report is kept per file."""
     diagnostics: list[Diagnostic] = []
     article = read_article(path, rel, theme_ids, diagnostics)
-    translation_path = _translation_path(path)
-    if article is not None and translation_path.is_file() and _inside(translation_path, root):
+    translation_path = _translation_file(path, root)
+    if article is not None and translation_path is not None:
         translation = read_editor_translation(translation_path, display_path(translation_path, root), diagnostics)
         if translation is not None:
             digest = _with_translation(article.content_hash, translation_path.read_bytes())
@@ -179,6 +179,12 @@ def _read(path: Path, rel: str, theme_ids: set[str], root: Path, result: LoadRes
 def _translation_path(path: Path) -> Path:
     """Where the editors' English version of an article lives: beside it, `<slug>.en.md`."""
     return path.with_name(path.stem + TRANSLATION_SUFFIX)
+
+
+def _translation_file(path: Path, root: Path) -> Path | None:
+    """The editors' English version the article is read with: its file, when there is one inside the site."""
+    translation = _translation_path(path)
+    return translation if translation.is_file() and _inside(translation, root) else None
 
 
 def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Diagnostic]) -> SourceArticle | None:
