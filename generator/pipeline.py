@@ -71,7 +71,7 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
                                          then=partial(_write_to_cache, cache, loaded)))
     for path, stamp in loaded.stamps.items():
         if path in loaded.reused:  # touched, not changed: kept again under its new stamp
-            cache.write(path, stamp, loaded.file_diagnostics[path], done[path])
+            _write_to_cache(cache, loaded, done[path])
         if path in done:
             cache.remember(path, stamp, loaded.file_diagnostics[path], done[path])
     cache.save()
@@ -79,8 +79,9 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
 
 
 def _write_to_cache(cache: ArticleCache, loaded: LoadResult, article: SummarizedArticle) -> SummarizedArticle:
-    """Cache a freshly summarised article from the worker that summarised it (10,000 pickles written
-    by the building process alone kept both cores waiting for seconds at 10,000 articles)."""
+    """Cache an article under the stamp its files were read with; freshly summarised ones from the
+    worker that summarised them (10,000 pickles written by the building process alone kept both
+    cores waiting for seconds at 10,000 articles)."""
     path = article.translated.clean.source.path
     cache.write(path, loaded.stamps[path], loaded.file_diagnostics[path], article)
     return article
