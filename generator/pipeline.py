@@ -31,7 +31,7 @@ from .write import SiteWriter, StoredFile, build_lock
 def read_content(config: SiteConfig, report: BuildReport, cache: ArticleCache | None = None,
                  workers: int = 1) -> tuple[list[CleanArticle], LoadResult]:
     """Load and clean every article (or take both from the cache), recording what was inferred and removed."""
-    loaded = load_articles(config, cache)
+    loaded = load_articles(config, cache, workers)
     report.diagnostics.extend(loaded.diagnostics)
     fresh = [article for article in loaded.articles if article.path not in loaded.reused]
     cleaned_fresh = iter(list(fork_map(partial(clean_article, rules=config.cleaning), fresh, workers)))

@@ -161,6 +161,32 @@ def test_empty_and_duplicate_slugs(site):
     assert any(d.path.endswith("same.txt") and "already used" in d.message for d in diagnostics)
 
 
+def test_reading_on_two_processes_gives_what_reading_in_one_does(site, monkeypatch, tmp_path_factory):
+    """Files are parsed in worker processes; articles, stamps and every message come back in file order."""
+    import generator.parallel
+
+    config = load_config(site)
+    for i in range(12):
+        write(site, f"a{i:02d}.md", f"---\ntitle: عنوان {i % 9}\ndate: 2023-01-{i + 1:02d}\n---\nنص المقال {i}.\n")
+    write(site, "a03.en.md", "---\n---\nThe text.\n")  # an editor translation without a title
+    write(site, "a05.txt", "---\ndate: 2023-01-06\n---\nنص آخر بالاسم نفسه.\n")  # the slug of a05.md
+    write(site, "bad.md", "---\ntitle: a\ntitle: b\n---\nنص.\n")
+    write(site, "lonely.en.md", "---\ntitle: Alone\n---\nText.\n")
+    outside = tmp_path_factory.mktemp("outside") / "secret.md"
+    outside.write_text("سر.", encoding="utf-8")
+    (site / "content" / "articles" / "link.md").symlink_to(outside)
+
+    alone = load_articles(config, workers=1)
+    monkeypatch.setattr(generator.parallel, "MIN_ITEMS", 0)
+    monkeypatch.setattr(generator.parallel, "CHUNK", 1)
+    shared = load_articles(config, workers=2)
+    assert shared == alone
+    assert len(alone.articles) == 12 and len(alone.stamps) == 14  # a05.txt and bad.md are read, then refused
+    kinds = [(d.path.split("/")[-1], d.level) for d in alone.diagnostics]
+    assert kinds == [("a03.en.md", "warning"), ("a05.txt", "error"), *[(f"a{i:02d}.md", "warning") for i in (9, 10, 11)],
+                     ("bad.md", "error"), ("link.md", "error"), ("lonely.en.md", "warning")]
+
+
 def test_symlink_outside_the_site_is_refused(site, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside") / "secret.md"
     outside.write_text("سر.", encoding="utf-8")
