@@ -311,6 +311,20 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
     assert again == alone and report.articles_reused == len(alone), "the workers cached every article they made"
 
 
+def test_a_damaged_or_older_manifest_costs_a_rewrite_not_a_wrong_site(sample_site, tmp_path):
+    build(BuildOptions(site_dir=sample_site))
+    cache = sample_site / ".cache"
+    (cache / "manifest.marshal").write_bytes(b"\xfa not marshal data")  # or written by another Python version
+    (cache / "manifest.json").write_text("{}", encoding="utf-8")  # what versions before the marshal one wrote
+    edit_article(sample_site, ARTICLES[0], "الصيني", "الصينى")
+    report = build(BuildOptions(site_dir=sample_site))
+    assert report.pages_unchanged == 0, "no record could be trusted: every file is written again"
+    assert not (cache / "manifest.json").exists()
+    edit_article(sample_site, ARTICLES[0], "الصينى", "الصيني")
+    assert build(BuildOptions(site_dir=sample_site)).pages_unchanged > 0, "the new manifest is read again"
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
+
+
 def test_files_changed_behind_the_builds_back_are_not_published(sample_site, tmp_path):
     build(BuildOptions(site_dir=sample_site))
     edit_article(sample_site, ARTICLES[0], "الصيني", "الصينى")
