@@ -354,20 +354,23 @@ def test_section_members_are_ordered_most_central_first(rows, rng):
 
 
 @given(st.lists(st.lists(st.integers(0, 6), max_size=4), min_size=2, max_size=12), st.integers(1, 5),
-       st.integers(1, 4), st.integers(1, 3))
-def test_nearest_neighbours_are_the_most_similar_rows_whatever_the_chunks_and_threads(rows, k, chunk, workers):
+       st.integers(1, 4), st.integers(1, 3), st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+def test_nearest_neighbours_are_the_most_similar_rows_whatever_the_chunks_and_threads(rows, k, chunk, workers, floor):
     """Top-k by cosine, ties to the lower index, computed chunk by chunk on threads: the same as
-    sorting every other row (few distinct terms and 0/1 weights, so ties are common)."""
+    sorting every other row (few distinct terms and 0/1 weights, so ties are common). Rows below
+    `floor` are left out; the slots they leave hold -1."""
     dense = np.zeros((len(rows), 7), dtype=np.float32)
     for i, row in enumerate(rows):
         dense[i, row] = 1.0
     vectors = sparse.csr_matrix(dense)
     similarity = dense @ dense.T
     k = min(k, len(rows) - 1)
-    expected = [sorted((j for j in range(len(rows)) if j != i), key=lambda j: (-similarity[i, j], j))[:k]
+    expected = [sorted((j for j in range(len(rows)) if j != i and similarity[i, j] >= floor and similarity[i, j] > 0),
+                       key=lambda j: (-similarity[i, j], j))[:k]
                 for i in range(len(rows))]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(generator.group, "CHUNK_ROWS", chunk)
-        indices, similarities = nearest_neighbours(vectors, k, workers)
-    assert indices.tolist() == expected
-    assert np.allclose(similarities, [[similarity[i, j] for j in row] for i, row in enumerate(expected)])
+        indices, similarities = nearest_neighbours(vectors, k, workers, floor)
+    assert indices.tolist() == [row + [-1] * (k - len(row)) for row in expected]
+    assert similarities.tolist() == [[similarity[i, j] for j in row] + [-np.inf] * (k - len(row))
+                                     for i, row in enumerate(expected)]
