@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 # Direction marks and zero-width characters: scraped text is full of them, and they are invisible
@@ -73,12 +74,18 @@ _LATIN_WORD = re.compile(r"[a-z]+")
 
 def normalize(text: str) -> str:
     """Fold spelling variants so equal words compare equal; for matching, never for display."""
+    return " ".join(_fold(text).split())
+
+
+def _fold(text: str) -> str:
+    """`normalize` but for the spaces: a change of each character on its own, so folding joined
+    texts is folding each of them."""
     if _PRESENTATION_FORM.search(text):  # ligatures and contextual forms, from PDFs and old pages
         text = _PRESENTATION_FORM.sub(lambda form: _COMPATIBLE_FORMS.get(form.group(), form.group()), text)
     text = _REMOVED.sub("", text)
     for variant, plain in _REPLACEMENTS:
         text = text.replace(variant, plain)
-    return " ".join(text.casefold().split())
+    return text.casefold()
 
 
 def strip_invisible(text: str) -> str:
@@ -213,6 +220,14 @@ def content_terms(text: str) -> list[str]:
     display the commonest original word of a stem instead.
     """
     return terms_of_words(words(text))
+
+
+def content_terms_each(texts: Sequence[str]) -> list[list[str]]:
+    """`content_terms` of each text, folded in one pass over them all: for thousands of single words
+    (a cluster's name candidates) the same result at a fraction of the cost of a pass each."""
+    if len(texts) < 2 or any("\n" in text for text in texts):
+        return [content_terms(text) for text in texts]
+    return [terms_of_words(_WORD.findall(folded)) for folded in _fold("\n".join(texts)).split("\n")]
 
 
 def terms_of_words(tokens: list[str]) -> list[str]:

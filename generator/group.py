@@ -23,7 +23,7 @@ from itertools import chain, count, repeat
 import numpy as np
 from scipy import sparse
 
-from .arabic import STOP_WORDS, content_terms, normalize
+from .arabic import STOP_WORDS, content_terms, content_terms_each, normalize
 from .config import SiteConfig
 from .structure import ArticleMeta, Briefing, Entry, SiteModel, SummarizedArticle, Theme, ThemeDigest
 
@@ -273,8 +273,9 @@ def duplicate_groups(neighbours: np.ndarray, similarities: np.ndarray, dates: Se
             i = parent[i]
         return i
 
-    for i, (row, sims) in enumerate(zip(neighbours.tolist(), similarities.tolist())):
-        for j, similarity in zip(row, sims):
+    nearest_is_one = (similarities[:, :1] >= DUPLICATE_SIMILARITY).any(axis=1)  # others have no duplicate
+    for i in np.flatnonzero(nearest_is_one).tolist():
+        for j, similarity in zip(neighbours[i].tolist(), similarities[i].tolist()):
             if similarity < DUPLICATE_SIMILARITY:
                 break
             if close_in_time(dates[i], dates[j]):
@@ -395,14 +396,14 @@ def _surface_forms(articles: Sequence[SummarizedArticle], clusters: Sequence[lis
     as words ("إيران"), not stems ("ايران"). Read from the NAME_SAMPLE articles closest to the centre,
     analysing each distinct word once."""
     cluster_of = {i: c for c, members in enumerate(clusters) for i, _ in members[:NAME_SAMPLE]}
+    words_of = {i: ARABIC_SURFACE_WORD.findall(_meta(articles[i]).title + "\n" + "\n".join(
+        b.text for b in articles[i].translated.clean.blocks)) for i in cluster_of}
+    distinct = list(dict.fromkeys(word for words in words_of.values() for word in words))
+    stems_of = dict(zip(distinct, content_terms_each(distinct)))
     forms: dict[tuple[int, str], Counter] = defaultdict(Counter)
-    stems_of: dict[str, list[str]] = {}
     for i, c in cluster_of.items():
-        article, wanted = articles[i], top_terms[c]
-        text = _meta(article).title + "\n" + "\n".join(b.text for b in article.translated.clean.blocks)
-        for word in ARABIC_SURFACE_WORD.findall(text):
-            if word not in stems_of:
-                stems_of[word] = content_terms(word)
+        wanted = top_terms[c]
+        for word in words_of[i]:
             for stem in stems_of[word]:
                 if stem in wanted:
                     forms[c, stem][ARABIC_MARKS.sub("", word)] += 1

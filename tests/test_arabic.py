@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from generator.arabic import (
     STOP_WORDS,
     content_terms,
+    content_terms_each,
     is_arabic,
     normalize,
     stem,
@@ -128,6 +129,11 @@ def test_content_terms_drop_stop_words_numbers_and_letters():
 
 def test_content_terms_match_across_spellings():
     assert content_terms("الرَّئِيسُ الصِّينِيُّ") == content_terms("والرئيس الصينى")
+
+
+@given(st.lists(st.one_of(ARABIC_TEXT, st.text()), max_size=8))
+def test_content_terms_of_many_texts_at_once_are_those_of_each(texts):
+    assert content_terms_each(texts) == [content_terms(text) for text in texts]
 
 
 def test_strip_invisible_changes_nothing_else():
