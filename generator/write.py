@@ -218,20 +218,20 @@ class SiteWriter:
     def _store(self, path: PurePosixPath, data: bytes | None, key: str | None, source: Path | None) -> StoredFile:
         name = _checked(path)
         known = self._spare_records.get(name)
-        target = self._spare / name
+        target = f"{self._spare}/{name}"  # plain strings: this runs for every file of the site
         if data is None:  # the page output/ holds: the spare either has the same bytes or links to it
             record = self._manifest.published[name]
             if known is not None and known.digest == record.digest:
                 return StoredFile(name, known._replace(key=record.key), changed=False)
-            self._ensure_folder(target.parent)
-            _replace(target, lambda: os.link(self.output / name, target))
+            self._ensure_folder(name)
+            _replace(target, lambda: os.link(f"{self.output}/{name}", target))
             return StoredFile(name, record, changed=False)
         digest = hashlib.sha256(data).hexdigest()[:DIGEST_LENGTH]
         published = self._manifest.published.get(name)
         changed = published is None or published.digest != digest
         if known is not None and known.digest == digest:
             return StoredFile(name, known._replace(key=key or digest), changed)
-        self._ensure_folder(target.parent)
+        self._ensure_folder(name)
         _replace(target, lambda: _link_or_write(source, target, data))
         stat = os.stat(target)
         return StoredFile(name, FileRecord(key or digest, digest, stat.st_size, stat.st_mtime_ns), changed)
@@ -255,10 +255,12 @@ class SiteWriter:
         self._manifest.save(self._new, previous)
         return WriteResult(self.written, self.unchanged, removed, sorted(self._new))
 
-    def _ensure_folder(self, folder: Path) -> None:
-        key = str(folder)
-        if key in self._folders:
+    def _ensure_folder(self, name: str) -> None:
+        """Make the folders above the spare's file `name`."""
+        inside = name.rpartition("/")[0]
+        if inside in self._folders:
             return
+        folder = self._spare / inside
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):  # an old page file stands where a folder goes now
@@ -268,7 +270,7 @@ class SiteWriter:
             if blocker != self._spare:  # else another worker has removed it meanwhile
                 blocker.unlink(missing_ok=True)
             folder.mkdir(parents=True, exist_ok=True)
-        self._folders.add(key)
+        self._folders.add(inside)
 
     def _guard(self, action):
         try:
@@ -304,11 +306,11 @@ def _checked(path: PurePosixPath) -> str:
     return name
 
 
-def _replace(target: Path, create) -> None:
+def _replace(target: str, create) -> None:
     """Remove what the name holds, then create it anew: the old file may be a hard link shared with
     output/, so it is never written into."""
     try:
-        target.unlink()
+        os.unlink(target)
     except FileNotFoundError:
         pass
     except IsADirectoryError:
@@ -316,7 +318,7 @@ def _replace(target: Path, create) -> None:
     create()
 
 
-def _link_or_write(source: Path | None, target: Path, data: bytes) -> None:
+def _link_or_write(source: Path | None, target: str, data: bytes) -> None:
     """A hard link to `source` where it can be made (no copy of the bytes to write), else the bytes."""
     if source is not None:
         try:
@@ -324,7 +326,8 @@ def _link_or_write(source: Path | None, target: Path, data: bytes) -> None:
             return
         except OSError:  # another file system, or no hard links here
             pass
-    target.write_bytes(data)
+    with open(target, "wb") as handle:
+        handle.write(data)
 
 
 def _remove_empty_folders(root: Path, folders: set[str]) -> None:
@@ -344,12 +347,12 @@ def _link_tree(source: Path, target: Path, files: dict[str, FileRecord]) -> bool
     its spare from scratch."""
     made: set[str] = set()
     try:
-        for name in files:
-            folder = (target / name).parent
-            if str(folder) not in made:
-                folder.mkdir(parents=True, exist_ok=True)
-                made.add(str(folder))
-            os.link(source / name, target / name)
+        for name in files:  # plain strings: 63,000 files at 10,000 articles, pathlib cost more than the links
+            inside = name.rpartition("/")[0]
+            if inside not in made:
+                os.makedirs(f"{target}/{inside}", exist_ok=True)
+                made.add(inside)
+            os.link(f"{source}/{name}", f"{target}/{name}")
     except OSError:
         shutil.rmtree(target, ignore_errors=True)
         return False
