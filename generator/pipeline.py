@@ -58,7 +58,7 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
     cleaned, loaded = read_content(config, report, cache, workers)
     _stop_on_errors(report, strict)
     fresh = [article for article in cleaned if article.source.path not in loaded.reused]
-    translated, stats = translate_articles(fresh, config, engines)
+    translated, stats = translate_articles(fresh, config, engines, workers)
     report.diagnostics.extend(stats.diagnostics)
     report.segments_from_memory = stats.from_memory
     report.segments_translated = stats.translated

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..clean import parse_blocks
 from ..config import SiteConfig
+from ..parallel import fork_map
 from ..sentences import split_sentences
 from ..structure import Block, CleanArticle, Diagnostic, EnglishVersion, TranslatedArticle
 from .engine import Engine, InstalledModel, find_model, model_identity
@@ -64,8 +65,12 @@ def translation_identity(config: SiteConfig) -> str:
     return repr((identity, glossary, memory))
 
 
-def translate_articles(articles: list[CleanArticle], config: SiteConfig,
-                       engines: EngineCache | None = None) -> tuple[list[TranslatedArticle], TranslationStats]:
+def translate_articles(articles: list[CleanArticle], config: SiteConfig, engines: EngineCache | None = None,
+                       workers: int = 1) -> tuple[list[TranslatedArticle], TranslationStats]:
+    """The articles with their English, in order. Parsing the editors' translations and finding the
+    glossary's terms in the sentences is shared among up to `workers` forked processes (at 10,000
+    articles they took 1.3 s of this process while the other core waited); memory lookups and the
+    model run here."""
     stats = TranslationStats()
     glossary, problems = load_glossary(config.glossary_path, config.translation.glossary, config.root)
     stats.diagnostics.extend(problems)
@@ -78,12 +83,14 @@ def translate_articles(articles: list[CleanArticle], config: SiteConfig,
     english: dict[str, str | None] = {}
     if machine:
         sentences = sorted({s for a in machine for s in _article_sentences(a)})
-        english, label = _translate_sentences(sentences, glossary, config, engines or EngineCache(), stats)
+        english, label = _translate_sentences(sentences, glossary, config, engines or EngineCache(), stats, workers)
         stats.model_label = label
+    edited = iter(list(fork_map(editor_version, [a for a in articles if a.source.editor_translation is not None],
+                                workers)))
     out = []
     for article in articles:
         if article.source.editor_translation is not None:
-            out.append(TranslatedArticle(article, editor_version(article)))
+            out.append(TranslatedArticle(article, next(edited)))
             continue
         version = machine_version(article, english, stats.model_label)
         if version is None:
@@ -122,7 +129,7 @@ def _article_sentences(article: CleanArticle) -> list[str]:
 
 
 def _translate_sentences(sentences: list[str], glossary: Glossary, config: SiteConfig, engines: EngineCache,
-                         stats: TranslationStats) -> tuple[dict[str, str | None], str | None]:
+                         stats: TranslationStats, workers: int = 1) -> tuple[dict[str, str | None], str | None]:
     """English for each sentence (None where neither memory nor model has it) and the model's credit."""
     memory = TranslationMemory(config.memory_path)
     if memory.skipped_lines:
@@ -134,7 +141,8 @@ def _translate_sentences(sentences: list[str], glossary: Glossary, config: SiteC
     identity = model_identity(model, config.translation, config.cache_dir) if model else None
     resolver = _Resolver(memory, identity, model, config, engines, stats)
 
-    matches = {s: glossary.find(s) for s in sentences if needs_translation(s)}
+    arabic = [s for s in sentences if needs_translation(s)]
+    matches = dict(zip(arabic, fork_map(glossary.find, arabic, workers)))
     first_try = {s: glossary.with_renderings(s, m) if m else s for s, m in matches.items()}
     resolver.resolve(set(first_try.values()))
 
