@@ -6,9 +6,9 @@ hard-linking unchanged pages from output/), then exchanges the two folders with 
 The old output/ becomes the next spare. So a build costs what changed, not the size of the site,
 and a build killed at any moment leaves the previous output/ complete.
 
-The manifest in .cache/ (manifest.marshal) records every file of both folders (digest, size, modification time, and
-the key of the inputs the page was rendered from), which is how the renderer knows a page it may
-skip: same inputs as last time, and output/ still holds the file as written.
+The manifest in .cache/ (manifest.marshal) records every file of both folders (digest, size,
+modification time, and the key of the inputs the page was rendered from), which is how the renderer
+knows a page it may skip: same inputs as last time, and output/ still holds the file as written.
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ class Manifest:
         (cache_dir / OLD_MANIFEST).unlink(missing_ok=True)
 
     def save(self, published: dict[str, FileRecord], spare: dict[str, FileRecord] | None) -> None:
-        data = {"output": str(self.output), "files": _plain(published), "spare": None if spare is None else _plain(spare)}
+        data = {"output": str(self.output), "files": _plain(published),
+                "spare": None if spare is None else _plain(spare)}
         replace_file(self.path, marshal.dumps(data))
         self.spare_changing.unlink(missing_ok=True)
 
