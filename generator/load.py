@@ -201,9 +201,11 @@ def _read(file: tuple[Path, str], theme_ids: set[str], root: Path) -> tuple[Sour
     article = read_article(path, rel, theme_ids, diagnostics)
     translation_path = _translation_file(path, root)
     if article is not None and translation_path is not None:
-        translation = read_editor_translation(translation_path, display_path(translation_path, root), diagnostics)
+        translation_rel = display_path(translation_path, root)
+        data = _read_bytes(translation_path, translation_rel, diagnostics)
+        translation = None if data is None else read_editor_translation(data, translation_rel, diagnostics)
         if translation is not None:
-            digest = _with_translation(article.content_hash, translation_path.read_bytes())
+            digest = _with_translation(article.content_hash, data)
             article = SourceArticle(article.path, article.slug, article.meta, article.body, article.body_line,
                                     digest, translation)
     return article, diagnostics
@@ -244,9 +246,10 @@ def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Di
     return SourceArticle(rel, slug, meta, body, body_line, _content_hash(data))
 
 
-def read_editor_translation(path: Path, rel: str, diagnostics: list[Diagnostic]) -> EditorTranslation | None:
-    data = _read_bytes(path, rel, diagnostics)
-    text = None if data is None else decode(data, rel, diagnostics)
+def read_editor_translation(data: bytes, rel: str, diagnostics: list[Diagnostic]) -> EditorTranslation | None:
+    """The editors' translation in the bytes of the file `rel`: read once by the caller, which digests
+    the same bytes (SourceArticle.content_hash)."""
+    text = decode(data, rel, diagnostics)
     if text is None:
         return None
     front, body, _ = split_front_matter(text, rel, diagnostics)
