@@ -7,13 +7,13 @@ Argos home with the tiny model. Each variant is a clean build of that site (outp
 .cache/ removed and the removal synced, as build.py's measurement (a) does; the translation memory
 kept), in a fresh process:
 
-  as built                                    what bench/build.py measures
-  without the bilingual view                  no <lang>/bilingual/ pages (20,000 at 10,000 articles)
-  without the search index                    no Pagefind index (20,000 records)
-  without the bilingual view and the search   neither
+  - as built: what bench/build.py measures;
+  - without the bilingual view: no <lang>/bilingual/ pages (20,000 at 10,000 articles);
+  - without the search index: no Pagefind index (20,000 records);
+  - without the bilingual view and the search index: the pages Pelican and Hugo build in
+    bench/build.py (article, theme and month pages), in both languages.
 
-The last builds the pages Pelican and Hugo build in bench/build.py — article, theme and month pages —
-in both languages. A variant drops pages by replacing two generator functions in the build process
+A variant drops pages by replacing two generator functions in the build process
 (`SiteRenderer.page_specs`, `pipeline.search_files`), for timing only: the pages left link to pages
 it did not make. It fails loudly if those functions are renamed. Prints wall and CPU seconds
 (user + system, children included) and the build's own time per stage.
