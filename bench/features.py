@@ -69,7 +69,7 @@ def main() -> int:
     home = args.size_dir.parent / "argos"
     if not (site / "site.yaml").is_file() or not home.is_dir():
         parser.error(f"{site} or {home} is missing: run bench/build.py --keep DIR first")
-    env = {**argos_environment(home), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = argos_environment(home)
     print("\n".join(machine_description()))
     for name, variant in VARIANTS.items():
         runs = [clean_build(site, variant, env, args.timeout) for _ in range(args.repeats)]
