@@ -8,9 +8,9 @@
    against the article's own headline (content terms: normalised, stemmed, no stop words),
    redundancy (mean pairwise cosine of the chosen sentences), and how many picks are fragments or
    boilerplate by the summariser's own test; then five articles side by side.
-3. Grouping quality: the automatic clustering run on every article as if no configured theme
-   matched, scored by purity and NMI against the corpus' `category` labels, per threshold; and the
-   near-duplicate pairs found, with how many pair different outlets.
+3. Story detection's speed: detecting every story of the corpus replicated to `--scale` articles,
+   and adding one article to that model (its vector, and detection resumed from the stories the
+   model had), which must take at most 50 ms. Story quality is scored by bench/stories.py.
 
 The corpus is for measurement only and is not part of the repository; without it this exits cleanly.
 """
@@ -28,11 +28,12 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import normalized_mutual_info_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator import group as grouping  # noqa: E402
+from generator.background import background  # noqa: E402
+from generator.stories import detect_stories, order_key  # noqa: E402
 from generator.arabic import STOP_WORDS, content_terms, words  # noqa: E402
 from generator.clean import clean_article  # noqa: E402
 from generator.config import DEFAULT_CLEANING, load_config  # noqa: E402
@@ -42,8 +43,7 @@ from generator.summarize import is_summary_worthy, summarize  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "articles.jsonl"
 SENTENCES = 3
-CLUSTER_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3)
-DUPLICATE_THRESHOLDS = (0.5, 0.6, 0.7)
+ADD_ONE_TARGET_MS = 50
 
 
 def main() -> None:
@@ -61,7 +61,7 @@ def main() -> None:
     print(f"corpus: {len(articles)} articles\n")
     summarized = speed(articles, config, args.scale)
     summary_quality(articles, summarized, records)
-    grouping_quality(summarized, records)
+    story_speed(replicated(summarized, args.scale))
 
 
 def translated(record: dict) -> TranslatedArticle:
@@ -81,9 +81,11 @@ def replicated(articles: list[SummarizedArticle], count: int) -> list[Summarized
         source = article.translated.clean.source
         meta = dataclasses.replace(source.meta, date=source.meta.date + dt.timedelta(days=14 * generation)
                                    if source.meta.date else None)
-        source = dataclasses.replace(source, slug=f"{source.slug}-{generation}", meta=meta)
+        source = dataclasses.replace(source, slug=f"{source.slug}-{generation}", meta=meta,
+                                     path=f"{source.path}-{generation}")
         clean = dataclasses.replace(article.translated.clean, source=source)
-        copies.append(SummarizedArticle(dataclasses.replace(article.translated, clean=clean), article.summary))
+        copies.append(SummarizedArticle(dataclasses.replace(article.translated, clean=clean), article.summary,
+                                        article.profile))
     return copies
 
 
@@ -195,53 +197,31 @@ def summary_quality(articles: list[TranslatedArticle], summarized: list[Summariz
     print()
 
 
-# --- 3. grouping quality --------------------------------------------------------------------------
+# --- 3. story detection speed ---------------------------------------------------------------------
 
 
-def purity(labels: list[str], clusters: list[int]) -> float:
-    by_cluster: dict[int, Counter] = {}
-    for label, cluster in zip(labels, clusters):
-        by_cluster.setdefault(cluster, Counter())[label] += 1
-    return sum(c.most_common(1)[0][1] for c in by_cluster.values()) / len(labels)
-
-
-def grouping_quality(summarized: list[SummarizedArticle], records: list[dict]) -> None:
-    order = sorted(range(len(summarized)), key=lambda i: summarized[i].slug)  # group() works in slug order
-    labels = [records[i]["category"] for i in order]
-    profiles = [summarized[i].profile for i in order]
-    vectors, _ = grouping.tfidf_vectors([p.terms for p in profiles])
-    cluster_neighbours = grouping.nearest_neighbours(vectors, grouping.CLUSTER_NEIGHBOURS)
-
-    print("automatic themes vs. corpus category        clusters  singletons  purity    NMI")
-    for threshold in CLUSTER_THRESHOLDS:
-        clusters = grouping.star_clusters(*cluster_neighbours, threshold)
-        assignment = [0] * len(order)
-        for number, members in enumerate(clusters):
-            for row, _ in members:
-                assignment[row] = number
-        singletons = sum(len(members) == 1 for members in clusters)
-        marker = "  <- CLUSTER_SIMILARITY" if threshold == grouping.CLUSTER_SIMILARITY else ""
-        print(f"  star clustering, cosine >= {threshold:<4}          {len(clusters):6}  {singletons:10}"
-              f"  {purity(labels, assignment):6.3f}  {normalized_mutual_info_score(labels, assignment):6.3f}{marker}")
-
-    neighbours, similarities = grouping.nearest_neighbours(vectors, 20)
-    sources = [records[i]["source"] for i in order]
-    dates = [summarized[i].translated.clean.source.meta.date for i in order]
-    print("\nnear-duplicate pairs (also within 3 days)  pairs  cross-outlet")
-    for threshold in DUPLICATE_THRESHOLDS:
-        pairs = {(min(i, int(j)), max(i, int(j))) for i in range(len(order))
-                 for j, s in zip(neighbours[i], similarities[i])
-                 if s >= threshold and grouping.close_in_time(dates[i], dates[int(j)])}
-        cross = sum(sources[i] != sources[j] for i, j in pairs)
-        marker = "  <- DUPLICATE_SIMILARITY" if threshold == grouping.DUPLICATE_SIMILARITY else ""
-        print(f"  cosine >= {threshold:<4}                           {len(pairs):5}  {cross:12}{marker}")
-    titles = [records[i]["title"] for i in order]
-    near = sorted(((float(s), i, int(j)) for i in range(len(order)) for j, s in zip(neighbours[i], similarities[i])
-                   if grouping.DUPLICATE_SIMILARITY - 0.1 <= s < grouping.DUPLICATE_SIMILARITY + 0.1 and i < j),
-                  reverse=True)
-    print("\npairs near the duplicate threshold:")
-    for similarity, i, j in near[:8]:
-        print(f"  {similarity:.2f}  {titles[i][:60]}  |  {titles[j][:60]}")
+def story_speed(many: list[SummarizedArticle]) -> None:
+    """Detection over the whole model, then adding its newest article to the model without it."""
+    weights = background(REPO / ".cache")
+    ordered = sorted(many, key=lambda a: a.slug)
+    vectors, _ = grouping.term_vectors([a.profile for a in ordered], weights)
+    metas = [a.translated.clean.source for a in ordered]
+    keys = [order_key(source.meta.date, source.path) for source in metas]
+    dates = [source.meta.date for source in metas]
+    found, wall, cpu = _timed(lambda: detect_stories(keys, dates, vectors))
+    print("story detection                     wall      cpu")
+    print(f"  all {len(ordered):>6} articles        {wall:7.2f}  {cpu:7.2f}  s  ({len(set(found))} stories)")
+    newest = max(range(len(keys)), key=keys.__getitem__)
+    kept = [i for i in range(len(keys)) if i != newest]
+    before = detect_stories([keys[i] for i in kept], [dates[i] for i in kept], vectors[kept])
+    resume = dict(zip((keys[i] for i in kept), before))
+    _, vector_wall, _ = _timed(lambda: grouping.term_vectors([ordered[newest].profile], weights))
+    resumed, wall, cpu = _timed(lambda: detect_stories(keys, dates, vectors, resume=resume))
+    assert resumed == found, "resuming must give what detecting everything gives"
+    total = (vector_wall + wall) * 1000
+    print(f"  add one to {len(kept):>6}             {total:7.1f}  {cpu * 1000:7.1f}  ms  "
+          f"(its vector {vector_wall * 1000:.1f} ms; target <= {ADD_ONE_TARGET_MS} ms: "
+          f"{'met' if total <= ADD_ONE_TARGET_MS else 'MISSED'})\n")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Per-article results kept between builds, so an unchanged article is not read, cleaned, translated
 or summarised again — in a rebuild or in the `serve` loop.
 
-The configured themes each article scored (group.ThemeScores) are kept beside them, in one pickle
+The configured themes each article scored (themes.ThemeScores) are kept beside them, in one pickle
 under .cache/themes/, named after the code and the themes' keywords: editing a keyword scores every
 article again, and keeps their other results.
 

@@ -8,18 +8,24 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+import regex
 import yaml
 
+from .files import read_regular
 from .structure import BuildFailed, Diagnostic, Theme
-from .yamlsafe import YAML_ERRORS, StrictLoader, error_line, error_text
+from .yamlsafe import parse, quoted
 
 CONFIG_NAME = "site.yaml"
 THEME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# A base URL goes raw into robots.txt, sitemaps and feeds: http(s) and a host (and port), or neither,
+# then a path of unreserved characters and %-escapes; no quotes, angle brackets, spaces or user names.
+_BASE_URL = re.compile(r"(?:[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}(?::[0-9]{1,5})?)?"
+                       r"(?:/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*)*")
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,10 @@ class CleaningRule:
     name: str
     pattern: str
     where: str = "anywhere"  # "anywhere" | "head" | "tail": only in the first / last few lines
+    # Where site.yaml writes the rule, for messages; None for the built-in rules, known to be fast. Not
+    # part of what the rule does (nor of the cache key): moving it in the file changes no result.
+    line: int | None = field(default=None, compare=False, repr=False)
+    key: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -128,19 +138,20 @@ def load_config(site_dir: Path) -> SiteConfig:
     """Read and validate `site_dir/site.yaml`; raise BuildFailed listing every problem at once."""
     site_dir = Path(site_dir).resolve()
     path = site_dir / CONFIG_NAME
-    if not path.is_file():
-        raise BuildFailed([Diagnostic("error", str(path), "no site.yaml here",
-                                      hint="run the command from the site folder or pass --site DIR")])
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
     try:
-        node = yaml.compose(text, Loader=StrictLoader)
-        data = yaml.load(text, Loader=StrictLoader)
-    except YAML_ERRORS as exc:
-        raise BuildFailed([Diagnostic("error", CONFIG_NAME, f"invalid YAML: {error_text(exc)}",
-                                      line=error_line(exc, text.count("\n") + 1),
-                                      hint="fix the indentation, quoting or duplicate key on that line")]) from None
-    reader = _Reader(CONFIG_NAME, node)
-    config = reader.site(site_dir, data if data is not None else {})
+        text = read_regular(path).decode("utf-8-sig", errors="replace")
+    except FileNotFoundError:
+        raise BuildFailed([Diagnostic("error", str(path), "no site.yaml here",
+                                      hint="run the command from the site folder or pass --site DIR")]) from None
+    except OSError as exc:
+        raise BuildFailed([Diagnostic("error", CONFIG_NAME, f"cannot read site.yaml: {exc.strerror or exc}",
+                                      hint="site.yaml must be a readable text file")]) from None
+    parsed = parse(text)
+    if parsed.problem:
+        raise BuildFailed([Diagnostic("error", CONFIG_NAME, f"invalid YAML: {parsed.problem}", line=parsed.line,
+                                      hint="fix the indentation, quoting, tag or duplicate key on that line")])
+    reader = _Reader(CONFIG_NAME, parsed.node)
+    config = reader.site(site_dir, parsed.value if parsed.value is not None else {})
     if reader.problems:
         raise BuildFailed(reader.problems)
     return config
@@ -180,7 +191,7 @@ class _Reader:
         return line
 
     def error(self, keys: tuple[Any, ...], message: str, hint: str | None = None) -> None:
-        dotted = ".".join(str(k) for k in keys) or None
+        dotted = ".".join(str(k)[:60] for k in keys) or None
         self.problems.append(Diagnostic("error", self.filename, message, self.line_of(keys), dotted, hint))
 
     def mapping(self, value: Any, keys: tuple[Any, ...], allowed: set[str]) -> dict:
@@ -191,7 +202,7 @@ class _Reader:
             return {}
         for key in value:
             if key not in allowed:
-                self.error(keys + (key,), f"unknown key {key!r}", hint="allowed: " + ", ".join(sorted(allowed)))
+                self.error(keys + (key,), f"unknown key {quoted(key)}", hint="allowed: " + ", ".join(sorted(allowed)))
         return value
 
     def text(self, data: dict, keys: tuple[Any, ...], default: str | None) -> str | None:
@@ -204,7 +215,7 @@ class _Reader:
     def number(self, data: dict, keys: tuple[Any, ...], default, kind=int, low=1, high=10_000):
         value = data.get(keys[-1], default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
-            self.error(keys, f"expected a {'whole ' if kind is int else ''}number, found {value!r}")
+            self.error(keys, f"expected a {'whole ' if kind is int else ''}number, found {quoted(value)}")
             return default
         if not low <= value <= high:
             self.error(keys, f"{value} is out of range", hint=f"use a value from {low} to {high}")
@@ -214,7 +225,7 @@ class _Reader:
     def choice(self, data: dict, keys: tuple[Any, ...], default: str, options: tuple[str, ...]) -> str:
         value = data.get(keys[-1], default)
         if value not in options:
-            self.error(keys, f"{value!r} is not one of {', '.join(options)}")
+            self.error(keys, f"{quoted(value)} is not one of {', '.join(options)}")
             return default
         return value
 
@@ -253,19 +264,18 @@ class _Reader:
 
     def base_url(self, data: dict) -> str:
         value = self.text(data, ("base_url",), "/") or "/"
-        parts = urlsplit(value)
-        valid = ((parts.scheme in ("http", "https") and parts.netloc)
-                 or (not parts.scheme and not parts.netloc and value.startswith("/") and not value.startswith("//")))
-        if not valid or parts.query or parts.fragment or any(c.isspace() for c in value):
-            self.error(("base_url",), f"invalid base URL {value!r}",
-                       hint="use an absolute URL like https://org.github.io/briefing/ or a path like /briefing/")
+        if not _BASE_URL.fullmatch(value) or not value or value.startswith("//"):
+            self.error(("base_url",), f"invalid base URL {quoted(value)}",
+                       hint="use an absolute URL like https://org.github.io/briefing/ or a path like /briefing/ "
+                            "(letters, digits, - . _ ~ / and %-escapes)")
             return "/"
         return value if value.endswith("/") else value + "/"
 
     def domain(self, data: dict) -> str | None:
         value = self.text(data, ("domain",), None)
         if value is not None and not re.fullmatch(r"(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}", value.lower()):
-            self.error(("domain",), f"invalid domain {value!r}", hint="write just the host name, e.g. news.example.org")
+            self.error(("domain",), f"invalid domain {quoted(value)}",
+                       hint="write just the host name, e.g. news.example.org")
             return None
         return value
 
@@ -278,7 +288,7 @@ class _Reader:
         glossary = self.text(data, keys + ("glossary",), defaults.glossary) or defaults.glossary
         for key, rel in (("memory", memory), ("glossary", glossary)):
             if Path(rel).is_absolute() or ".." in Path(rel).parts:
-                self.error(keys + (key,), f"{rel!r} points outside the site folder", hint="use a path inside it")
+                self.error(keys + (key,), f"{quoted(rel)} points outside the site folder", hint="use a path inside it")
         return TranslationSettings(
             source=self.text(data, keys + ("source",), "ar") or "ar",
             target=self.text(data, keys + ("target",), "en") or "en",
@@ -305,20 +315,22 @@ class _Reader:
             raw = []
         for i, item in enumerate(raw):
             item_keys = keys + ("rules", i)
+            pattern_keys = item_keys + ("pattern",)
             rule = self.mapping(item, item_keys, {"name", "pattern", "where"})
-            pattern = self.text(rule, item_keys + ("pattern",), None)
+            pattern = self.text(rule, pattern_keys, None)
             if not pattern:
                 self.error(item_keys, "a cleaning rule needs a pattern")
                 continue
             try:
-                re.compile(pattern)
-            except re.error as exc:
-                self.error(item_keys + ("pattern",), f"invalid regular expression: {exc}")
+                compile_rule(pattern)
+            except regex.error as exc:
+                self.error(pattern_keys, f"invalid regular expression: {str(exc)[:200]}")
                 continue
             rules.append(CleaningRule(
                 name=self.text(rule, item_keys + ("name",), f"rule-{i + 1}") or f"rule-{i + 1}",
                 pattern=pattern,
                 where=self.choice(rule, item_keys + ("where",), "anywhere", ("anywhere", "head", "tail")),
+                line=self.line_of(pattern_keys), key=".".join(str(k) for k in pattern_keys),
             ))
         return tuple(rules)
 
@@ -334,11 +346,11 @@ class _Reader:
             data = self.mapping(item, keys, {"id", "name", "keywords"})
             theme_id = self.text(data, keys + ("id",), None)
             if not theme_id or not THEME_ID.match(theme_id):
-                self.error(keys + ("id",), f"invalid theme id {theme_id!r}",
+                self.error(keys + ("id",), f"invalid theme id {quoted(theme_id)}",
                            hint="use lower-case ASCII letters, digits and hyphens, e.g. ukraine-war")
                 continue
             if theme_id in seen:
-                self.error(keys + ("id",), f"duplicate theme id {theme_id!r}")
+                self.error(keys + ("id",), f"duplicate theme id {quoted(theme_id)}")
                 continue
             seen.add(theme_id)
             name_ar, name_en = self.bilingual(data, keys + ("name",), theme_id, theme_id)
@@ -354,3 +366,11 @@ class _Reader:
             self.error(keys, "expected a list of words or phrases")
             return ()
         return tuple(w.strip() for w in value)
+
+
+def compile_rule(pattern: str) -> regex.Pattern:
+    """A cleaning rule from site.yaml, compiled by the `regex` package, which can stop a match that runs
+    too long (`re` cannot); the FutureWarning about sets like `[[` is for Python authors, not editors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return regex.compile(pattern)

@@ -1,12 +1,11 @@
 """Drafts for `serve`: the pages of a saved article, shown within a second while the full build runs.
 
-On a big site the full rebuild after a save takes seconds (10,000 articles: ~9 s): a new or edited
-article changes the TF-IDF weights of every other one, so grouping runs again over all of them and
-every page its result may reach is keyed again. The editor who saved wants to see that article
+On a big site the full rebuild after a save takes seconds (10,000 articles: ~9 s): grouping runs
+again over every article and every page its result may reach is keyed again. The editor who saved wants to see that article
 first. A draft is made of the saved article's own pages only (article and bilingual, both languages),
 through the same stages as the build (load, clean, translate, summarize, render), with the grouping
 of the last build: the themes its front matter or keywords give (else the ones it had), the related
-and duplicate links it had (none yet for a new article). The server answers with the drafts until
+links and the story it had (none yet for a new article). The server answers with the drafts until
 the full build has published, then with output/ again; a draft is never written anywhere.
 
 When the grouping of the full build gives the article the same themes and links, its draft is the
@@ -21,7 +20,7 @@ from typing import Iterable
 
 from .clean import clean_article
 from .config import SiteConfig
-from .group import configured_themes, theme_keywords
+from .themes import OTHER, match_themes, theme_keywords
 from .load import article_file, load_article
 from .render import SiteRenderer, article_page_kinds
 from .structure import Entry, SiteModel, SourceArticle
@@ -57,8 +56,10 @@ def draft_pages(changed: Iterable[str], model: SiteModel, config: SiteConfig, en
     drafted = {}
     for article in summarize(translated, config.summary_sentences):
         before = model.by_slug.get(article.slug)
-        themes = tuple(t for t, _ in configured_themes(article, keywords)) or (before.themes if before else ())
-        drafted[article.slug] = (Entry(article, themes, before.related, before.duplicates) if before
+        match = match_themes(article, keywords)
+        themes = (tuple(t for t, _ in match.themes) or (before.themes if before else ())
+                  or (match.nearest or OTHER.id,))
+        drafted[article.slug] = (Entry(article, themes, before.related, before.story) if before
                                  else Entry(article, themes))
     renderer = SiteRenderer(_with_entries(model, drafted, config), config)
     pages: Drafts = {}
@@ -93,5 +94,5 @@ def _with_entries(model: SiteModel, drafted: dict[str, Entry], config: SiteConfi
     entries += [entry for slug, entry in drafted.items() if slug not in model.by_slug]
     known = {theme.id for theme in model.themes}
     named = {t for entry in drafted.values() for t in entry.themes}
-    themes = model.themes + tuple(t for t in config.themes if t.id in named and t.id not in known)
+    themes = model.themes + tuple(t for t in (*config.themes, OTHER) if t.id in named and t.id not in known)
     return replace(model, entries=tuple(entries), themes=themes)

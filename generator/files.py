@@ -1,9 +1,46 @@
-"""Files the build keeps: small cache and record files replaced whole, and listing a folder's files."""
+"""Files the build keeps: small cache and record files replaced whole, listing a folder's files, and
+reading an editor's file only when it is a regular file."""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+class NotRegularFile(OSError):
+    """Raised instead of reading a folder, pipe, socket or device; `strerror` says which it is."""
+
+    def __init__(self, mode: int):
+        super().__init__(0, f"it is {file_kind(mode)}, not a regular file")
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, by its st_mode, for a message."""
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
+
+
+def read_regular(path: Path | str) -> bytes:
+    """The bytes of the regular file at `path` (links followed); NotRegularFile for anything else.
+
+    Reading a named pipe waits for a writer forever and a device may never end, so the kind is checked
+    before opening, and again on the opened file (opened without blocking) in case it was swapped between.
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(mode)
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(mode)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(descriptor)
 
 
 def replace_file(path: Path, data: bytes) -> None:

@@ -9,34 +9,32 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import os
 import re
-import reprlib
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from .arabic import normalize, strip_invisible
 from .article_cache import ArticleCache, CachedArticle, file_stamp
-from .config import SiteConfig
+from .clean import clean_article, parse_blocks
+from .config import CleaningRule, SiteConfig
+from .content_files import (TRANSLATION_SUFFIX, article_files, article_stem, display_path, inside, read_file,
+                            translated_article, translation_file, translation_path)
+from .files import read_regular
 from .parallel import fork_map
 from .sentences import split_sentences
 from .slugs import slug_from_filename
 from .structure import ArticleMeta, Diagnostic, EditorTranslation, SourceArticle, SummarizedArticle
-from .yamlsafe import YAML_ERRORS, StrictLoader, error_line, error_text
+from .yamlsafe import parse, quoted
 
-ARTICLE_SUFFIXES = (".md", ".txt")
-TRANSLATION_SUFFIX = ".en.md"
 KNOWN_KEYS = ("title", "date", "source", "url", "author", "themes", "lang")
 MAX_TITLE = 160
 MAX_ARTICLE_BYTES = 1_000_000  # ten times the longest news article; more is a data dump, and slow to process
 MAX_FRONT_MATTER_DEPTH = 32  # nested [ and { in front matter: deeper is never metadata, and parses slowly
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
-_SHORT_REPR = reprlib.Repr()  # front matter values quoted in messages: a YAML alias bomb must not be expanded
-_SHORT_REPR.maxlevel, _SHORT_REPR.maxlist, _SHORT_REPR.maxdict, _SHORT_REPR.maxstring = 2, 4, 4, 60
 
 
 @dataclass(frozen=True)
@@ -65,7 +63,8 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None, workers
         return result
     steps = _load_steps(folder, config.root, cache)
     unread = [step for step in steps if isinstance(step, _Unread)]
-    read = iter(list(fork_map(partial(_read, theme_ids={t.id for t in config.themes}, root=config.root),
+    read = iter(list(fork_map(partial(_read, theme_ids={t.id for t in config.themes}, root=config.root,
+                                      rules=config.cleaning),
                               [(step.path, step.rel) for step in unread], workers)))
     slugs: dict[str, str] = {}
     titles: dict[str, str] = {}
@@ -95,7 +94,7 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None, workers
         slugs[article.slug] = rel
         title_key = normalize(article.meta.title)
         if title_key in titles:
-            diagnostics.append(Diagnostic("warning", rel, f"the title {_quoted(article.meta.title)} is also the "
+            diagnostics.append(Diagnostic("warning", rel, f"the title {quoted(article.meta.title)} is also the "
                                           f"title of {titles[title_key]}", key="title",
                                           hint="two pages with one headline confuse readers; reword one title"))
         titles.setdefault(title_key, rel)
@@ -125,27 +124,12 @@ def _load_steps(folder: Path, root: Path, cache: ArticleCache | None) -> list[Di
     """What each file under `folder` comes to, in file order: a problem to report, or an article
     the cache holds, or one to read."""
     steps: list[Diagnostic | _Kept | _Unread] = []
-    files = sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
-    folder_inside = _inside(folder, root)  # rglob does not enter linked folders: only links can leave it
-    for path in files:
-        rel = display_path(path, root)
-        if not (_inside(path, root) if path.is_symlink() else folder_inside):
-            steps.append(Diagnostic("error", rel, "this is a link to a place outside the site",
-                                    hint="copy the article into content/articles/ instead of linking it"))
+    for found in article_files(folder, root):
+        if isinstance(found, Diagnostic):
+            steps.append(found)
             continue
-        if path.name.startswith(".") or not path.name.endswith(ARTICLE_SUFFIXES):
-            continue
-        if not path.is_file():
-            steps.append(Diagnostic("error", rel, "this is not a regular file (a link to a folder or a device?)",
-                                    hint="articles must be plain .md or .txt files"))
-            continue
-        if path.name.endswith(TRANSLATION_SUFFIX):
-            original = path.with_name(path.name[: -len(TRANSLATION_SUFFIX)])
-            if not any(original.with_suffix(s).exists() for s in ARTICLE_SUFFIXES):
-                steps.append(Diagnostic("warning", rel, "editor translation without an Arabic article",
-                                        hint=f"name it after its article: <slug>{TRANSLATION_SUFFIX}"))
-            continue
-        stamp = file_stamp(path, _translation_path(path))
+        path, rel = found
+        stamp = file_stamp(path, translation_path(path))
         cached = cache.lookup(rel) if cache is not None else None
         if cached is not None and (cached.stamp == stamp or _same_bytes(path, root, cached.source.content_hash)):
             steps.append(_Kept(rel, stamp, cached))
@@ -157,28 +141,30 @@ def _load_steps(folder: Path, root: Path, cache: ArticleCache | None) -> list[Di
 def load_article(config: SiteConfig, path: Path) -> tuple[SourceArticle | None, list[Diagnostic]]:
     """One article (with its editor translation) read as `load_articles` reads it, and what reading it
     reported. The checks across articles (slugs, titles) are left to the full build."""
-    return _read((path, display_path(path, config.root)), {t.id for t in config.themes}, config.root)
+    return _read((path, display_path(path, config.root)), {t.id for t in config.themes}, config.root,
+                 config.cleaning)
 
 
 def article_file(path: Path, config: SiteConfig) -> Path | None:
     """The article file that `path` is or translates (`x.en.md` → `x.md`) when it is one `load_articles`
     reads and it exists; None for any other path."""
-    folder = config.articles_dir
-    if not path.is_relative_to(folder) or path.name.startswith(".") or not path.name.endswith(ARTICLE_SUFFIXES):
-        return None
+    if not path.is_relative_to(config.articles_dir) or any(part.startswith(".") for part in
+                                                            path.relative_to(config.articles_dir).parts):
+        return None  # dot-files and dot-folders are not read
     if path.name.endswith(TRANSLATION_SUFFIX):
-        original = path.with_name(path.name[: -len(TRANSLATION_SUFFIX)])
-        path = next((original.with_suffix(s) for s in ARTICLE_SUFFIXES if original.with_suffix(s).exists()), original)
-    return path if path.is_file() and _inside(path, config.root) else None
+        path = translated_article(path)
+    elif article_stem(path.name) is None:
+        return None
+    return path if path is not None and os.path.isfile(path) and inside(path, config.root) else None
 
 
 def _same_bytes(path: Path, root: Path, content_hash: str) -> bool:
     """Whether the article's files hold the bytes `content_hash` was made from: equal bytes read
     equally, so a touched file is known unchanged without parsing it."""
-    translation = _translation_file(path, root)
+    translation = translation_file(path, root)
     try:
-        data = path.read_bytes()
-        extra = translation.read_bytes() if translation is not None else None
+        data = read_regular(path)
+        extra = read_regular(translation) if translation is not None else None
     except OSError:
         return False
     return _content_hash(data, extra) == content_hash
@@ -194,36 +180,40 @@ def _with_translation(digest: str, translation: bytes) -> str:
     return hashlib.sha256((digest + translation.hex()).encode()).hexdigest()
 
 
-def _read(file: tuple[Path, str], theme_ids: set[str], root: Path) -> tuple[SourceArticle | None, list[Diagnostic]]:
+def _read(file: tuple[Path, str], theme_ids: set[str], root: Path,
+          rules: tuple[CleaningRule, ...]) -> tuple[SourceArticle | None, list[Diagnostic]]:
     """The article at (path, rel) and its editor translation, read from disk, and what they reported."""
     path, rel = file
     diagnostics: list[Diagnostic] = []
     article = read_article(path, rel, theme_ids, diagnostics)
-    translation_path = _translation_file(path, root)
+    translation_path = translation_file(path, root)
     if article is not None and translation_path is not None:
         translation_rel = display_path(translation_path, root)
-        data = _read_bytes(translation_path, translation_rel, diagnostics)
+        data = read_file(translation_path, translation_rel, diagnostics)
         translation = None if data is None else read_editor_translation(data, translation_rel, diagnostics)
         if translation is not None:
             digest = _with_translation(article.content_hash, data)
             article = SourceArticle(article.path, article.slug, article.meta, article.body, article.body_line,
                                     digest, translation)
+            diagnostics.extend(_unaligned(article, rules))
     return article, diagnostics
 
 
-def _translation_path(path: Path) -> Path:
-    """Where the editors' English version of an article lives: beside it, `<slug>.en.md`."""
-    return path.with_name(path.stem + TRANSLATION_SUFFIX)
-
-
-def _translation_file(path: Path, root: Path) -> Path | None:
-    """The editors' English version the article is read with: its file, when there is one inside the site."""
-    translation = _translation_path(path)
-    return translation if translation.is_file() and _inside(translation, root) else None
+def _unaligned(article: SourceArticle, rules: tuple[CleaningRule, ...]) -> list[Diagnostic]:
+    """The side-by-side view pairs the Arabic paragraphs, as cleaned, with the translation's one to one when
+    the counts agree; otherwise only by their lengths (`align.py`), which can pair the wrong ones."""
+    translation = article.editor_translation
+    english = len(parse_blocks(translation.body))
+    arabic = len(clean_article(article, rules).blocks)
+    if english == arabic:
+        return []
+    return [Diagnostic("warning", translation.path, f"the editor translation has {english} paragraph(s), the Arabic "
+                       f"article {arabic} (after cleaning): side by side, they are paired by length and may not line up",
+                       hint="give the translation one paragraph for each Arabic paragraph, in the same order")]
 
 
 def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Diagnostic]) -> SourceArticle | None:
-    data = _read_bytes(path, rel, diagnostics)
+    data = read_file(path, rel, diagnostics)
     if data is None:
         return None
     if len(data) > MAX_ARTICLE_BYTES:
@@ -242,7 +232,13 @@ def read_article(path: Path, rel: str, theme_ids: set[str], diagnostics: list[Di
                                       hint="write the article text after the front matter, or delete the file"))
         return None
     meta = build_meta(front, body, rel, theme_ids, diagnostics)
-    slug = slug_from_filename(_stem(path), meta.date)
+    if not _has_words(body):
+        diagnostics.append(Diagnostic("warning", rel, "the article text has no letters or digits",
+                                      hint="write the article text after the front matter, or delete the file"))
+    if not _has_words(meta.title):
+        diagnostics.append(Diagnostic("warning", rel, f"the title {quoted(meta.title)} has no letters or digits",
+                                      key="title", hint="write a headline in the front matter: `title: ...`"))
+    slug = slug_from_filename(article_stem(path.name), meta.date)
     return SourceArticle(rel, slug, meta, body, body_line, _content_hash(data))
 
 
@@ -268,13 +264,9 @@ def read_editor_translation(data: bytes, rel: str, diagnostics: list[Diagnostic]
     return EditorTranslation(rel, _clean_line(title), body)
 
 
-def _read_bytes(path: Path, rel: str, diagnostics: list[Diagnostic]) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        diagnostics.append(Diagnostic("error", rel, f"cannot read this file: {exc.strerror or exc}",
-                                      hint="check that it is a readable file"))
-        return None
+def _has_words(text: str) -> bool:
+    """Whether the text has a letter or digit: punctuation alone is no headline and no article."""
+    return any(c.isalnum() for c in text)
 
 
 # --- decoding -------------------------------------------------------------
@@ -372,14 +364,13 @@ def split_front_matter(text: str, rel: str, diagnostics: list[Diagnostic]) -> tu
         diagnostics.append(Diagnostic("error", rel, "the front matter is nested too deeply to read", line=2,
                                       hint="front matter is YAML: `key: value`, one per line"))
         return None, "", 1
-    try:
-        front = yaml.load(raw, Loader=StrictLoader)
-    except YAML_ERRORS as exc:
-        diagnostics.append(Diagnostic("error", rel, f"invalid front matter: {error_text(exc)}",
-                                      line=error_line(exc, closing - 1, first_line=2),
+    parsed = parse(raw, first_line=2)
+    if parsed.problem:
+        diagnostics.append(Diagnostic("error", rel, f"invalid front matter: {parsed.problem}", line=parsed.line,
                                       hint="front matter is YAML: `key: value`, one per line; quote values with "
                                            "colons; no `!!` type tags"))
         return None, "", 1
+    front = parsed.value
     if front is None:
         front = {}
     if not isinstance(front, dict):
@@ -407,7 +398,7 @@ def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostic
 
     for key in front:
         if key not in KNOWN_KEYS:
-            problem(str(key)[:60], f"unknown front matter key {_quoted(key)} (ignored)",
+            problem(str(key)[:60], f"unknown front matter key {quoted(key)} (ignored)",
                     "known keys: " + ", ".join(KNOWN_KEYS), level="warning")
     inferred: set[str] = set()
 
@@ -431,7 +422,7 @@ def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostic
             inferred.add("source")
     url = _optional_text(front, "url", problem)
     if url is not None and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
-        problem("url", f"url {_quoted(url)} is not an http(s) address (ignored)", "write the full https://... address",
+        problem("url", f"url {quoted(url)} is not an http(s) address (ignored)", "write the full https://... address",
                 level="warning")
         url = None
     author = _optional_text(front, "author", problem)
@@ -444,11 +435,11 @@ def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostic
         themes = []
     for theme in themes:
         if theme not in theme_ids:
-            problem("themes", f"unknown theme id {_quoted(theme)}",
+            problem("themes", f"unknown theme id {quoted(theme)}",
                     "use one of the ids under `themes:` in site.yaml: " + ", ".join(sorted(theme_ids)))
     lang = front.get("lang", "ar")
     if lang != "ar":
-        problem("lang", f"lang {_quoted(lang)} is not supported for articles", "articles are Arabic: use `lang: ar`")
+        problem("lang", f"lang {quoted(lang)} is not supported for articles", "articles are Arabic: use `lang: ar`")
         lang = "ar"
     return ArticleMeta(title=title, date=date, source=source, url=url, author=author,
                        themes=tuple(t for t in themes if t in theme_ids), lang=lang, inferred=frozenset(inferred))
@@ -468,7 +459,7 @@ def article_date(value, body: str, problem) -> dt.date | None:
     date = parse_date_value(value)
     if date is None:
         kind = "ambiguous" if isinstance(value, str) and _DAY_FIRST.match(normalize(value)) else "not a valid date"
-        problem("date", f"date {_quoted(value)} is {kind}", "write it as YYYY-MM-DD, e.g. 2023-03-17")
+        problem("date", f"date {quoted(value)} is {kind}", "write it as YYYY-MM-DD, e.g. 2023-03-17")
         return None
     if not EARLIEST_DATE <= date <= LATEST_DATE:
         problem("date", f"date {date.isoformat()} is implausible",
@@ -477,11 +468,6 @@ def article_date(value, body: str, problem) -> dt.date | None:
     if date > dt.date.today() + dt.timedelta(days=1):
         problem("date", f"date {date.isoformat()} is in the future", "check the year and month", level="warning")
     return date
-
-
-def _quoted(value) -> str:
-    """A front matter value for a message: short, even for a huge string or a YAML alias bomb."""
-    return _SHORT_REPR.repr(value)
 
 
 def _optional_text(front: dict, key: str, problem) -> str | None:
@@ -593,34 +579,3 @@ def infer_source(body: str, title: str) -> str | None:
             return _clean_line(line)
     match = _DATELINE_SOURCE.match(paragraphs[0]) if paragraphs else None
     return _clean_line(match[1]) if match else None
-
-
-# --- paths ------------------------------------------------------------------
-
-
-def _stem(path: Path) -> str:
-    return next(path.name[: -len(s)] for s in ARTICLE_SUFFIXES if path.name.endswith(s))
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
-
-
-def display_path(path: Path, root: Path) -> str:
-    """The path for messages, with control, direction and undecodable characters written as escapes.
-
-    A file name can hold anything but `/`; printed raw, it could rewrite the terminal or reverse the text.
-    """
-    full, top = str(path), str(root)  # strings, not pathlib: this runs for every article of every build
-    prefix = top.rstrip("/") + "/"
-    if full == top:
-        text = "."
-    elif full.startswith(prefix):
-        text = full[len(prefix):]
-    else:
-        text = full
-    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -15,14 +15,17 @@ from .article_cache import ArticleCache, LoadedArticles, keep_theme_scores, kept
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
 from .fingerprint import forget, input_fingerprint, record
-from .group import ThemeScores, group
+from .background import background
+from .group import group
 from .load import LoadResult, load_articles
 from .parallel import fork_map
 from .publish import publish_pages
-from .render import SiteRenderer, static_files
+from .render import SiteRenderer
 from .search import search_files
+from .static import static_files
 from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic, RenderedPage, SummarizedArticle
 from .summarize import summarize
+from .themes import ThemeScores
 from .translate import EngineCache, translate_articles, translation_identity
 from .translate.glossary import load_glossary
 from .write import SiteWriter, StoredFile, build_lock
@@ -95,7 +98,10 @@ def check(options: BuildOptions) -> BuildReport:
     except BuildFailed as failure:
         report.diagnostics.extend(failure.diagnostics)
         return report
-    read_content(config, report)
+    try:
+        read_content(config, report)
+    except BuildFailed as failure:  # a cleaning rule that never ends stops `check` as it stops `build`
+        report.diagnostics.extend(failure.diagnostics)
     _, glossary_problems = load_glossary(config.glossary_path, config.translation.glossary, config.root)
     report.diagnostics.extend(glossary_problems)
     return report
@@ -131,7 +137,9 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
             _stop_on_errors(report, options.strict)
             with _timed(report, "group"):
                 scored = ThemeScores(config.themes, kept_theme_scores(config))
-                model = group(articles, config, options.workers, scored)
+                glossary, _ = load_glossary(config.glossary_path, config.translation.glossary, config.root)
+                model = group(articles, config, options.workers, scored, background(config.cache_dir),
+                              names=[" ".join(term.words) for term in glossary.terms])
                 if scored.added or len(scored.known) > len(articles):  # new articles, or some are gone
                     keep_theme_scores(config, {a.digest: scored.known[a.digest] for a in articles})
         forget(config)  # a build killed from here on must not look up to date next time

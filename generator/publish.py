@@ -20,7 +20,7 @@ from feedgen.feed import FeedGenerator
 
 from .config import SiteConfig
 from .render import briefing_heading, feed_path, page_url
-from .structure import Entry, Page, RenderedPage, SiteModel
+from .structure import BriefingSection, Entry, Page, RenderedPage, SiteModel
 from .urls import LANGUAGES, absolute_url, href_path, page_path
 
 FEED_ARTICLES = 30
@@ -61,19 +61,48 @@ def feed_items(model: SiteModel, config: SiteConfig, lang: str) -> list[FeedItem
     """The latest dated articles and briefings in `lang`, newest first.
 
     The English feed leaves out articles whose translation is pending, and briefings that have no
-    English digest yet: a feed entry is read away from the site, where no notice explains the Arabic.
+    English story summaries or titles yet: a feed entry is read away from the site, where no notice explains the Arabic.
     """
     names = {t.id: (t.name_ar if lang == "ar" else t.name_en) for t in model.themes}
     articles = [item for entry in model.entries if entry.meta.date is not None
                 if (item := _article_item(entry, lang, names)) is not None][:FEED_ARTICLES]
     briefings = []
     for briefing in model.briefings[:FEED_BRIEFINGS]:
-        lines = [f"{names[s.theme_id]}: {' '.join(digest)}" for s in briefing.sections
-                 if s.theme_id in names and (digest := s.digest_ar if lang == "ar" else s.digest_en)]
+        lines = [line for story_id in briefing.stories if (line := _story_line(model, story_id, lang))]
+        lines += [line for section in briefing.sections if (line := _section_line(model, section, names, lang))]
         if lines:
             briefings.append(FeedItem(page_path("briefing", lang, briefing.key),
                                       briefing_heading(briefing, lang, config), "\n".join(lines), briefing.end))
     return sorted(articles + briefings, key=lambda item: (item.date, item.path.as_posix()), reverse=True)
+
+
+def _story_line(model: SiteModel, story_id: str, lang: str) -> str:
+    """A story as one line of a briefing's feed entry: headline, then its summary; empty in English
+    until its headline and summary are translated."""
+    story = model.story_by_id[story_id]
+    lead = model.by_slug[story.headline]
+    places = [(model.by_slug[slug].article.summary, k) for slug, k in story.summary]
+    if lang == "ar":
+        return f"{lead.meta.title}: {' '.join(summary.arabic[k] for summary, k in places)}"
+    english = lead.article.translated.english
+    if english is None or any(k >= len(summary.english) for summary, k in places):
+        return ""
+    return f"{english.title}: {' '.join(summary.english[k] for summary, k in places)}"
+
+
+def _section_line(model: SiteModel, section: BriefingSection, names: dict[str, str], lang: str) -> str:
+    """A theme's articles of no story as one line: the theme, then their titles (in English only
+    the translated ones)."""
+    titles = []
+    for slug in section.slugs:
+        entry = model.by_slug[slug]
+        english = entry.article.translated.english
+        if lang == "ar":
+            titles.append(entry.meta.title)
+        elif english is not None:
+            titles.append(english.title)
+    separator = "؛ " if lang == "ar" else "; "
+    return f"{names[section.theme_id]}: {separator.join(titles)}" if titles and section.theme_id in names else ""
 
 
 def _article_item(entry: Entry, lang: str, names: dict[str, str]) -> FeedItem | None:

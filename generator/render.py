@@ -24,6 +24,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
                     TemplateNotFound, TemplateSyntaxError, meta, select_autoescape)
 from markupsafe import Markup, escape
 
+from .align import align_paragraphs
 from .chart import theme_chart
 from .config import SiteConfig
 from .digests import code_digest
@@ -32,8 +33,9 @@ from .load import display_path
 from .parallel import fork_map
 from .search import fold_table, search_index_list
 from .arabic import normalize
-from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion, Entry, Page, RenderedPage,
-                        SearchEntry, SearchRecord, SiteModel, Theme, ThemeDigest)
+from .structure import (Block, Briefing, BuildFailed, Diagnostic, EnglishVersion, Entry, RenderedPage,
+                        SearchEntry, SearchRecord, SiteModel, Theme)
+from .ui import UI
 from .urls import (LANGUAGES, absolute_url, href_path, page_path, relative_url, rooted_url, search_path,
                    theme_year_key)
 
@@ -43,10 +45,11 @@ Result = TypeVar("Result")
 # the template of each.
 SOURCE_KEYED_PAGES = MappingProxyType({"article": "article.html", "bilingual": "bilingual.html",
                                        "briefing": "briefing.html", "theme": "theme.html",
-                                       "theme_year": "theme.html", "month": "month.html"})
+                                       "theme_year": "theme.html", "month": "month.html",
+                                       "story": "story.html"})
 TEMPLATE_NAMES = (
-    "base.html", "partials/stories.html", "partials/briefing.html", "partials/blocks.html",
-    "home.html", "root.html", "briefing.html", "article.html", "bilingual.html",
+    "base.html", "partials/cards.html", "partials/briefing.html", "partials/blocks.html",
+    "home.html", "root.html", "briefing.html", "article.html", "bilingual.html", "story.html",
     "theme.html", "themes.html", "archive.html", "month.html", "404.html", "search.html",
 )
 EARLIER_BRIEFINGS_ON_HOME = 12
@@ -57,144 +60,6 @@ DIRECTION = MappingProxyType({"ar": "rtl", "en": "ltr"})
 _ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff"
                             "\ufb50-\ufdff\ufe70-\ufefc]")
 _LETTER = re.compile(r"[^\W\d_]")
-
-UI = MappingProxyType({
-    "ar": MappingProxyType({
-        "language_name": "العربية",
-        "skip": "انتقل إلى المحتوى",
-        "sections": "أقسام الموقع",
-        "home": "الرئيسية",
-        "themes": "المحاور",
-        "archive": "الأرشيف",
-        "switch_label": "اقرأ هذه الصفحة بالإنجليزية",
-        "briefing_daily": "موجز {period}",
-        "briefing_weekly": "موجز الأسبوع {period}",
-        "summary": "الخلاصة",
-        "by": "بقلم",
-        "source": "المصدر",
-        "read_original_at": "اقرأ النص الأصلي في",
-        "read_original": "اقرأ النص الأصلي",
-        "related": "تغطيات ذات صلة",
-        "duplicates": "القصة نفسها في مصادر أخرى",
-        "also": "أيضًا:",
-        "list_separator": "، ",
-        "bilingual_link": "اقرأ النصين العربي والإنجليزي متجاورين",
-        "bilingual_heading": "النص العربي والترجمة الإنجليزية متجاورين",
-        "back_to_article": "العودة إلى المقال",
-        "earlier_briefings": "موجزات سابقة",
-        "more_in_archive": "المزيد في الأرشيف",
-        "briefing_nav": "التنقل بين الموجزات",
-        "older": "الأقدم",
-        "newer": "الأحدث",
-        "no_briefings": "لا توجد مقالات مؤرخة بعد. تصفّح المحاور أو الأرشيف.",
-        "undated": "بلا تاريخ",
-        "months": "الأشهر",
-        "per_theme": "المقالات في كل محور شهرًا بشهر",
-        "per_month": "عدد المقالات في كل شهر",
-        "month_nav": "التنقل بين الأشهر",
-        "auto_theme": "محور جُمِع آليًا من تشابه المقالات.",
-        "themes_intro": "كل محور يجمع المقالات التي تتناول قصة واحدة متواصلة.",
-        "latest": "أحدث مقال:",
-        "read_latest": "اقرأ أحدث موجز",
-        "not_found": "الصفحة غير موجودة",
-        "not_found_text": "لم نجد هذه الصفحة. ربما نُقلت أو حُذفت.",
-        "go_home": "انتقل إلى الصفحة الرئيسية",
-        "footer_note": "النصوص الأصلية بالعربية؛ الترجمات الإنجليزية من المحررين أو آلية، ومعلَّمة دائمًا.",
-        "default_description": "موجز إخباري بالعربية والإنجليزية.",
-        "feed_title": "{site}: أحدث المقالات والموجزات",
-        "search": "بحث",
-        "search_label": "ابحث في الموقع",
-        "search_button": "ابحث",
-        "search_needs_js": ("يحتاج البحث إلى تفعيل JavaScript في المتصفح. "
-                            "يمكنك تصفّح {archive} أو {themes} بدلًا منه."),
-        "search_archive": "الأرشيف",
-        "search_themes": "المحاور",
-        "search_loading": "جارٍ البحث…",
-        "search_results": "عدد النتائج: {count}",
-        "search_none": "لا نتائج لهذا البحث. جرّب كلمة أخرى أو تصفّح الأرشيف.",
-        "search_failed": "البحث غير متاح الآن. تصفّح الأرشيف بدلًا منه.",
-        "search_prompt": "اكتب كلمة أو أكثر ثم اضغط «ابحث».",
-        "in_range": "من {first} إلى {last}",
-        "in_month": "في {month}",
-        "in_year": "في عام {year}",
-        "all_themes": "كل المحاور ({count})",
-        "by_year": "حسب السنة",
-        "pending": "الترجمة الإنجليزية قيد الإعداد.",
-        "pending_tag": "بالعربية فقط",
-        "digest_pending": "الموجز الإنجليزي لهذا المحور قيد الإعداد.",
-        "undated_count": "(منها {count} بلا تاريخ)",
-        "editor": "ترجمة المحررين.",
-        "machine": "ترجمة آلية بواسطة {credit}. النص العربي هو المرجع.",
-    }),
-    "en": MappingProxyType({
-        "language_name": "English",
-        "skip": "Skip to content",
-        "sections": "Site sections",
-        "home": "Home",
-        "themes": "Themes",
-        "archive": "Archive",
-        "switch_label": "Read this page in Arabic",
-        "briefing_daily": "Briefing — {period}",
-        "briefing_weekly": "Weekly briefing — {period}",
-        "summary": "Summary",
-        "by": "By",
-        "source": "Source",
-        "read_original_at": "Read the original at",
-        "read_original": "Read the original",
-        "related": "Related coverage",
-        "duplicates": "The same story elsewhere",
-        "also": "also:",
-        "list_separator": ", ",
-        "bilingual_link": "Read Arabic and English side by side",
-        "bilingual_heading": "Arabic original and English translation, side by side",
-        "back_to_article": "Back to the article",
-        "earlier_briefings": "Earlier briefings",
-        "more_in_archive": "More in the archive",
-        "briefing_nav": "Briefings",
-        "older": "Earlier",
-        "newer": "Later",
-        "no_briefings": "No dated articles yet. Browse the themes or the archive.",
-        "undated": "Undated",
-        "months": "Months",
-        "per_theme": "Articles per theme, month by month",
-        "per_month": "Articles per month",
-        "month_nav": "Months",
-        "auto_theme": "A theme grouped automatically from similar articles.",
-        "themes_intro": "Each theme gathers the articles that follow one continuing story.",
-        "latest": "Latest:",
-        "read_latest": "Read the latest briefing",
-        "not_found": "Page not found",
-        "not_found_text": "We could not find this page. It may have moved or been removed.",
-        "go_home": "Go to the home page",
-        "footer_note": "Originals in Arabic; English versions by the editors or by machine, always labelled.",
-        "default_description": "A bilingual news briefing in Arabic and English.",
-        "feed_title": "{site}: latest articles and briefings",
-        "search": "Search",
-        "search_label": "Search the site",
-        "search_button": "Search",
-        "search_needs_js": ("Search needs JavaScript turned on in your browser. "
-                            "You can browse {archive} or {themes} instead."),
-        "search_archive": "the archive",
-        "search_themes": "the themes",
-        "search_loading": "Searching…",
-        "search_results": "Results: {count}",
-        "search_none": "Nothing matches this search. Try another word or browse the archive.",
-        "search_failed": "Search is not available right now. Browse the archive instead.",
-        "search_prompt": "Type one or more words, then press Search.",
-        "in_range": "{first} to {last}",
-        "in_month": "in {month}",
-        "in_year": "in {year}",
-        "all_themes": "All {count} themes",
-        "by_year": "By year",
-        "pending": "Translation pending. The Arabic original is shown below until an English version is ready.",
-        "pending_tag": "Arabic only",
-        "editor": "Translated by the editors.",
-        "machine": "Machine translated by {credit}. The Arabic original is authoritative.",
-        "digest_pending": "The English digest of this theme is pending.",
-        "undated_count": "({count} undated)",
-    }),
-})
-
 
 # --- views: what the templates receive ------------------------------------------------
 
@@ -214,8 +79,8 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Story:
-    """An article as one line of a list."""
+class Card:
+    """An article as one item of a list."""
 
     path: PurePosixPath
     title: Text
@@ -223,7 +88,21 @@ class Story:
     date_iso: str
     date_text: str
     pending: bool
-    also: tuple[Link, ...] = ()
+    teaser: Text | None = None  # the first sentence of its summary, where a list shows it
+
+
+@dataclass(frozen=True)
+class StoryCard:
+    """A story as a briefing, an article or its own page shows it."""
+
+    path: PurePosixPath
+    headline: Text
+    coverage: str  # "9 articles from 5 outlets"
+    outlets: tuple[str, ...]
+    summary: tuple[str, ...]
+    summary_lang: str
+    machine: bool  # an English summary made by the machine, labelled as such
+    pending: bool  # an English page whose story summary waits for translations
 
 
 @dataclass(frozen=True)
@@ -249,15 +128,16 @@ class ArticleView:
     summary_lang: str
     body: tuple[BlockGroup, ...]
     body_lang: str
-    related: tuple[Story, ...]
-    duplicates: tuple[Story, ...]
+    related: tuple[Card, ...]
+    story: StoryCard | None
+    story_articles: tuple[Card, ...]  # the story's other articles
     bilingual: PurePosixPath | None
 
 
 @dataclass(frozen=True)
 class Cell:
     lang: str
-    block: BlockGroup | None
+    blocks: tuple[BlockGroup, ...]  # one paragraph, or several a translation merged, or none it left out
 
 
 @dataclass(frozen=True)
@@ -273,15 +153,15 @@ class BilingualView:
 @dataclass(frozen=True)
 class SectionView:
     theme: Link
-    digest: str
-    digest_pending: bool
-    stories: tuple[Story, ...]
+    cards: tuple[Card, ...]
 
 
 @dataclass(frozen=True)
 class BriefingView:
     heading: str
     path: PurePosixPath
+    stories_heading: str
+    stories: tuple[StoryCard, ...]
     sections: tuple[SectionView, ...]
     newer: Link | None
     older: Link | None
@@ -298,7 +178,15 @@ class HomeView:
 class MonthGroup:
     heading: str
     link: PurePosixPath | None
-    stories: tuple[Story, ...]
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class StoryView:
+    story: StoryCard
+    span: str  # the days it was covered
+    themes: tuple[Link, ...]
+    timeline: tuple[MonthGroup, ...]  # its articles under the day they appeared, earliest first
 
 
 @dataclass(frozen=True)
@@ -309,11 +197,10 @@ class ThemeView:
     year: str  # the year the page shows; "" on the theme's own page
     theme: Link | None  # the theme's own page, from a year page
     intro: str
-    auto: bool
     chart: Markup
     years: tuple[YearLink, ...]  # the year pages, newest first; none when the theme's page lists everything
     months: tuple[MonthGroup, ...]
-    undated: tuple[Story, ...]
+    undated: tuple[Card, ...]
 
 
 @dataclass(frozen=True)
@@ -326,7 +213,7 @@ class YearLink:
 class ThemeSummary:
     link: Link
     count: str
-    latest: Story | None
+    latest: Card | None
 
 
 @dataclass(frozen=True)
@@ -346,7 +233,7 @@ class ArchiveView:
     years: tuple[tuple[str, tuple[MonthSummary, ...]], ...]
     charts: tuple[Figure, ...]
     all_themes: Link | None  # the themes page, when some themes have no chart here
-    undated: tuple[Story, ...]
+    undated: tuple[Card, ...]
 
 
 @dataclass(frozen=True)
@@ -367,7 +254,7 @@ class Panel:
     description: str
     home: PurePosixPath
     latest: Link | None
-    headlines: tuple[Story, ...]
+    headlines: tuple[Card, ...]
     themes: PurePosixPath
     archive: PurePosixPath
     ui: Mapping[str, str]
@@ -526,6 +413,18 @@ def count_articles(count: int, lang: str, digits: str) -> str:
     return f"{number} مقال"
 
 
+def count_outlets(count: int, lang: str, digits: str) -> str:
+    """"5 outlets" / "5 مصادر", as the object of "from" (Arabic's genitive dual: مصدرين)."""
+    if count == 1:
+        return UI[lang]["outlet_one"]
+    if count == 2:
+        return UI[lang]["outlet_two"]
+    number = format_number(count, lang, digits)
+    if lang != "ar" or 3 <= count % 100 <= 10:
+        return UI[lang]["outlet_few"].format(count=number)
+    return UI[lang]["outlet_many" if count % 100 > 10 else "outlet_hundreds"].format(count=number)
+
+
 def group_blocks(blocks: Iterable[Block]) -> tuple[BlockGroup, ...]:
     """Blocks as HTML groups; consecutive list items are gathered into one list."""
     groups: list[BlockGroup] = []
@@ -556,16 +455,6 @@ class PageRecipe:
     view: object
     rooted: bool = False  # 404 pages link from base_url, as they are served at any depth
     search: SearchRecord | None = None
-
-
-def static_files(config: SiteConfig) -> list[Page]:
-    """The files under static/ (dot-files left out), published as they are."""
-    folder = config.static_dir
-    if not folder.is_dir():
-        return []
-    files = sorted(p for p in folder.rglob("*")
-                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-    return [Page(page_path("static", key=p.relative_to(folder).as_posix()), p.read_bytes()) for p in files]
 
 
 def render_salt(config: SiteConfig) -> str:
@@ -686,6 +575,7 @@ class SiteRenderer:
             specs += [("briefing", lang, i) for i in range(len(self.model.briefings))]
             for entry in self.model.entries:
                 specs += [(kind, lang, entry.slug) for kind in article_page_kinds(entry)]
+            specs += [("story", lang, story.id) for story in self.model.stories]
             specs += [("theme", lang, theme.id) for theme in self.model.themes]
             specs += [("theme_year", lang, theme_year_key(theme.id, year))
                       for theme in self.model.themes for year in self.theme_years(theme.id)]
@@ -750,14 +640,17 @@ class SiteRenderer:
         digests = self.digests
         if kind in ("article", "bilingual"):
             return kind, lang, which, self.article_sources(which)
-        if kind == "briefing":  # its sections, the articles listed and their duplicates, the neighbours
+        if kind == "briefing":  # its stories and their articles, its sections and their articles, the neighbours
             briefings = self.model.briefings
             briefing = briefings[which]
             listed = [s for section in briefing.sections for s in section.slugs]
-            twins = [d for s in listed if s in by_slug for d in by_slug[s].duplicates]
             neighbours = [(b.key, b.start, b.end) for b in briefings[max(0, which - 1):which + 2] if b is not briefing]
-            return (kind, lang, briefing, digests(listed), digests(twins),
+            return (kind, lang, briefing, digests(listed), tuple(self.story_sources(s) for s in briefing.stories),
                     tuple(self.theme_reprs.get(section.theme_id) for section in briefing.sections), neighbours)
+        if kind == "story":  # the story, its articles and their themes
+            story = self.model.story_by_id[which]
+            return (kind, lang, self.story_sources(which),
+                    tuple(self.theme_reprs.get(t) for s in story.slugs for t in by_slug[s].themes))
         if kind == "theme":  # the theme, the articles it lists, its count per month (intro, chart, years)
             listed = [e.slug for e in self.latest(which)] + [e.slug for e in self.theme_entries[which]
                                                              if e.meta.date is None]
@@ -780,9 +673,14 @@ class SiteRenderer:
         if made is None:
             entry = self.model.by_slug[slug]
             sources = (entry.article.digest, tuple(self.theme_reprs.get(t) for t in entry.themes),
-                       entry.related, entry.duplicates, self.digests((*entry.related, *entry.duplicates)))
+                       entry.related, self.digests(entry.related), entry.story and self.story_sources(entry.story))
             made = self._article_sources[slug] = hashlib.sha256(repr(sources).encode()).hexdigest()
         return made
+
+    def story_sources(self, story_id: str) -> tuple:
+        """A story and the articles it shows (headline, summary, list): what its card and page are made of."""
+        story = self.model.story_by_id[story_id]
+        return story, self.digests(story.slugs)
 
     def digests(self, slugs: Iterable[str]) -> tuple:
         """(slug, digest) of each article, None for a slug no article has."""
@@ -885,7 +783,8 @@ class SiteRenderer:
 
     # --- shared pieces ----------------------------------------------------------------
 
-    def story(self, entry: Entry, lang: str, also: tuple[Link, ...] = ()) -> Story:
+    def card(self, entry: Entry, lang: str, teaser: bool = False) -> Card:
+        """An article as an item of a list; with `teaser`, the first sentence of its summary too."""
         english = entry.article.translated.english
         pending = lang == "en" and english is None
         if lang == "en" and english is not None:
@@ -893,12 +792,41 @@ class SiteRenderer:
         else:
             title = Text(entry.meta.title, "ar")
         date = entry.meta.date
-        return Story(page_path("article", lang, entry.slug), title, entry.meta.source,
-                     date.isoformat() if date else "", self.date_text(date, lang), pending, also)
+        summary = entry.article.summary
+        first = None
+        if teaser:
+            if lang == "en" and summary.english:
+                first = Text(summary.english[0], "en")
+            elif summary.arabic:
+                first = Text(summary.arabic[0], "ar")
+        return Card(page_path("article", lang, entry.slug), title, entry.meta.source,
+                    date.isoformat() if date else "", self.date_text(date, lang), pending, first)
 
-    def stories(self, slugs: Iterable[str], lang: str) -> tuple[Story, ...]:
+    def story_card(self, story_id: str, lang: str) -> StoryCard:
+        """A story's headline, coverage, outlets and summary, in English from the translations (or
+        in Arabic, marked pending, while they wait)."""
+        story = self.model.story_by_id[story_id]
+        by_slug = self.model.by_slug
+        lead = by_slug[story.headline]
+        english = lead.article.translated.english
+        headline = Text(english.title, "en") if lang == "en" and english is not None else Text(lead.meta.title, "ar")
+        arabic = tuple(by_slug[slug].article.summary.arabic[k] for slug, k in story.summary)
+        translated = [by_slug[slug].article.summary.english for slug, _ in story.summary]
+        complete = all(k < len(sentences) for (_, k), sentences in zip(story.summary, translated))
+        if lang == "en" and complete:
+            summary, summary_lang = tuple(sentences[k] for (_, k), sentences in zip(story.summary, translated)), "en"
+        else:
+            summary, summary_lang = arabic, "ar"
+        machine = summary_lang == "en" and any(
+            by_slug[slug].article.translated.english.origin == "machine" for slug, _ in story.summary)
+        coverage = UI[lang]["coverage"].format(articles=count_articles(len(story.slugs), lang, self.config.digits),
+                                               outlets=count_outlets(len(story.outlets), lang, self.config.digits))
+        return StoryCard(page_path("story", lang, story.id), headline, coverage, story.outlets, summary,
+                         summary_lang, machine, lang == "en" and summary_lang != "en")
+
+    def cards(self, slugs: Iterable[str], lang: str) -> tuple[Card, ...]:
         """Stories for the slugs the model knows; links to articles no longer in the site are dropped."""
-        return tuple(self.story(self.model.by_slug[s], lang) for s in slugs if s in self.model.by_slug)
+        return tuple(self.card(self.model.by_slug[s], lang) for s in slugs if s in self.model.by_slug)
 
     def theme_name(self, theme: Theme, lang: str) -> Text:
         return Text(theme.name_ar if lang == "ar" else theme.name_en)
@@ -917,39 +845,18 @@ class SiteRenderer:
     def briefing_view(self, index: int, lang: str) -> BriefingView:
         briefings = self.model.briefings
         briefing = briefings[index]
-        listed: set[str] = set()
-        sections = tuple(view for digest in briefing.sections
-                         if (view := self.section_view(digest, lang, listed)) is not None)
+        sections = tuple(SectionView(self.theme_link(self.themes[section.theme_id], lang),
+                                     tuple(self.card(self.model.by_slug[s], lang, teaser=True) for s in section.slugs))
+                         for section in briefing.sections)
         return BriefingView(
             heading=self.briefing_heading(briefing, lang),
             path=page_path("briefing", lang, briefing.key),
+            stories_heading=UI[lang]["stories_weekly" if self.config.briefing_period == "weekly" else "stories"],
+            stories=tuple(self.story_card(story_id, lang) for story_id in briefing.stories),
             sections=sections,
             newer=self.briefing_link(briefings[index - 1], lang) if index > 0 else None,
             older=self.briefing_link(briefings[index + 1], lang) if index + 1 < len(briefings) else None,
         )
-
-    def section_view(self, digest: ThemeDigest, lang: str, listed: set[str]) -> SectionView | None:
-        """One theme's part of a briefing; each article appears once per briefing, its duplicates as 'also'."""
-        theme = self.themes.get(digest.theme_id)
-        if theme is None:
-            return None
-        stories = []
-        for slug in digest.slugs:
-            if slug in listed or slug not in self.model.by_slug:
-                continue
-            entry = self.model.by_slug[slug]
-            twins = [self.model.by_slug[d] for d in entry.duplicates if d in self.model.by_slug and d not in listed]
-            listed.add(slug)
-            listed.update(twin.slug for twin in twins)
-            also = tuple(Link(page_path("article", lang, twin.slug),
-                              Text(twin.meta.source) if twin.meta.source else self.story(twin, lang).title)
-                         for twin in twins)
-            stories.append(self.story(entry, lang, also))
-        sentences = digest.digest_ar if lang == "ar" else digest.digest_en
-        if not stories and not sentences:
-            return None
-        return SectionView(self.theme_link(theme, lang), " ".join(sentences),
-                           lang == "en" and not sentences, tuple(stories))
 
     def briefing_page(self, lang: str, index: int) -> PageRecipe:
         view = self.briefing_view(index, lang)
@@ -974,7 +881,7 @@ class SiteRenderer:
         for panel_lang in (lang, _other(lang)):
             briefings = self.model.briefings
             latest = self.briefing_link(briefings[0], panel_lang) if briefings else None
-            headlines = tuple(self.story(e, panel_lang) for e in self.model.entries[:HEADLINES_ON_ROOT])
+            headlines = tuple(self.card(e, panel_lang) for e in self.model.entries[:HEADLINES_ON_ROOT])
             panels.append(Panel(panel_lang, DIRECTION[panel_lang], self.site_title(panel_lang),
                                 self.site_description(panel_lang), page_path("home", panel_lang), latest,
                                 headlines, page_path("themes", panel_lang), page_path("archive", panel_lang),
@@ -1043,8 +950,10 @@ class SiteRenderer:
             notice_kind=_translation_kind(english) if lang == "en" else "",
             summary=summary_lines, summary_lang=summary_lang,
             body=group_blocks(blocks), body_lang=body_lang,
-            related=self.stories(entry.related, lang),
-            duplicates=self.stories(entry.duplicates, lang),
+            related=self.cards(entry.related, lang),
+            story=self.story_card(entry.story, lang) if entry.story else None,
+            story_articles=self.cards((s for s in self.model.story_by_id[entry.story].slugs if s != entry.slug), lang)
+            if entry.story else (),
             bilingual=page_path("bilingual", lang, entry.slug) if english is not None else None,
         )
 
@@ -1093,12 +1002,13 @@ class SiteRenderer:
         entry = self.model.by_slug[slug]
         english = entry.article.translated.english
         arabic_title, english_title = Text(entry.meta.title, "ar"), Text(english.title, "en")
-        arabic = group_blocks_each(entry.article.translated.clean.blocks)
-        translated = group_blocks_each(english.blocks)
+        arabic_blocks, english_blocks = entry.article.translated.clean.blocks, english.blocks
+        arabic, translated = group_blocks_each(arabic_blocks), group_blocks_each(english_blocks)
         rows = []
-        for i in range(max(len(arabic), len(translated))):
-            ar_cell = Cell("ar", arabic[i] if i < len(arabic) else None)
-            en_cell = Cell("en", translated[i] if i < len(translated) else None)
+        for ar_range, en_range in align_paragraphs([len(b.text) for b in arabic_blocks],
+                                                   [len(b.text) for b in english_blocks]):
+            ar_cell = Cell("ar", tuple(arabic[i] for i in ar_range))
+            en_cell = Cell("en", tuple(translated[i] for i in en_range))
             rows.append((ar_cell, en_cell) if lang == "ar" else (en_cell, ar_cell))
         view = BilingualView(
             title=arabic_title if lang == "ar" else english_title,
@@ -1111,6 +1021,29 @@ class SiteRenderer:
         chrome = self.chrome(lang, page_path("bilingual", lang, entry.slug), view.title,
                              counterpart=page_path("bilingual", _other(lang), entry.slug))
         return PageRecipe("bilingual.html", chrome, view)
+
+    # --- stories --------------------------------------------------------------------------
+
+    def story_page(self, lang: str, story_id: str) -> PageRecipe:
+        """A story: its headline, how widely it was covered, a summary across its articles, and its
+        articles day by day."""
+        story = self.model.story_by_id[story_id]
+        entries = [self.model.by_slug[slug] for slug in story.slugs]
+        by_day: dict[dt.date, list[Entry]] = defaultdict(list)
+        for entry in entries:
+            by_day[entry.meta.date].append(entry)
+        timeline = tuple(MonthGroup(self.date_text(day, lang), None, tuple(self.card(e, lang) for e in listed))
+                         for day, listed in sorted(by_day.items()))
+        days = sorted(by_day)
+        first, last = self.date_text(days[0], lang), self.date_text(days[-1], lang)
+        span = first if first == last else UI[lang]["in_range"].format(first=first, last=last)
+        themes = dict.fromkeys(t for entry in entries for t in entry.themes if t in self.themes)
+        card = self.story_card(story_id, lang)
+        view = StoryView(card, span, tuple(self.theme_link(self.themes[t], lang) for t in themes), timeline)
+        description = " ".join(card.summary) if card.summary_lang == lang and card.summary else None
+        chrome = self.chrome(lang, card.path, card.headline, counterpart=page_path("story", _other(lang), story_id),
+                             description=description)
+        return PageRecipe("story.html", chrome, view)
 
     # --- themes ---------------------------------------------------------------------------
 
@@ -1138,9 +1071,9 @@ class SiteRenderer:
         chart = theme_chart(counts, lang=lang, digits=self.config.digits,
                             label=f"{name.value}: {ui['per_month']}") if counts else ""
         view = ThemeView(
-            name=name, year="", theme=None, intro=intro, auto=theme.auto, chart=Markup(chart),
+            name=name, year="", theme=None, intro=intro, chart=Markup(chart),
             years=self.year_links(theme.id, lang), months=self.month_groups(self.latest(theme.id), lang),
-            undated=tuple(self.story(e, lang) for e in entries if e.meta.date is None),
+            undated=tuple(self.card(e, lang) for e in entries if e.meta.date is None),
         )
         chrome = self.chrome(lang, page_path("theme", lang, theme.id), name,
                              counterpart=page_path("theme", _other(lang), theme.id), section="themes")
@@ -1156,7 +1089,7 @@ class SiteRenderer:
         count = count_articles(len(listed), lang, self.config.digits)
         view = ThemeView(
             name=name, year=shown_year, theme=self.theme_link(theme, lang),
-            intro=f"{count} {UI[lang]['in_year'].format(year=shown_year)}", auto=theme.auto, chart=Markup(""),
+            intro=f"{count} {UI[lang]['in_year'].format(year=shown_year)}", chart=Markup(""),
             years=self.year_links(theme_id, lang, current=year), months=self.month_groups(listed, lang), undated=(),
         )
         chrome = self.chrome(lang, page_path("theme_year", lang, key), Text(f"{name.value} {shown_year}", name.lang),
@@ -1193,13 +1126,13 @@ class SiteRenderer:
         for entry in entries:
             by_month.setdefault(month_key(entry.meta.date), []).append(entry)
         return tuple(MonthGroup(self.month_text(key, lang), page_path("month", lang, key),
-                                tuple(self.story(e, lang) for e in listed)) for key, listed in by_month.items())
+                                tuple(self.card(e, lang) for e in listed)) for key, listed in by_month.items())
 
     def themes_page(self, lang: str) -> PageRecipe:
         summaries = tuple(
             ThemeSummary(self.theme_link(theme, lang),
                          count_articles(len(self.theme_entries[theme.id]), lang, self.config.digits),
-                         self.story(self.theme_entries[theme.id][0], lang) if self.theme_entries[theme.id] else None)
+                         self.card(self.theme_entries[theme.id][0], lang) if self.theme_entries[theme.id] else None)
             for theme in self.model.themes)
         chrome = self.chrome(lang, page_path("themes", lang), Text(UI[lang]["themes"], lang),
                              counterpart=page_path("themes", _other(lang)), section="themes")
@@ -1220,7 +1153,7 @@ class SiteRenderer:
             charts=self.archive_charts(charted, lang),
             all_themes=(Link(page_path("themes", lang), Text(UI[lang]["all_themes"].format(count=themes_count), lang))
                         if len(charted) < len(self.model.themes) else None),
-            undated=self.stories(self.model.undated, lang),
+            undated=self.cards(self.model.undated, lang),
         )
         chrome = self.chrome(lang, page_path("archive", lang), Text(UI[lang]["archive"], lang),
                              counterpart=page_path("archive", _other(lang)), section="archive")
@@ -1254,7 +1187,7 @@ class SiteRenderer:
         by_day: dict[dt.date, list[Entry]] = defaultdict(list)
         for entry in self.month_entries[key]:
             by_day[entry.meta.date].append(entry)
-        days = tuple(MonthGroup(self.date_text(day, lang), None, tuple(self.story(e, lang) for e in by_day[day]))
+        days = tuple(MonthGroup(self.date_text(day, lang), None, tuple(self.card(e, lang) for e in by_day[day]))
                      for day in sorted(by_day, reverse=True))
 
         def month_link(i: int) -> Link:

@@ -146,12 +146,13 @@ class TranslatedArticle:
 
 @dataclass(frozen=True)
 class Summary:
-    """Chosen sentences, in reading order, as (block index, sentence index) into the Arabic blocks."""
+    """Chosen sentences, in reading order, as (block index, sentence index) into the Arabic blocks; the
+    texts are shown without a leading dateline ("دبي (CNN)--"), so they may be shorter than the blocks'."""
 
     positions: tuple[tuple[int, int], ...]
     arabic: tuple[str, ...]
     english: tuple[str, ...]  # empty when the translation is pending
-    terms: tuple[tuple[str, ...], ...]  # the content terms of each Arabic sentence (briefing digests compare them)
+    terms: tuple[tuple[str, ...], ...]  # the content terms of each Arabic sentence (story summaries compare them)
 
 
 @dataclass(frozen=True)
@@ -191,14 +192,13 @@ class SummarizedArticle:
 
 @dataclass(frozen=True)
 class Theme:
-    """A theme as configured in site.yaml, or found by clustering (auto=True)."""
+    """A theme, as configured in site.yaml (or the built-in "Other news")."""
 
     id: str
     name_ar: str
     name_en: str
     keywords_ar: tuple[str, ...] = ()
     keywords_en: tuple[str, ...] = ()
-    auto: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,8 +207,8 @@ class Entry:
 
     article: SummarizedArticle
     themes: tuple[str, ...]  # theme ids, strongest first
-    related: tuple[str, ...] = ()  # slugs, most similar first
-    duplicates: tuple[str, ...] = ()  # slugs of the same story from other outlets
+    related: tuple[str, ...] = ()  # slugs of other stories' articles, most similar first
+    story: str | None = None  # id of the story it belongs to, when that story has other articles
 
     @property
     def slug(self) -> str:
@@ -220,13 +220,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class ThemeDigest:
-    """A theme's paragraph in a briefing: its articles and a digest of their summaries."""
+class Story:
+    """Articles that report the same event, from one outlet or several (two or more of them)."""
+
+    id: str  # the slug of its first article: it stays as the story grows
+    slugs: tuple[str, ...]  # earliest first
+    headline: str  # slug of the article whose title heads the story
+    summary: tuple[tuple[str, int], ...]  # (slug, index of a sentence of that article's summary)
+    outlets: tuple[str, ...]  # the sources that covered it, in order of their first report
+
+
+@dataclass(frozen=True)
+class BriefingSection:
+    """Articles of a briefing that are part of no story, under their strongest theme."""
 
     theme_id: str
     slugs: tuple[str, ...]
-    digest_ar: tuple[str, ...]
-    digest_en: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -234,19 +243,23 @@ class Briefing:
     key: str  # "YYYY-MM-DD" (daily, or the Monday of the week when weekly)
     start: dt.date
     end: dt.date
-    sections: tuple[ThemeDigest, ...]  # themes in order of weight
+    stories: tuple[str, ...]  # ids of the stories covered in the period, most covered first
+    sections: tuple[BriefingSection, ...]  # the other articles, largest theme first
 
 
 @dataclass(frozen=True)
 class SiteModel:
     entries: tuple[Entry, ...]  # newest first
-    themes: tuple[Theme, ...]  # configured themes first, then automatic ones; only those with articles
+    themes: tuple[Theme, ...]  # configured themes with articles, in config order, then "Other news"
     briefings: tuple[Briefing, ...]  # newest first
+    stories: tuple[Story, ...] = ()  # latest report first
     undated: tuple[str, ...] = ()  # slugs of articles without a date (listed, but in no briefing)
     by_slug: dict[str, Entry] = field(init=False, repr=False, compare=False)
+    story_by_id: dict[str, Story] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_slug", {e.slug: e for e in self.entries})
+        object.__setattr__(self, "story_by_id", {s.id: s for s in self.stories})
 
 
 # --- render / write -------------------------------------------------------

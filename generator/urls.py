@@ -1,6 +1,6 @@
 """Where every page lives, and how one page links to another.
 
-The pages there are thousands of (articles, their bilingual views, daily briefings) are files side
+The pages there are thousands of (articles, their bilingual views, daily briefings, stories) are files side
 by side, `en/articles/<slug>.html`, as Pelican writes them; the others are folders with an
 index.html (`en/themes/<theme>/`), since pages sit below them (a theme's years, the months of the
 archive). A folder per page would cost 43,000 folders at 10,000 articles, made twice by a clean
@@ -28,14 +28,15 @@ _KIND_FOLDERS = {
     "article": ("articles",),
     "bilingual": ("bilingual",),
     "briefing": ("briefings",),
+    "story": ("stories",),
     "theme": ("themes",),
     "theme_year": ("themes",),
     "themes": ("themes",),
     "archive": ("archive",),
     "month": ("archive",),
 }
-_FILE_KINDS = {"article", "bilingual", "briefing"}  # <key>.html, not <key>/index.html
-_KEYED = {"article", "bilingual", "briefing", "theme", "theme_year", "month"}
+_FILE_KINDS = {"article", "bilingual", "briefing", "story"}  # <key>.html, not <key>/index.html
+_KEYED = {"article", "bilingual", "briefing", "story", "theme", "theme_year", "month"}
 _SAFE_SEGMENT = re.compile(r"^(?!\.{1,2}$)[^/\\\x00-\x1f]+$")
 _MONTH_KEY = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DAY_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -47,7 +48,7 @@ def page_path(kind: str, lang: str | None = None, key: str | None = None) -> Pur
     """The output file of a page, e.g. page_path("theme", "en", "trade") -> en/themes/trade/index.html,
     page_path("article", "ar", "x") -> ar/articles/x.html, page_path("bilingual", "ar", "x") -> ar/bilingual/x.html.
 
-    Kinds: home, article, bilingual, briefing, theme, theme_year (key from `theme_year_key`), themes,
+    Kinds: home, article, bilingual, briefing, story (key: the story's id), theme, theme_year (key from `theme_year_key`), themes,
     archive, month (key "YYYY-MM"), not-found (lang None = the root 404.html), root (the landing
     index.html), static (key = file path).
     """

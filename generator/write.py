@@ -153,12 +153,16 @@ class SiteWriter:
         self.written = self.unchanged = 0
         self._manifest = Manifest(cache_dir, self.output)
         self._spare = spare_path(self.output)
+        self._present: dict[str, FileRecord] = {}  # the manifest's records of files output/ still holds
         self._spare_records: dict[str, FileRecord] = {}
         self._new: dict[str, FileRecord] = {}
         self._folders: set[str] = set()
         self._committed = False
 
     def __enter__(self) -> SiteWriter:
+        # output/ deleted by hand: nothing the manifest records is there (known from one look, not a look per file)
+        published = self._manifest.published if self.output.is_dir() else {}
+        self._present = _still_as_recorded(self.output, published)
         self._guard(self._prepare_spare)
         return self
 
@@ -168,13 +172,12 @@ class SiteWriter:
             # checks it; a file it added (here or in a worker) is recorded as matching nothing: it
             # is rewritten, or removed, next time.
             unknown = FileRecord("", "", -1, -1)
-            self._manifest.save(self._manifest.published,
+            self._manifest.save(self._present,
                                 {**dict.fromkeys(files_below(self._spare), unknown), **self._spare_records})
 
     def reusable_keys(self) -> dict[str, str]:
         """path → input key of every page output/ still holds exactly as the last build wrote it."""
-        records = _still_as_recorded(self.output, self._manifest.published)
-        return {name: record.key for name, record in records.items() if record.digest}
+        return {name: record.key for name, record in self._present.items() if record.digest}
 
     def put(self, path: PurePosixPath, data: bytes | None, key: str | None = None, source: Path | None = None) -> None:
         """Add one file. `data` None means "as output/ has it now" (a page the renderer skipped);
@@ -221,14 +224,14 @@ class SiteWriter:
         known = self._spare_records.get(name)
         target = f"{self._spare}/{name}"  # plain strings: this runs for every file of the site
         if data is None:  # the page output/ holds: the spare either has the same bytes or links to it
-            record = self._manifest.published[name]
+            record = self._present[name]
             if known is not None and known.digest == record.digest:
                 return StoredFile(name, known._replace(key=record.key), changed=False)
             self._ensure_folder(name)
             _replace(target, lambda: os.link(f"{self.output}/{name}", target))
             return StoredFile(name, record, changed=False)
         digest = hashlib.sha256(data).hexdigest()[:DIGEST_LENGTH]
-        published = self._manifest.published.get(name)
+        published = self._present.get(name)  # a file gone or changed by hand since is written, not unchanged
         changed = published is None or published.digest != digest
         if known is not None and known.digest == digest:
             return StoredFile(name, known._replace(key=key or digest), changed)
@@ -243,7 +246,7 @@ class SiteWriter:
             (self._spare / name).unlink(missing_ok=True)
         _remove_empty_folders(self._spare, {str(PurePosixPath(n).parent) for n in stale})
         os.sync()  # the new files reach the disk before the swap, so a crash cannot publish empty files
-        previous = self._manifest.published or None  # unknown: the old output/ must not serve as a spare
+        previous = self._present or None  # unknown: the old output/ must not serve as a spare
         if self.output.exists():
             if not _rename_exchange(self._spare, self.output):
                 _swap_by_renames(self._spare, self.output)
@@ -251,7 +254,7 @@ class SiteWriter:
         else:  # the first build: publish, then keep a linked copy as the spare for the next one
             os.rename(self._spare, self.output)
             previous = self._new if _link_tree(self.output, self._spare, self._new) else None
-        removed = len(set(self._manifest.published) - set(self._new))
+        removed = len(set(self._present) - set(self._new))
         self._committed = True
         self._manifest.save(self._new, previous)
         return WriteResult(self.written, self.unchanged, removed, sorted(self._new))

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parent.parent
 _ARGOS_HOME = Path(tempfile.mkdtemp(prefix="argos-home-"))
@@ -25,6 +26,15 @@ ARGOS_ENV = {
     "XDG_CONFIG_HOME": str(_ARGOS_HOME / "config"),
 }
 os.environ.update(ARGOS_ENV)
+
+
+# The input fuzz tests (articles, front matter, site.yaml and glossary text through the loader and `check`)
+# take FUZZ's budget: 200 examples each on a developer's machine, ten times as many in CI (CI=true),
+# where at least 2,000 generated articles go through `check`.
+settings.register_profile("fuzz", max_examples=200, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("fuzz-ci", settings.get_profile("fuzz"), max_examples=2000)
+FUZZ = settings.get_profile("fuzz-ci" if os.environ.get("CI") == "true" else "fuzz")
 
 
 def pytest_unconfigure(config):

@@ -1,18 +1,20 @@
 """The built sample site in a real browser: Debian Chromium driven by Playwright, axe-core injected.
 
-For home, a briefing, a theme page, an article and its bilingual view in both languages, at a phone and a
-desktop width: the writing direction, no sideways scrolling, the language switcher, the paired paragraphs
+For home, a briefing, a story, a theme page, an article and its bilingual view in both languages, at a
+phone and a desktop width: the writing direction, no sideways scrolling, the language switcher, the paired paragraphs
 of the bilingual view, and zero axe-core violations. Every visited page is screenshotted into
-test-artifacts/screenshots/; docs/screenshots/article-{ar,en}.png are copies of readme-article-*.png.
+test-artifacts/screenshots/; docs/screenshots/{article,briefing,story}-{ar,en}.png are copies of readme-*.png.
 
 Chromium is never downloaded: without /usr/bin/chromium these tests skip loudly, and fail on CI.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import os
+import shutil
 import threading
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +35,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 NOT_RUN = "BROWSER TESTS NOT RUN"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = REPO / "test-artifacts"
+DATA = Path(__file__).resolve().parent / "data"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE_PATH = "/__axe-core__/axe.min.js"  # served beside the site by the test server, never part of it
 README_SHOT = {"width": 1366, "height": 1200}
@@ -40,7 +43,9 @@ README_SHOT_MAX_BYTES = 300_000
 
 ARTICLE = "2023-03-17-xi-to-visit-moscow"  # has a source; the fixture gives it a link to the original
 ORIGINAL_URL = "https://www.example.com/2023/03/17/xi-to-visit-moscow"
-BRIEFING = "2023-05-19"
+SECOND_REPORT = "2023-03-18-kremlin-confirms-xi-visit"  # written for the tests: makes ARTICLE's story
+BRIEFING = "2023-03-18"  # the story, and an article of no story
+STORY = ARTICLE  # a story is named after its first article
 THEME = "summits-visits"
 PAGES = {
     "home": "{lang}/",
@@ -48,6 +53,7 @@ PAGES = {
     "theme": f"{{lang}}/themes/{THEME}/",
     "article": f"{{lang}}/articles/{ARTICLE}.html",
     "bilingual": f"{{lang}}/bilingual/{ARTICLE}.html",
+    "story": f"{{lang}}/stories/{STORY}.html",
 }
 OTHER_PAGES = ["", "404.html", "en/404.html", "ar/themes/", "en/themes/", "ar/archive/", "en/archive/",
                "ar/archive/2023/03/", "en/archive/2023/03/"]  # checked once each: axe and overflow on a phone
@@ -115,10 +121,19 @@ def give_original_link(site: Path, slug: str, url: str) -> None:
     path.write_text(f"---\nurl: {url}\n{text[4:]}", encoding="utf-8")
 
 
+def add_second_report(site: Path) -> None:
+    """A second report of ARTICLE's event, from another outlet the next day (text written for the
+    tests, with its editors' translation): the sample site then has a story to show."""
+    for suffix in (".md", ".en.md"):
+        shutil.copyfile(DATA / f"second-report{suffix}", site / "content" / "articles" / f"{SECOND_REPORT}{suffix}")
+
+
 def build_linked_sample(folder: Path) -> Path:
-    """The sample site, one article given a link to its original, built; returns its output folder."""
+    """The sample site, one article given a link to its original and a second report of its story,
+    built; returns its output folder."""
     site = copy_sample_site(folder / "site")
     give_original_link(site, ARTICLE, ORIGINAL_URL)
+    add_second_report(site)
     report = build(BuildOptions(site_dir=site))
     assert not report.errors, report.errors
     return site / "output"
@@ -145,28 +160,45 @@ def output(tmp_path_factory) -> Path:
     return build_linked_sample(tmp_path_factory.mktemp("browser"))
 
 
-@pytest.fixture(scope="module")
-def base_url(output: Path):
-    handler = functools.partial(SiteHandler, directory=str(output), axe=axe_file())
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@contextlib.contextmanager
+def serving(directory: Path, axe: Path | None):
+    """The built site on a free loopback port: yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(directory), axe=axe))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium under Playwright. Start it after the build: the build may run asyncio, which
+    cannot run inside Playwright's loop."""
+    require(sync_playwright is not None, f"{NOT_RUN}: playwright is not installed (pip install -e '.[test]')")
+    require(CHROMIUM.is_file(), f"{NOT_RUN}: {CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(output: Path):
+    with serving(output, axe_file()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(output):
-    """Chromium, started after the build: the build may run asyncio, which cannot run inside Playwright's loop."""
-    require(sync_playwright is not None, f"{NOT_RUN}: playwright is not installed (pip install -e '.[test]')")
-    require(CHROMIUM.is_file(), f"{NOT_RUN}: {CHROMIUM} is missing (apt-get install chromium)")
     require(axe_file() is not None, f"{NOT_RUN}: axe-playwright-python is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as started:
+        yield started
 
 
 @pytest.fixture(scope="module")
@@ -306,7 +338,8 @@ def test_article_page_shows_its_parts_and_mirrors_arrows(tabs, base_url, lang):
     assert tab.locator(f'a.original[href="{ORIGINAL_URL}"]').is_visible()
     assert tab.locator(".chip").count() >= 1
     assert tab.locator(".summary li").count() >= 1
-    assert tab.locator(".more .story").count() >= 1
+    assert tab.locator("#story .story-headline a").is_visible()
+    assert tab.locator(".more .card").count() >= 1
     assert tab.locator(".translation-notice").count() == (1 if lang == "en" else 0)
     if lang == "en":  # the Arabic name of the source keeps its own language and direction
         assert tab.locator(".byline .source [lang='ar']").first.get_attribute("dir") == "rtl"
@@ -340,7 +373,7 @@ def test_print_shows_the_briefing_without_navigation(tabs, base_url, lang):
     tab = tabs["print"]
     tab.goto(base_url + PAGES["briefing"].format(lang=lang))
     shown = tab.evaluate("""() => Object.fromEntries(
-      [".skip-link", ".site-nav", ".lang-switch", ".site-search", ".site-footer", ".pager", "h1", ".digest"].map(s =>
+      [".skip-link", ".site-nav", ".lang-switch", ".site-search", ".site-footer", ".pager", "h1", ".story"].map(s =>
         [s, [...document.querySelectorAll(s)].some(el => el.getClientRects().length > 0)]))""")
     colors = tab.evaluate("""() => [getComputedStyle(document.documentElement).backgroundColor,
                                     getComputedStyle(document.body).color]""")
@@ -348,16 +381,18 @@ def test_print_shows_the_briefing_without_navigation(tabs, base_url, lang):
     (ARTIFACTS / "print").mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "print" / f"briefing-{lang}.pdf").write_bytes(pdf)
     assert shown == {".skip-link": False, ".site-nav": False, ".lang-switch": False, ".site-search": False,
-                     ".site-footer": False, ".pager": False, "h1": True, ".digest": True}
+                     ".site-footer": False, ".pager": False, "h1": True, ".story": True}
     assert colors == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"]
     assert pdf.startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("page", ["article", "briefing", "story"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_readme_screenshots_of_an_article_are_small(tabs, base_url, lang):
+def test_readme_screenshots_are_small(tabs, base_url, lang, page):
     tab = tabs["desktop"]
-    tab.goto(base_url + PAGES["article"].format(lang=lang))
-    path = SCREENSHOTS / f"readme-article-{lang}.png"
+    tab.goto(base_url + PAGES[page].format(lang=lang))
+    path = SCREENSHOTS / f"readme-{page}-{lang}.png"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.evaluate("document.fonts.ready.then(() => true)")  # the shipped faces swap in after the first paint
     tab.screenshot(path=path, full_page=True, clip={"x": 0, "y": 0, **README_SHOT})
     assert path.stat().st_size <= README_SHOT_MAX_BYTES

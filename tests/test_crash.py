@@ -362,7 +362,7 @@ def test_a_published_file_changed_behind_the_builds_back_is_rewritten(small_site
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize(("template", "line", "mistake", "message"), [
     ("article.html", 5, "{{ view.no_such_name }}", "has no attribute 'no_such_name'"),  # found while rendering
-    ("partials/stories.html", 3, "{% if %}", "Expected an expression"),  # found while compiling
+    ("partials/cards.html", 3, "{% if %}", "Expected an expression"),  # found while compiling
 ])
 def test_a_template_error_names_the_template_and_line_and_keeps_the_output(small_site, monkeypatch, jobs,
                                                                              template, line, mistake, message):

@@ -52,7 +52,7 @@ def test_an_edited_articles_draft_is_the_page_the_build_then_writes(sample_site)
     after = built(sample_site)
     assert sorted(drafts) == sorted(f"{lang}/{kind}/{STEM}.html"
                                     for lang in ("ar", "en") for kind in ("articles", "bilingual"))
-    for name in ("themes", "related", "duplicates"):  # what makes the draft exact: the grouping held
+    for name in ("themes", "related", "story"):  # what makes the draft exact: the grouping held
         assert getattr(after.by_slug[STEM], name) == getattr(model.by_slug[STEM], name)
     assert drafts[f"ar/articles/{STEM}.html"] != before[f"ar/articles/{STEM}.html"]
     for name, html in drafts.items():

@@ -1,11 +1,10 @@
-"""Themes, related articles, near-duplicates and briefings from summarized articles."""
+"""Themes, related articles, stories and briefings from summarized articles."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,17 +13,10 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 import generator.group
-from generator.arabic import content_terms, normalize
+from generator.arabic import content_terms
 from generator.config import SiteConfig, load_config
-from generator.group import (
-    TITLE_WEIGHT,
-    _by_centrality,
-    briefing_period,
-    group,
-    nearest_neighbours,
-    theme_keywords,
-    theme_scores,
-)
+from generator.group import briefing_period, group, nearest_neighbours
+from generator.themes import OTHER, TITLE_WEIGHT, theme_keywords, theme_scores
 from generator.structure import (
     ArticleMeta,
     Block,
@@ -47,7 +39,7 @@ THEMES = (
 )
 
 # slug: (date, title, sentences); two reports of one visit, four themed stories, two football
-# stories no theme covers, and an undated one about floods.
+# stories no theme covers (and no story joins: they are days apart), and an undated one about floods.
 ARTICLES = {
     "xi-moscow": ("2023-03-17", "الرئيس الصيني يزور موسكو للقاء بوتين", [
         "يتوجه الرئيس الصيني شي جين بينغ إلى موسكو الأسبوع المقبل في زيارة رسمية للقاء الرئيس الروسي فلاديمير بوتين.",
@@ -74,7 +66,7 @@ ARTICLES = {
         "فاز فريق ريال مدريد على برشلونة بهدفين مقابل هدف في مباراة مثيرة بالدوري الإسباني لكرة القدم.",
         "وسجل المهاجم البرازيلي فينيسيوس جونيور هدف الفوز في الدقيقة الأخيرة من المباراة.",
         "وبهذا الفوز يقلص ريال مدريد الفارق مع برشلونة في صدارة ترتيب الدوري."]),
-    "clasico-cup": ("2023-03-22", "برشلونة يستعد لمواجهة ريال مدريد في كأس الملك", [
+    "clasico-cup": ("2023-03-30", "برشلونة يستعد لمواجهة ريال مدريد في كأس الملك", [
         "يستعد فريق برشلونة لمواجهة ريال مدريد في نصف نهائي كأس ملك إسبانيا لكرة القدم.",
         "ويأمل مدرب برشلونة تشافي في تعويض الخسارة الأخيرة أمام ريال مدريد في الدوري الإسباني.",
         "وتقام المباراة على ملعب كامب نو وسط توقعات بحضور جماهيري كبير."]),
@@ -154,37 +146,11 @@ def test_explicit_themes_override_and_unknown_ids_are_ignored(tmp_path):
     assert by_slug["peace-plan"].themes == ("ukraine",)  # only unknown ids: assigned automatically
 
 
-def test_unmatched_articles_get_automatic_themes_named_in_words(model):
-    by_slug = model.by_slug
-    football = by_slug["clasico-result"].themes
-    assert football == by_slug["clasico-cup"].themes  # one story cluster
-    floods = by_slug["floods"].themes
-    assert floods != football  # a singleton gets its own theme
-    auto = {theme.id: theme for theme in model.themes if theme.auto}
-    assert set(auto) == {football[0], floods[0]}
-    for theme_id in auto:
-        assert theme_id.startswith("auto-")
-    names = auto[football[0]].name_ar.split("، ")
-    assert 2 <= len(names) <= 3 and "برشلونة" in names  # written forms, not stems ("برشلونه")
-    football_text = " ".join(" ".join(ARTICLES[s][2]) + " " + ARTICLES[s][1] for s in ("clasico-result", "clasico-cup"))
-    assert all(name in football_text for name in names)
-    assert auto[football[0]].name_en.startswith("Topic: ")
-
-
-def test_automatic_theme_english_names_come_from_translations(tmp_path):
-    overrides = {slug: {"english": True} for slug in ("clasico-result", "clasico-cup")}
-    model = group(summarized(["clasico-result", "clasico-cup"], **overrides), config(tmp_path))
-    (theme,) = model.themes
-    assert theme.auto and "sentence" in theme.name_en.split(", ")
-
-
 def test_every_article_is_kept_and_every_theme_listed(model):
     assert sorted(entry.slug for entry in model.entries) == sorted(ARTICLES)
     listed = {theme.id for theme in model.themes}
     assert all(entry.themes and set(entry.themes) <= listed for entry in model.entries)
-    configured = [theme.id for theme in model.themes if not theme.auto]
-    assert configured == ["summits", "ukraine", "economy", "military"]  # config order, then automatic ones
-    assert all(theme.auto for theme in model.themes[len(configured):])
+    assert [theme.id for theme in model.themes] == ["summits", "ukraine", "economy", "military", OTHER.id]
 
 
 def test_grouping_is_deterministic_whatever_the_input_order(tmp_path):
@@ -195,12 +161,13 @@ def test_grouping_is_deterministic_whatever_the_input_order(tmp_path):
     assert first == again == reversed_input
 
 
-def test_same_story_from_two_outlets_is_a_duplicate_not_related(model):
+def test_same_story_from_two_outlets_is_one_story_not_related(model):
     by_slug = model.by_slug
-    assert by_slug["xi-moscow"].duplicates == ("xi-moscow-other-outlet",)
-    assert by_slug["xi-moscow-other-outlet"].duplicates == ("xi-moscow",)
+    (story,) = model.stories
+    assert story.slugs == ("xi-moscow", "xi-moscow-other-outlet") and story.id == "xi-moscow"
+    assert by_slug["xi-moscow"].story == by_slug["xi-moscow-other-outlet"].story == "xi-moscow"
     assert "xi-moscow-other-outlet" not in by_slug["xi-moscow"].related
-    assert by_slug["clasico-result"].duplicates == ()
+    assert by_slug["clasico-result"].story is None
     assert by_slug["clasico-result"].related[0] == "clasico-cup"
     for entry in model.entries:
         assert entry.slug not in entry.related and len(entry.related) <= 3
@@ -208,26 +175,37 @@ def test_same_story_from_two_outlets_is_a_duplicate_not_related(model):
 
 def test_related_lists_each_story_once(model):
     for entry in model.entries:
-        stories = [frozenset((slug,) + model.by_slug[slug].duplicates) for slug in entry.related]
+        stories = [model.by_slug[slug].story or slug for slug in entry.related]
         assert len(set(stories)) == len(stories)
 
 
-def test_the_same_text_weeks_apart_is_not_a_duplicate(tmp_path):
+def test_the_same_text_weeks_apart_is_not_one_story(tmp_path):
     date, title, sentences = ARTICLES["xi-moscow"]
     articles = summarize([translated("visit", date, title, sentences),
                           translated("visit-again", "2023-04-20", title, sentences)], 2)
-    by_slug = group(articles, config(tmp_path)).by_slug
-    assert by_slug["visit"].duplicates == ()
-    assert by_slug["visit"].related == ("visit-again",)
+    model = group(articles, config(tmp_path))
+    assert model.stories == () and model.by_slug["visit"].story is None
+    assert model.by_slug["visit"].related == ("visit-again",)
 
 
-def test_briefings_list_each_story_once_with_duplicates_attached(model):
-    listed = [slug for briefing in model.briefings for section in briefing.sections for slug in section.slugs]
-    assert len(listed) == len(set(listed))
-    assert "xi-moscow" in listed and "xi-moscow-other-outlet" not in listed  # the first report stands for it
+def test_briefings_list_stories_first_and_other_articles_once(model):
+    assert [(b.key, b.stories) for b in model.briefings if b.stories] == [("2023-03-18", ("xi-moscow",)),
+                                                                          ("2023-03-17", ("xi-moscow",))]
+    singles = [slug for briefing in model.briefings for section in briefing.sections for slug in section.slugs]
+    assert len(singles) == len(set(singles))
     dated = {entry.slug for entry in model.entries if entry.meta.date}
-    attached = {d for slug in listed for d in model.by_slug[slug].duplicates}
-    assert set(listed) | attached == dated
+    assert set(singles) == dated - {"xi-moscow", "xi-moscow-other-outlet"}
+
+
+def test_unmatched_articles_take_their_story_theme_or_other_news(tmp_path):
+    articles = summarized(["xi-moscow", "xi-moscow-other-outlet", "clasico-result", "floods"])
+    themed = group(articles, config(tmp_path)).by_slug
+    assert themed["clasico-result"].themes == themed["floods"].themes == (OTHER.id,)
+    # with no keyword of its own, a story's article takes the theme the rest of its story has
+    site = SiteConfig(root=tmp_path, themes=(dataclasses.replace(THEMES[0], keywords_ar=("زلزال",)),))
+    articles = summarized(["xi-moscow", "xi-moscow-other-outlet"], **{"xi-moscow": {"themes": ("summits",)}})
+    by_slug = group(articles, site).by_slug
+    assert by_slug["xi-moscow"].themes == by_slug["xi-moscow-other-outlet"].themes == ("summits",)
 
 
 def test_sections_use_the_strongest_theme_and_are_ordered_by_weight(model):
@@ -240,7 +218,7 @@ def test_sections_use_the_strongest_theme_and_are_ordered_by_weight(model):
 
 def test_daily_briefings_newest_first(model):
     keys = [briefing.key for briefing in model.briefings]
-    assert keys == ["2023-03-22", "2023-03-21", "2023-03-20", "2023-03-19", "2023-03-17"]
+    assert keys == ["2023-03-30", "2023-03-21", "2023-03-20", "2023-03-19", "2023-03-18", "2023-03-17"]
     for briefing in model.briefings:
         assert briefing.start == briefing.end == dt.date.fromisoformat(briefing.key)
     assert model.undated == ("floods",)
@@ -248,7 +226,7 @@ def test_daily_briefings_newest_first(model):
 
 def test_weekly_briefings_run_monday_to_sunday(tmp_path):
     model = group(summarized(), config(tmp_path, briefing_period="weekly"))
-    assert [b.key for b in model.briefings] == ["2023-03-20", "2023-03-13"]
+    assert [b.key for b in model.briefings] == ["2023-03-27", "2023-03-20", "2023-03-13"]
     for briefing in model.briefings:
         assert briefing.start.weekday() == 0 and briefing.end - briefing.start == dt.timedelta(days=6)
         for section in briefing.sections:
@@ -275,40 +253,23 @@ def test_entries_newest_first_undated_last(model):
     assert same_day == sorted(same_day)
 
 
-def test_digest_never_repeats_a_sentence_and_pairs_english(tmp_path):
-    date, title, sentences = ARTICLES["gas-sanctions"]
-    copies = [translated(f"gas-{i}", date, title, sentences, english=True) for i in range(3)]
-    model = group(summarize(copies, 2), config(tmp_path, related_articles=0))
-    (briefing,) = model.briefings
-    # identical texts are one story: a single section lists it once, its digest is its summary
-    (section,) = briefing.sections
-    assert len(section.slugs) == 1
-    assert len({normalize(s) for s in section.digest_ar}) == len(section.digest_ar) == 2
-    lead = model.by_slug[section.slugs[0]].article.summary
-    assert section.digest_ar == lead.arabic and section.digest_en == lead.english
-
-
-def test_digest_takes_lead_article_first_and_skips_near_repeats(tmp_path):
-    _, title, sentences = ARTICLES["gas-sanctions"]
-    reworded = [sentences[0].replace("ارتفعت", "وارتفعت"), "وأعلنت موسكو أن شحنات الفحم إلى الهند تضاعفت هذا العام.",
-                sentences[2]]
-    articles = summarize([translated("gas", "2023-03-13", title, sentences, english=True),
-                          translated("gas-later", "2023-03-18", title, reworded, english=True)], 2)
-    model = group(articles, config(tmp_path, briefing_period="weekly"))
-    (section,) = model.briefings[0].sections
-    assert len(section.slugs) == 2
-    assert len(section.digest_ar) == len({" ".join(sorted(set(content_terms(s)))) for s in section.digest_ar})
-    assert len(section.digest_en) == len(section.digest_ar)
-
-
-def test_digest_en_is_empty_without_translations(model):
-    assert all(section.digest_en == () for b in model.briefings for section in b.sections)
-    assert all(section.digest_ar for b in model.briefings for section in b.sections)
+def test_story_summary_draws_across_its_articles_and_never_repeats(tmp_path):
+    overrides = {slug: {"english": True} for slug in ("xi-moscow", "xi-moscow-other-outlet")}
+    articles = summarize([translated(slug, *ARTICLES[slug], **overrides[slug]) for slug in overrides], 3)
+    (story,) = group(articles, config(tmp_path)).stories
+    assert 2 <= len(story.summary) <= 3
+    assert story.summary[0][1] == 0  # a lead sentence first
+    by_slug = {a.slug: a for a in articles}
+    chosen = [set(content_terms(by_slug[slug].summary.arabic[k])) for slug, k in story.summary]
+    for i, a in enumerate(chosen):
+        for b in chosen[i + 1:]:
+            assert len(a & b) / len(a | b) < 0.5
+    assert story.headline in story.slugs
 
 
 def test_empty_input_gives_an_empty_model(tmp_path):
     model = group([], config(tmp_path))
-    assert model.entries == model.themes == model.briefings == model.undated == ()
+    assert model.entries == model.themes == model.briefings == model.stories == model.undated == ()
 
 
 def test_sample_site_themes_parse_and_match_their_own_keywords():
@@ -332,25 +293,6 @@ def test_sample_site_themes_sort_a_realistic_article():
     article = summarize([translated("visit", "2023-03-21", "قمة في الكرملين", sentences)], 2)
     entry = group(article, dataclasses.replace(site, root=REPO)).entries[0]
     assert entry.themes[0] == "summits-visits"
-
-
-@given(st.lists(st.lists(st.integers(0, 30), min_size=1, max_size=8, unique=True), min_size=2, max_size=7),
-       st.randoms(use_true_random=False))
-def test_section_members_are_ordered_most_central_first(rows, rng):
-    """Centrality is the member's similarity to the section's summed vector (cosine rows: its
-    summed similarity to every member), the most central first; ties by theme score, then slug."""
-    weights = [[rng.random() + 0.01 for _ in row] for row in rows]
-    dense = np.zeros((len(rows), 31))
-    for i, (row, values) in enumerate(zip(rows, weights)):
-        dense[i, row] = values
-    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
-    vectors = sparse.csr_matrix(dense.astype(np.float32))
-    members = list(range(len(rows)))
-    scores = [rng.random() for _ in members]
-    entries = [SimpleNamespace(slug=f"s{i:02d}") for i in members]
-    centrality = dense.astype(np.float32).astype(np.float64) @ dense.astype(np.float32).astype(np.float64).sum(axis=0)
-    expected = sorted(members, key=lambda k: (-round(float(centrality[k]), 6), -scores[k], entries[k].slug))
-    assert _by_centrality(members, scores, vectors, entries) == expected
 
 
 @given(st.lists(st.lists(st.integers(0, 6), max_size=4), min_size=2, max_size=12), st.integers(1, 5),

@@ -17,15 +17,15 @@ from pathlib import Path, PurePosixPath
 import pytest
 from conftest import REPO
 
-import generator.group
 import generator.load
 import generator.parallel
 import generator.render
+import generator.themes
 import generator.write
 from generator.config import BuildOptions
 from generator.pipeline import build
 from generator.render import SiteRenderer
-from generator.structure import Briefing, SummarizedArticle, ThemeDigest
+from generator.structure import Briefing, BriefingSection, SummarizedArticle
 from generator.write import SiteWriter, spare_path
 
 ARTICLES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "content" / "articles").glob("*.md")
@@ -138,13 +138,13 @@ def report_themes(site: Path, slug: str) -> tuple[str, ...]:
 
 def test_theme_scores_are_kept_between_builds_and_redone_for_new_keywords(sample_site, tmp_path, monkeypatch):
     scored = Counter()
-    real_scores = generator.group.configured_themes
+    real_scores = generator.themes.match_themes
 
     def counting(article, keywords):
         scored[article.slug] += 1
         return real_scores(article, keywords)
 
-    monkeypatch.setattr(generator.group, "configured_themes", counting)
+    monkeypatch.setattr(generator.themes, "match_themes", counting)
     build(BuildOptions(site_dir=sample_site))
     assert sum(scored.values()) == len(ARTICLES)
 
@@ -419,7 +419,7 @@ def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
         model = with_meta(model, "old-note", date=dt.date(2021, 6, 1))
     elif change == "new briefing":  # between two others, which link to it as newer and older
         day = dt.date(2023, 2, 10)
-        extra = Briefing(day.isoformat(), day, day, (ThemeDigest("diplomacy", ("talks",), ("ملخص.",), ()),))
+        extra = Briefing(day.isoformat(), day, day, (), (BriefingSection("diplomacy", ("talks",)),))
         model = dataclasses.replace(model, briefings=(model.briefings[0], extra, *model.briefings[1:]))
     else:
         summary = dataclasses.replace(xi.article.summary, english=("New summary.",))

@@ -7,12 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import FUZZ
+from hypothesis import given, settings, strategies as st
 
 from generator.clean import clean_article, parse_blocks
 from generator.config import DEFAULT_CLEANING, load_config
-from generator.load import (decode, display_path, infer_date, infer_source, infer_title, load_articles, read_article,
-                            split_front_matter)
+from generator.load import (article_file, decode, display_path, infer_date, infer_source, infer_title, load_articles,
+                            read_article, split_front_matter)
 from generator.slugs import slug_from_filename, slug_from_title
 from generator.structure import BuildFailed
 
@@ -197,13 +198,26 @@ def test_symlink_outside_the_site_is_refused(site, tmp_path_factory):
     assert not result.articles and "outside the site" in result.diagnostics[0].message
 
 
+def test_article_file_is_what_load_articles_reads(site):
+    """serve's previews read the file an edit touched: an article in any suffix case, or the one a
+    translation belongs to; nothing in a dot-folder, no other file, no translation without its article."""
+    config = load_config(site)
+    story = write(site, "Story.MD", "نص.")
+    for name in ("photo.jpg", ".drafts/x.md", "lonely.en.md", "Story.en.md"):
+        write(site, name, "text")
+    folder = config.articles_dir
+    assert article_file(story, config) == story == article_file(folder / "Story.en.md", config)
+    assert [article_file(folder / name, config) for name in ("photo.jpg", ".drafts/x.md", "lonely.en.md")] == [None] * 3
+    assert [article.path for article in load_articles(config).articles] == ["content/articles/Story.MD"]
+
+
 def test_bidi_controls_are_stripped_from_titles(site):
     write(site, "a.md", "---\ntitle: \"عنوان\u202e مقلوب\u200b\"\n---\nنص.\n")
     article = load_articles(load_config(site)).articles[0]
     assert article.meta.title == "عنوان مقلوب"
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(FUZZ, max_examples=FUZZ.max_examples * 3 // 4)
 @given(front=st.text(max_size=200), body=st.text(max_size=200))
 def test_any_front_matter_gives_an_article_or_a_named_error(site, front, body):
     path = write(site, "fuzz.md", f"---\n{front}\n---\n{body}")

@@ -22,7 +22,7 @@ import lxml.etree
 import lxml.html
 import pytest
 import yaml
-from conftest import REPO, copy_sample_site, indexed_pages
+from conftest import REPO, copy_sample_site, indexed_pages, run_cli
 
 import generator.article_cache
 import generator.search
@@ -329,3 +329,34 @@ def test_workflow_carries_the_caches_that_stay_valid_from_run_to_run():
     assert set(restore["with"]["path"].split()) == set(save["with"]["path"].split()) == kept
     assert restore["with"]["restore-keys"] and restore["with"]["key"].startswith(restore["with"]["restore-keys"])
     assert steps.index(restore) < steps.index(build_step) < steps.index(save)
+
+
+def test_a_build_after_output_was_deleted_by_hand_counts_what_it_wrote(tmp_path):
+    """With output/ and its spare deleted, the manifest still listed every file: the report said
+    "0 page(s) written, N unchanged". What is counted is what output/ holds; and a build writes
+    nothing but output/, its spare beside it and the site's .cache/."""
+    site = copy_sample_site(tmp_path / "site")
+    assert run_cli("build", "--site", str(site), timeout=120).returncode == 0
+    published = sum(1 for path in (site / "output").rglob("*") if path.is_file())
+    shutil.rmtree(site / "output")
+    shutil.rmtree(site / ".output.spare")
+
+    def elsewhere() -> dict[str, tuple[int, int] | None]:
+        """Every path but those, with each file's time and size (a folder's time changes as output/ comes)."""
+        kept = ("site/output/", "site/.output.spare/", "site/.cache/")
+        found = {}
+        for path in tmp_path.rglob("*"):
+            name = path.relative_to(tmp_path).as_posix()
+            if not (name + "/").startswith(kept):
+                info = path.lstat()
+                found[name] = None if path.is_dir() else (info.st_mtime_ns, info.st_size)
+        return found
+
+    before = elsewhere()
+    for removed, written in ((None, published), ("ar/index.html", 1)):
+        if removed:
+            (site / "output" / removed).unlink()
+        result = run_cli("build", "--site", str(site), timeout=120)
+        assert result.returncode == 0 and "Traceback" not in result.stderr
+        assert f"{written} page(s) written, {published - written} unchanged." in result.stdout
+    assert elsewhere() == before

@@ -20,10 +20,12 @@ from generator.arabic import content_terms
 from generator.chart import theme_chart
 from generator.config import SiteConfig
 from generator.dates import format_date, format_month, format_period, month_span, to_arabic_indic
-from generator.render import ARCHIVE_CHARTS, TEMPLATE_NAMES, SiteRenderer, count_articles, phrase, static_files, web_url
+from generator.render import (ARCHIVE_CHARTS, TEMPLATE_NAMES, SiteRenderer, count_articles, count_outlets, phrase,
+                              web_url)
+from generator.static import static_files
 from generator.structure import (
     ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
-    SummarizedArticle, Theme, ThemeDigest, TranslatedArticle,
+    SummarizedArticle, Story, Theme, TranslatedArticle, BriefingSection,
 )
 from generator.summarize import profile_article
 from generator.urls import absolute_url, href_path, page_path, relative_url, theme_year_key
@@ -51,12 +53,12 @@ ENGLISH_BLOCKS = (
 
 
 def make_entry(slug, title, date, *, english=None, source="الجزيرة", url=None, themes=(), related=(),
-               duplicates=(), summary_ar=("ملخص عربي.",), summary_en=()):
+               story=None, summary_ar=("ملخص عربي.",), summary_en=()):
     meta = ArticleMeta(title=title, date=date, source=source, url=url)
     source_article = SourceArticle(f"content/articles/{slug}.md", slug, meta, "", 1, "0" * 64)
     translated = TranslatedArticle(CleanArticle(source_article, ARABIC_BLOCKS), english)
     summary = Summary(((0, 0),), summary_ar, summary_en, tuple(tuple(content_terms(s)) for s in summary_ar))
-    return Entry(SummarizedArticle(translated, summary, profile_article(translated)), themes, related, duplicates)
+    return Entry(SummarizedArticle(translated, summary, profile_article(translated)), themes, related, story)
 
 
 def make_model() -> SiteModel:
@@ -64,27 +66,25 @@ def make_model() -> SiteModel:
         "xi-visit", "شي يزور موسكو", dt.date(2023, 3, 17),
         english=EnglishVersion("editor", "Xi visits Moscow", ENGLISH_BLOCKS, "the editors"),
         url="https://news.example/xi?a=1&b=2", themes=("diplomacy", "trade"),
-        related=("talks",), duplicates=("trade-up",),
+        related=("talks",), story="xi-visit",
         summary_ar=("بكين وموسكو تعززان التعاون.",), summary_en=("Beijing and Moscow deepen ties.",))
     machine = make_entry(
         "trade-up", "التجارة ترتفع", dt.date(2023, 3, 17), source="CNN",
         english=EnglishVersion("machine", "Trade rises", ENGLISH_BLOCKS[:1], MACHINE_CREDIT),
-        themes=("trade",), duplicates=("xi-visit",),
+        themes=("trade",), story="xi-visit",
         summary_ar=("التجارة ترتفع.",), summary_en=("Trade is rising.",))
     pending = make_entry("talks", "محادثات في بكين", dt.date(2023, 1, 5), themes=("diplomacy",),
                          related=("xi-visit",))
     undated = make_entry("old-note", "مذكرة بلا تاريخ", None, themes=("trade",))
-    themes = (Theme("diplomacy", "الدبلوماسية", "Diplomacy"), Theme("trade", "التجارة", "Trade", auto=True))
+    themes = (Theme("diplomacy", "الدبلوماسية", "Diplomacy"), Theme("trade", "التجارة", "Trade"))
+    story = Story("xi-visit", ("xi-visit", "trade-up"), "xi-visit", (("xi-visit", 0), ("trade-up", 0)),
+                  ("الجزيرة", "CNN"))
     briefings = (
-        Briefing("2023-03-17", dt.date(2023, 3, 17), dt.date(2023, 3, 17), (
-            ThemeDigest("diplomacy", ("xi-visit",), ("ملخص الدبلوماسية.",), ("Diplomacy digest.",)),
-            ThemeDigest("trade", ("trade-up", "xi-visit"), ("ملخص التجارة.",), ("Trade digest.",)),
-        )),
-        Briefing("2023-01-05", dt.date(2023, 1, 5), dt.date(2023, 1, 5), (
-            ThemeDigest("diplomacy", ("talks",), ("ملخص.",), ()),
-        )),
+        Briefing("2023-03-17", dt.date(2023, 3, 17), dt.date(2023, 3, 17), ("xi-visit",), ()),
+        Briefing("2023-01-05", dt.date(2023, 1, 5), dt.date(2023, 1, 5), (),
+                 (BriefingSection("diplomacy", ("talks",)),)),
     )
-    return SiteModel((editor, machine, pending, undated), themes, briefings, undated=("old-note",))
+    return SiteModel((editor, machine, pending, undated), themes, briefings, (story,), undated=("old-note",))
 
 
 def with_meta(model, slug: str, **changes):
@@ -249,6 +249,14 @@ def test_month_span_includes_quiet_months():
 ])
 def test_arabic_article_counts_use_dual_and_plural(count, text):
     assert count_articles(count, "ar", "western") == text
+
+
+@pytest.mark.parametrize("count, arabic, english", [
+    (1, "مصدر واحد", "1 outlet"), (2, "مصدرين", "2 outlets"), (5, "5 مصادر", "5 outlets"),
+    (12, "12 مصدرًا", "12 outlets"), (100, "100 مصدر", "100 outlets"),
+])
+def test_outlet_counts_follow_arabic_number_agreement(count, arabic, english):
+    assert (count_outlets(count, "ar", "western"), count_outlets(count, "en", "western")) == (arabic, english)
 
 
 @pytest.mark.parametrize("url, linked", [
@@ -454,7 +462,10 @@ def test_article_page_content(docs):
     assert body.xpath("p/em/text()") == ["Moscow"]  # markdown-it HTML is kept
     assert doc.xpath("//section[contains(@class, 'summary')]//li/text()") == ["Beijing and Moscow deepen ties."]
     assert doc.xpath("//section[h2[@id='related']]//a/span[@lang='ar']/text()") == ["محادثات في بكين"]
-    assert doc.xpath("//section[h2[@id='duplicates']]//a/text()") == ["Trade rises"]
+    (story,) = doc.xpath("//section[@id='story']")
+    assert story.xpath(".//p[@class='story-headline']/a/@href") == ["../stories/xi-visit.html"]
+    assert story.xpath(".//li[@class='card']/a/text()") == ["Trade rises"]  # the story's other articles
+    assert story.xpath("string(.//p[@class='coverage'])").startswith("2 articles from 2 outlets")
     assert doc.xpath("//a[@class='bilingual-link']/@href") == ["../bilingual/xi-visit.html"]
     arabic = docs[PurePosixPath("ar/articles/xi-visit.html")]
     first = arabic.xpath("//div[contains(@class, 'article-body')]/p")[0]
@@ -472,27 +483,46 @@ def test_bilingual_view_pairs_blocks(docs):
     assert [c.get("lang") for c in english.xpath("//div[@class='pair'][1]/div")] == ["en", "ar"]
 
 
-def test_briefings_list_each_article_once(docs):
+def test_briefings_list_stories_then_each_other_article_once(docs):
     briefing_pages = [p for p in docs if "briefings" in p.parts or p.as_posix() in ("ar/index.html", "en/index.html")]
     assert len(briefing_pages) == 6
     for path in briefing_pages:
         doc = docs[path]
-        stories = doc.xpath("//li[@class='story']/a[@class='story-title']/@href")
-        also = doc.xpath("//li[@class='story']/p[@class='also']/a/@href")
-        targets = [resolve(path, href) for href in stories + also]
-        assert len(targets) == len(set(targets)), path
+        cards = [resolve(path, href) for href in doc.xpath("//li[@class='card']/a[@class='card-title']/@href")]
+        assert len(cards) == len(set(cards)), path
     latest = docs[PurePosixPath("en/briefings/2023-03-17.html")]
-    assert latest.xpath("//p[@class='also']/a/bdi/text()") == ["CNN"]
-    assert latest.xpath("//section[@class='digest']/h2/a/bdi/text()") == ["Diplomacy", "Trade"]
+    (story,) = latest.xpath("//section[@class='stories']/article[@class='story']")
+    assert story.xpath(".//h3[@class='story-headline']/a/@href") == ["../stories/xi-visit.html"]
+    assert story.xpath(".//h3/a/text()") == ["Xi visits Moscow"]
+    assert story.xpath(".//ul[contains(@class, 'outlets')]//bdi/text()") == ["الجزيرة", "CNN"]
+    assert story.xpath(".//ul[@class='story-summary']/li/text()") == ["Beijing and Moscow deepen ties.",
+                                                                      "Trade is rising."]
+    assert story.xpath(".//p[contains(@class, 'machine')]")  # one summary sentence is the machine's
+    assert not latest.xpath("//section[@class='singles']")  # both articles are the story's
+    earlier = docs[PurePosixPath("en/briefings/2023-01-05.html")]
+    assert earlier.xpath("//section[@class='theme-section']/h3/a/bdi/text()") == ["Diplomacy"]
+    assert earlier.xpath("//li[@class='card']/p[@class='teaser']/text()") == ["ملخص عربي."]
     home = docs[PurePosixPath("en/index.html")]
     assert home.xpath("//h1/text()") == ["Briefing — 17 March 2023"]
     assert home.xpath("//section[@class='earlier']//a/text()") == ["Briefing — 5 January 2023"]
     assert docs[PurePosixPath("ar/index.html")].xpath("//h1/text()") == ["موجز 17 مارس 2023"]
 
 
-def test_english_digest_pending_notice(docs):
-    doc = docs[PurePosixPath("en/briefings/2023-01-05.html")]
-    assert "digest of this theme is pending" in doc.xpath("string(//section[@class='digest']/p[@class='notice'])")
+def test_story_pages_in_both_languages(docs):
+    for lang, other in (("ar", "en"), ("en", "ar")):
+        doc = docs[PurePosixPath(f"{lang}/stories/xi-visit.html")]
+        assert doc.xpath("/html/@lang") == [lang]
+        assert doc.xpath(f"//link[@rel='alternate'][@hreflang='{other}']/@href")[0].endswith(
+            f"{other}/stories/xi-visit.html")
+        articles = doc.xpath("//section[@id='story-articles']//li[@class='card']/a/@href")
+        assert articles == ["../articles/xi-visit.html", "../articles/trade-up.html"]
+        assert len(doc.xpath("//section[@id='story-articles']//li[@class='timeline-day']")) == 1  # one day
+    english = docs[PurePosixPath("en/stories/xi-visit.html")]
+    assert english.xpath("//h1/text()") == ["Xi visits Moscow"]
+    assert english.xpath("string(//p[contains(@class, 'coverage')])").startswith("2 articles from 2 outlets")
+    arabic = docs[PurePosixPath("ar/stories/xi-visit.html")]
+    assert arabic.xpath("//ul[@class='story-summary']/li/text()") == ["بكين وموسكو تعززان التعاون.",
+                                                                     "التجارة ترتفع."]
 
 
 def test_theme_and_archive_charts_match_counts(docs):
@@ -514,9 +544,9 @@ def test_a_long_theme_lists_its_newest_articles_and_has_a_page_for_each_year(tmp
     pages = {p.path: lxml.html.fromstring(p.data) for p in SiteRenderer(model, make_config(tmp_path)).pages()}
     theme = pages[PurePosixPath("en/themes/diplomacy/index.html")]
     years = {year: pages[PurePosixPath(f"en/themes/diplomacy/{year}/index.html")] for year in ("2023", "2022")}
-    assert theme.xpath("//li[@class='story']/a/@href") == ["../../articles/xi-visit.html"]
-    assert years["2022"].xpath("//li[@class='story']/a/@href") == ["../../../articles/talks.html"]
-    assert years["2023"].xpath("//li[@class='story']/a/@href") == ["../../../articles/xi-visit.html"]
+    assert theme.xpath("//li[@class='card']/a/@href") == ["../../articles/xi-visit.html"]
+    assert years["2022"].xpath("//li[@class='card']/a/@href") == ["../../../articles/talks.html"]
+    assert years["2023"].xpath("//li[@class='card']/a/@href") == ["../../../articles/xi-visit.html"]
     assert theme.xpath("string(//p[@class='dek'])") == "2 articles, November 2022 to March 2023"
     assert years["2022"].xpath("string(//p[@class='dek'])") == "1 article in 2022"
     assert len(theme.xpath("//*[local-name()='rect']")) == 5 and not years["2022"].xpath("//*[local-name()='rect']")
@@ -568,7 +598,7 @@ def test_undated_articles_appear_on_theme_and_archive(docs):
 def test_month_page_groups_by_day(docs):
     doc = docs[PurePosixPath("ar/archive/2023/03/index.html")]
     assert doc.xpath("//main//h2/text()") == ["17 مارس 2023"]
-    assert len(doc.xpath("//li[@class='story']")) == 2
+    assert len(doc.xpath("//li[@class='card']")) == 2
 
 
 def test_root_landing_links_both_languages(docs):
@@ -611,13 +641,15 @@ def test_no_canonical_without_absolute_base_url(docs):
 def test_arabic_indic_digits_and_weekly_briefings(tmp_path):
     config = make_config(tmp_path, digits="arabic-indic", briefing_period="weekly")
     model = make_model()
-    weekly = Briefing("2023-03-13", dt.date(2023, 3, 13), dt.date(2023, 3, 19), model.briefings[0].sections)
-    model = SiteModel(model.entries, model.themes, (weekly,), model.undated)
+    weekly = Briefing("2023-03-13", dt.date(2023, 3, 13), dt.date(2023, 3, 19), model.briefings[0].stories,
+                      model.briefings[0].sections)
+    model = SiteModel(model.entries, model.themes, (weekly,), model.stories, model.undated)
     pages = {p.path: p.data for p in SiteRenderer(model, config).pages()}
     arabic = lxml.html.fromstring(pages[PurePosixPath("ar/briefings/2023-03-13.html")])
     assert arabic.xpath("//h1/text()") == ["موجز الأسبوع من ١٣ إلى ١٩ مارس ٢٠٢٣"]
     english = lxml.html.fromstring(pages[PurePosixPath("en/briefings/2023-03-13.html")])
     assert english.xpath("//h1/text()") == ["Weekly briefing — 13–19 March 2023"]
+    assert english.xpath("//h2[@id='stories-heading']/text()") == ["The week's stories"]
 
 
 def test_output_is_deterministic(tmp_path, site):

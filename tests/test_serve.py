@@ -7,6 +7,7 @@ import asyncio
 import gc
 import http.client
 import json
+import logging
 import re
 import signal
 import socket
@@ -30,7 +31,8 @@ from tornado.websocket import websocket_connect
 import generator.serve
 from generator.commands import serve as serve_command
 from generator.pipeline import BuildOptions
-from generator.serve import POLL_COST_FACTOR, OutputApp, SiteServer, Watcher, error_page, served_prefix
+from generator.serve import POLL_COST_FACTOR, SiteServer, Watcher
+from generator.serve_http import OutputApp, error_page, served_prefix
 from generator.structure import BuildReport, Diagnostic
 
 ARTICLE = "content/articles/2023-03-17-xi-to-visit-moscow.md"
@@ -75,11 +77,16 @@ def server(small_site) -> Iterator[SiteServer]:
 
 def get(port: int, path: str) -> tuple[int, str]:
     """GET with http.client, which sends the path exactly as written (no `..` folding)."""
+    status, _, body = ask(port, path)
+    return status, body.decode("utf-8", "replace")
+
+
+def ask(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
     try:
-        connection.request("GET", path)
+        connection.request(method, path)
         response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
+        return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
 
@@ -118,6 +125,28 @@ def test_the_site_is_served_locally_with_the_reload_script_and_nothing_outside_o
             status, body = get(server.port, path)
             assert status in (400, 404) and "base_url" not in body, path
         assert server.builds == 1 and server.problems == ()
+
+
+def test_head_announces_the_length_get_sends(server):
+    """livereload counted the body HEAD returns (none) after putting its script in: Content-Length was 0."""
+    for path in ("/ar/", ARTICLE_URL, "/static/style.css", "/no-such-page/"):
+        got, head = ask(server.port, path), ask(server.port, path, "HEAD")
+        assert head[0] == got[0] and head[2] == b"", path
+        assert int(head[1]["Content-Length"]) == int(got[1]["Content-Length"]) == len(got[2]) > 0, path
+        assert head[1]["Content-Type"] == got[1]["Content-Type"], path
+
+
+def test_paths_the_system_cannot_look_up_are_not_found(server, caplog, capfd):
+    """A segment over 255 bytes or a path deeper than PATH_MAX made the file system raise: a 500 and a traceback."""
+    (server.output / "loop").symlink_to("loop")
+    paths = ["/" + "a" * 256, "/ar/" + "%D8%B9" * 128 + ".html", "/" + "a/" * 3000 + "x.html", "/loop", "/loop/"]
+    with caplog.at_level(logging.WARNING):
+        for path in paths:
+            for method in ("GET", "HEAD"):
+                status, headers, _ = ask(server.port, path, method)
+                assert status == 404 and int(headers["Content-Length"]) > 0, (method, path[:40])
+    assert not [r for r in caplog.records if r.exc_info], "no request may end in an exception"
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_an_edit_is_rebuilt_with_no_browser_connected(server, small_site):

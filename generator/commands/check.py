@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipeline import check  # the pipeline pulls in scikit-learn: import it only when needed
+    from ..pipeline import check  # the pipeline pulls in numpy, scipy and the engines: import it only when needed
 
     report = check(BuildOptions(site_dir=args.site, strict=args.strict))
     print_diagnostics(report.diagnostics)

@@ -8,16 +8,16 @@ are joined with the fixed renderings, so the term cannot be lost even by a rando
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..arabic import normalize
+from ..files import read_regular
 from ..structure import Diagnostic
-from ..yamlsafe import YAML_ERRORS, StrictLoader, error_line, error_text
+from ..yamlsafe import parse, quoted
 
 # Proclitics that attach to a term: conjunction (و ف), then preposition (ب ل ك).
 _CONJUNCTIONS = ("", "و", "ف")
@@ -180,20 +180,28 @@ def _skip_letters(sentence: str, start: int, count: int) -> int:
 
 
 def load_glossary(path: Path, rel: str, root: Path) -> tuple[Glossary, list[Diagnostic]]:
-    if not path.exists():
+    """The site's glossary, or none when the file is missing; every problem with it is a diagnostic."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
         return Glossary([]), []
-    if not path.resolve().is_relative_to(root.resolve()):
+    except OSError:
+        pass  # a name too long, a folder not searchable: reading it below says which
+    if not Path(os.path.realpath(path)).is_relative_to(root.resolve()):
         return Glossary([]), [Diagnostic("error", rel, "the glossary is a link to a place outside the site",
                                          hint="copy the glossary into the site instead of linking it")]
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = yaml.load(text, Loader=StrictLoader)
+        text = read_regular(path).decode("utf-8-sig")
+    except OSError as exc:
+        return Glossary([]), [Diagnostic("error", rel, f"cannot read the glossary: {exc.strerror or exc}",
+                                         hint="the glossary must be a readable YAML file")]
     except UnicodeDecodeError:
         return Glossary([]), [Diagnostic("error", rel, "the glossary is not UTF-8 text", hint="save it as UTF-8")]
-    except YAML_ERRORS as exc:
-        return Glossary([]), [Diagnostic("error", rel, f"invalid glossary: {error_text(exc)}",
-                                         line=error_line(exc, text.count("\n") + 1),
+    parsed = parse(text)
+    if parsed.problem:
+        return Glossary([]), [Diagnostic("error", rel, f"invalid glossary: {parsed.problem}", line=parsed.line,
                                          hint="write one `Arabic term: English rendering` per line")]
+    data = parsed.value
     if data is None:
         return Glossary([]), []
     if not isinstance(data, dict):
@@ -202,12 +210,13 @@ def load_glossary(path: Path, rel: str, root: Path) -> tuple[Glossary, list[Diag
     terms, problems = [], []
     for source, rendering in data.items():
         if not isinstance(source, str) or not isinstance(rendering, str) or not rendering.strip():
-            problems.append(Diagnostic("error", rel, f"glossary entry {source!r} needs an English rendering (text)",
-                                       key=str(source)))
+            problems.append(Diagnostic("error", rel, f"glossary entry {quoted(source)} needs an English rendering "
+                                       "(text)", key=str(source)[:60]))
             continue
         words = tuple(normalize(source).split())
         if not words:
-            problems.append(Diagnostic("warning", rel, f"empty glossary term {source!r} (ignored)", key=str(source)))
+            problems.append(Diagnostic("warning", rel, f"empty glossary term {quoted(source)} (ignored)",
+                                       key=str(source)[:60]))
             continue
         terms.append(Term(words, " ".join(rendering.split())))
     return Glossary(terms), problems

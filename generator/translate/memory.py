@@ -3,7 +3,8 @@
 Why JSON Lines and not SQLite: the memory is meant to be committed with the site (so a GitHub Pages
 build needs no model for text already translated); a text file that only grows at the end gives
 readable, mergeable diffs. Safety comes from appending whole lines with one write + fsync per batch
-under an exclusive lock: a kill -9 can cut at most the last line, which loading skips.
+under an exclusive lock: a kill -9 can cut at most the last line, which loading skips, as it skips a
+line edited by hand into something that is not a translation.
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..arabic import strip_invisible
 from ..files import replace_file
+from ..load import display_path
+from ..static import file_kind
+from ..structure import BuildFailed, Diagnostic
+
+REQUIRED = ("k", "m", "l", "t")  # key, model, label, target; and "s", the source, when present: all strings
 
 
 @dataclass(frozen=True)
@@ -61,18 +68,18 @@ class TranslationMemory:
         self._load()
 
     def _load(self) -> None:
-        if not self.path.exists():
-            return
-        with open(self.path, "rb") as handle:
-            data = handle.read()
-        for raw in data.split(b"\n"):
+        for raw in (_read_memory(self.path) or b"").split(b"\n"):
             if not raw.strip():
                 continue
             try:
                 record = json.loads(raw)
+            except (ValueError, RecursionError):  # cut short by an interrupted build, or nested past reading
+                record = None
+            if (isinstance(record, dict) and all(isinstance(record.get(f), str) for f in REQUIRED)
+                    and isinstance(record.get("s", ""), str)):
                 self._remember(record["k"], Stored(record["t"], record["m"], record["l"]))
-            except (ValueError, KeyError, TypeError):
-                self.skipped_lines += 1  # a line cut short by an interrupted build
+            else:
+                self.skipped_lines += 1
 
     def _remember(self, key: str, stored: Stored) -> None:
         self._entries.setdefault(key, {})[stored.model_key] = stored
@@ -125,11 +132,8 @@ def memory_generation(path: Path, record: Path, model_key: str | None) -> str:
     a model, a lookup takes the newest translation stored, so any change gives a new id, as does an
     edited, shortened or replaced file. `record` keeps, per model, the file last seen and its id.
     """
-    try:
-        stat = os.stat(path)
-        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-    except FileNotFoundError:
-        stamp = None
+    info = _regular_file(path)
+    stamp = None if info is None else [info.st_size, info.st_mtime_ns, info.st_ino]
     model = model_key or "-"
     seen = _read_record(record)
     known = seen.get(model)
@@ -138,10 +142,7 @@ def memory_generation(path: Path, record: Path, model_key: str | None) -> str:
         known = None
     elif known.get("stamp") == stamp:
         return known["generation"]
-    data = b""
-    if stamp is not None:
-        with open(path, "rb") as handle:
-            data = handle.read()
+    data = _read_memory(path) or b""
     digest = hashlib.sha256(data).hexdigest()
     # A new id is new, not the digest of the bytes: a memory grown and then cut back to where it
     # started would otherwise get its first id again, with translations cached from the longer file.
@@ -152,6 +153,45 @@ def memory_generation(path: Path, record: Path, model_key: str | None) -> str:
     seen[model] = {"generation": generation, "size": len(data), "digest": digest, "stamp": stamp}
     replace_file(record, json.dumps(seen, sort_keys=True).encode())
     return generation
+
+
+def _read_memory(path: Path) -> bytes | None:
+    """The memory file's bytes, None when there is none."""
+    if _regular_file(path) is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _regular_file(path: Path) -> os.stat_result | None:
+    """The memory file's status, None when there is none; BuildFailed unless it is a regular file, as
+    nothing else may be opened: a pipe would hold the build for ever, a folder cannot be read."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # a link loop, a file where a folder should be, no permission
+        raise _unreadable(path, exc) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise BuildFailed([Diagnostic(
+            "error", _shown(path), f"the translation memory is {file_kind(info.st_mode)}, not a regular file",
+            hint="put the memory file (JSON Lines) there, or move this away and the build starts a new one; "
+                 "translation.memory in site.yaml names the file")])
+    return info
+
+
+def _unreadable(path: Path, error: OSError) -> BuildFailed:
+    return BuildFailed([Diagnostic("error", _shown(path), f"cannot read the translation memory: "
+                                                          f"{error.strerror or error}",
+                                   hint="make it a readable file; translation.memory in site.yaml names it")])
+
+
+def _shown(path: Path) -> str:
+    """The memory's path as the editor typed it: relative to where the command runs, when inside it."""
+    return display_path(path, Path.cwd())
 
 
 def _read_record(record: Path) -> dict:
