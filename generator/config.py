@@ -26,6 +26,8 @@ THEME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # then a path of unreserved characters and %-escapes; no quotes, angle brackets, spaces or user names.
 _BASE_URL = re.compile(r"(?:[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}(?::[0-9]{1,5})?)?"
                        r"(?:/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*)*")
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]i?b|b)", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class SiteConfig:
     description_en: str = ""
     base_url: str = "/"  # absolute URL or path prefix, always ending in "/"
     domain: str | None = None  # custom domain for GitHub Pages (writes CNAME)
+    size_limit: int = 1_000_000_000  # bytes the host publishes: GitHub Pages' 1 GB
     default_language: str = "ar"
     digits: str = "western"  # "western" | "arabic-indic" on Arabic pages
     briefing_period: str = "daily"  # "daily" | "weekly"
@@ -242,16 +245,18 @@ class _Reader:
     def site(self, site_dir: Path, data: Any) -> SiteConfig:
         data = self.mapping(data, (), {
             "title", "description", "base_url", "domain", "default_language", "digits", "briefings",
-            "summary", "related_articles", "translation", "cleaning", "themes"})
+            "summary", "related_articles", "translation", "cleaning", "themes", "publish"})
         title_ar, title_en = self.bilingual(data, ("title",), SiteConfig.title_ar, SiteConfig.title_en)
         desc_ar, desc_en = self.bilingual(data, ("description",), "", "")
         summary = self.mapping(data.get("summary"), ("summary",), {"sentences"})
         briefings = self.mapping(data.get("briefings"), ("briefings",), {"period"})
+        publish = self.mapping(data.get("publish"), ("publish",), {"size_limit"})
         return SiteConfig(
             root=site_dir,
             title_ar=title_ar, title_en=title_en, description_ar=desc_ar, description_en=desc_en,
             base_url=self.base_url(data),
             domain=self.domain(data),
+            size_limit=self.size(publish, ("publish", "size_limit"), SiteConfig.size_limit),
             default_language=self.choice(data, ("default_language",), "ar", ("ar", "en")),
             digits=self.choice(data, ("digits",), "western", ("western", "arabic-indic")),
             briefing_period=self.choice(briefings, ("briefings", "period"), "daily", ("daily", "weekly")),
@@ -270,6 +275,20 @@ class _Reader:
                             "(letters, digits, - . _ ~ / and %-escapes)")
             return "/"
         return value if value.endswith("/") else value + "/"
+
+    def size(self, data: dict, keys: tuple[Any, ...], default: int) -> int:
+        """A size in bytes, or with a unit: `800 MB`, `1 GB`, `2 GiB`."""
+        value = data.get(keys[-1], default)
+        size = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            size = value
+        elif isinstance(value, str) and (match := _SIZE.fullmatch(value.strip())):
+            size = float(match.group(1)) * _SIZE_UNITS[match.group(2).lower()]
+        if size is None or not 1 <= size <= 10**15:
+            self.error(keys, f"expected a size such as 1 GB or 800 MB, found {quoted(value)}",
+                       hint="write a number and a unit (KB, MB, GB, KiB, MiB, GiB), or a number of bytes")
+            return default
+        return int(size)
 
     def domain(self, data: dict) -> str | None:
         value = self.text(data, ("domain",), None)

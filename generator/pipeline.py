@@ -19,7 +19,7 @@ from .background import background
 from .group import group
 from .load import LoadResult, load_articles
 from .parallel import fork_map
-from .publish import publish_pages
+from .publish import publish_pages, size_problems
 from .render import SiteRenderer
 from .search import search_files
 from .static import static_files
@@ -159,6 +159,9 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
             with _timed(report, "write"):
                 for file in files:
                     writer.put(file.path, file.data, file.key, file.source)
+                report.site_bytes = writer.size
+                report.diagnostics += size_problems(report.site_bytes, config)
+                _stop_on_errors(report, options.strict)  # a site the host would refuse is not published
                 result = writer.commit()
         record(config, inputs, pending=bool(report.pending_translations), published=result.published)
     report.pages_written = result.written

@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from xml.sax.saxutils import escape as xml_escape
 
 from feedgen.feed import FeedGenerator
 
 from .config import SiteConfig
 from .render import briefing_heading, feed_path, page_url
-from .structure import BriefingSection, Entry, Page, RenderedPage, SiteModel
+from .structure import BriefingSection, Diagnostic, Entry, Page, RenderedPage, SiteModel, format_size
 from .urls import LANGUAGES, absolute_url, href_path, page_path
 
 FEED_ARTICLES = 30
@@ -30,6 +31,11 @@ TAG_DATE = "2000"  # the date part of tag: ids; fixed, so an id never changes
 _NO_DATE = dt.date(1970, 1, 1)  # a feed with no dated item still needs an <updated>
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+SIZE_WARNING = 0.75  # share of publish.size_limit past which the build warns
+# sitemaps.org allows 50,000 addresses and 50 MB (uncompressed) per sitemap: a tenth is left spare,
+# so a site that grows by a few pages between builds does not cross the limit unnoticed.
+SITEMAP_URLS = 45_000
+SITEMAP_BYTES = 45_000_000  # the entries' characters: their hreflang links are ASCII or %-escaped
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class FeedItem:
 def publish_pages(model: SiteModel, config: SiteConfig, pages: list[RenderedPage]) -> list[Page]:
     """The extra files GitHub Pages, feed readers and crawlers need, derived from the model and `pages`."""
     extra = [feed_page(model, config, lang) for lang in LANGUAGES]
-    extra.append(sitemap_page(pages))
+    extra += sitemap_pages(pages, config.base_url, config.default_language)
     extra.append(robots_page(config))
     extra.append(Page(PurePosixPath(".nojekyll"), b""))  # serve files as they are, without Jekyll
     if config.domain:
@@ -160,15 +166,69 @@ def _timestamp(date: dt.date) -> dt.datetime:
 # --- sitemap and robots.txt ----------------------------------------------------------------
 
 
-def sitemap_page(pages: list[RenderedPage]) -> Page:
+def sitemap_pages(pages: list[RenderedPage], base_url: str, default_language: str, limit: int | None = None
+                  ) -> list[Page]:
     """sitemap.xml: every HTML page but the 404s and noindex pages, with the hreflang alternates each
     page declares in its <head>. Each page's element comes from the render stage (made on the
     workers); here they are put in path order. Written as text: at 40,000 pages a tree of elements
-    costs seconds."""
+    costs seconds.
+
+    A sitemap may list 50,000 addresses and weigh 50 MB (sitemaps.org). Past `limit` addresses
+    (SITEMAP_URLS, with room to spare) or SITEMAP_BYTES, sitemap.xml becomes an index of one sitemap per
+    language (`sitemap-ar.xml`; the landing page goes with the default language's), each cut into
+    numbered parts in path order if it is still too big. robots.txt names sitemap.xml either way."""
+    limit = limit or SITEMAP_URLS
+    entries = [page for page in sorted(pages, key=lambda p: p.path.as_posix()) if page.sitemap]
+    if len(entries) <= limit and sum(len(page.sitemap) for page in entries) < SITEMAP_BYTES:
+        return [_urlset(PurePosixPath("sitemap.xml"), [page.sitemap for page in entries])]
+    by_language: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
+    for page in entries:
+        folder = page.path.parts[0]
+        by_language[folder if folder in by_language else default_language].append(page.sitemap)
+    files = []
+    for lang, listed in by_language.items():
+        parts = _parts(listed, limit)
+        for number, part in enumerate(parts, start=1):
+            name = f"sitemap-{lang}.xml" if len(parts) == 1 else f"sitemap-{lang}-{number}.xml"
+            files.append(_urlset(PurePosixPath(name), part))
+    lines = ["<?xml version='1.0' encoding='UTF-8'?>", f'<sitemapindex xmlns="{SITEMAP_NS}">']
+    lines += [f"<sitemap><loc>{xml_escape(page_url(base_url, file.path))}</loc></sitemap>" for file in files]
+    lines.append("</sitemapindex>\n")
+    return [Page(PurePosixPath("sitemap.xml"), "\n".join(lines).encode("utf-8")), *files]
+
+
+def _parts(entries: list[str], limit: int) -> list[list[str]]:
+    """Consecutive runs of entries, each at most `limit` of them and under SITEMAP_BYTES."""
+    parts: list[list[str]] = [[]]
+    size = 0
+    for entry in entries:
+        if len(parts[-1]) == limit or size + len(entry) >= SITEMAP_BYTES:
+            parts.append([])
+            size = 0
+        parts[-1].append(entry)
+        size += len(entry) + 1
+    return [part for part in parts if part]
+
+
+def _urlset(path: PurePosixPath, entries: list[str]) -> Page:
     lines = ["<?xml version='1.0' encoding='UTF-8'?>", f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
-    lines += [page.sitemap for page in sorted(pages, key=lambda p: p.path.as_posix()) if page.sitemap]
+    lines += entries
     lines.append("</urlset>\n")
-    return Page(PurePosixPath("sitemap.xml"), "\n".join(lines).encode("utf-8"))
+    return Page(path, "\n".join(lines).encode("utf-8"))
+
+
+def size_problems(size: int, config: SiteConfig) -> list[Diagnostic]:
+    """A warning once the site passes SIZE_WARNING of `publish.size_limit` (GitHub Pages refuses sites over
+    1 GB), an error past the limit itself: the host would refuse the deploy, so it is not published."""
+    if size <= config.size_limit * SIZE_WARNING:
+        return []
+    share = f"{format_size(size)}, {size / config.size_limit:.0%} of publish.size_limit ({format_size(config.size_limit)})"
+    if size > config.size_limit:
+        return [Diagnostic("error", "site.yaml", f"the site would be {share}: the host would refuse it",
+                           hint="raise publish.size_limit if your host allows more, or split the archive "
+                                "into sites by year")]
+    return [Diagnostic("warning", "site.yaml", f"the site is {share}",
+                       hint="GitHub Pages publishes at most 1 GB: plan to split the archive into sites by year")]
 
 
 def robots_page(config: SiteConfig) -> Page:

@@ -30,6 +30,7 @@ from .config import SiteConfig
 from .digests import code_digest
 from .dates import format_date, format_month, format_number, format_period, month_key, month_span
 from .load import display_path
+from .paging import ARTICLE_UNITS, PAGE_UNITS, STORY_UNITS, page_groups, pager_numbers, split_pages
 from .parallel import fork_map
 from .search import fold_table, search_index_list
 from .arabic import normalize
@@ -151,9 +152,28 @@ class BilingualView:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    number: int
+    link: Link
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page stands in a listing split into pages (paging.py), and its numbered links."""
+
+    number: int
+    count: int
+    label: str  # "page 2 of 5", in the page's language and digits
+    previous: PurePosixPath | None
+    next: PurePosixPath | None
+    pages: tuple[PageLink | None, ...]  # the numbers it lists, None where numbers are left out
+
+
+@dataclass(frozen=True)
 class SectionView:
     theme: Link
     cards: tuple[Card, ...]
+    continued: bool = False  # its first articles are on the page before
 
 
 @dataclass(frozen=True)
@@ -165,13 +185,17 @@ class BriefingView:
     sections: tuple[SectionView, ...]
     newer: Link | None
     older: Link | None
+    stories_continued: bool = False  # the page before shows the first stories
+    singles_continued: bool = False  # the page before shows the first articles under themes
+    pager: Pager | None = None  # the briefing's pages, when it has more than one
 
 
 @dataclass(frozen=True)
 class HomeView:
-    latest: BriefingView | None
+    latest: BriefingView | None  # the first page of the latest briefing
     earlier: tuple[Link, ...]
     more_in_archive: bool  # there are more earlier briefings than the home page lists
+    next_page: Link | None = None  # the latest briefing's page 2, when it has one
 
 
 @dataclass(frozen=True)
@@ -179,6 +203,7 @@ class MonthGroup:
     heading: str
     link: PurePosixPath | None
     cards: tuple[Card, ...]
+    continued: bool = False  # its first articles are on the page before
 
 
 @dataclass(frozen=True)
@@ -201,6 +226,7 @@ class ThemeView:
     years: tuple[YearLink, ...]  # the year pages, newest first; none when the theme's page lists everything
     months: tuple[MonthGroup, ...]
     undated: tuple[Card, ...]
+    pager: Pager | None = None  # a year page's pages, when it has more than one
 
 
 @dataclass(frozen=True)
@@ -242,6 +268,7 @@ class MonthView:
     days: tuple[MonthGroup, ...]
     newer: Link | None
     older: Link | None
+    pager: Pager | None = None  # the month's pages, when it has more than one
 
 
 @dataclass(frozen=True)
@@ -348,6 +375,13 @@ def lang_attributes(page_lang: str, lang: str | None) -> Markup:
     if lang is None or lang == page_lang:
         return Markup("")
     return Markup(f' lang="{lang}" dir="{DIRECTION[lang]}"')
+
+
+def paged_title(title: Text, pager: Pager | None) -> Text:
+    """A listing's title, with "page n of N" from its second page on."""
+    if pager is None or pager.number == 1:
+        return title
+    return Text(f"{title.value} — {pager.label}", title.lang)
 
 
 def feed_path(lang: str) -> PurePosixPath:
@@ -524,6 +558,7 @@ class SiteRenderer:
         self.themes = {t.id: t for t in model.themes}
         self.theme_reprs = {t.id: repr(t) for t in model.themes}  # for page keys, made once
         self._article_sources: dict[str, str] = {}  # slug → article_sources(slug), made on first use
+        self._listings: dict[tuple, tuple] = {}  # (kind, which) → listing(kind, which), made on first use
         self.theme_entries: dict[str, list[Entry]] = defaultdict(list)
         self.month_entries: dict[str, list[Entry]] = defaultdict(list)
         for entry in model.entries:
@@ -572,20 +607,78 @@ class SiteRenderer:
         specs: list[tuple] = [("root",), ("root_not_found",)]
         for lang in LANGUAGES:
             specs += [("home", lang), ("themes", lang), ("archive", lang), ("not_found", lang), ("search", lang)]
-            specs += [("briefing", lang, i) for i in range(len(self.model.briefings))]
+            specs += [("briefing", lang, i, n) for i in range(len(self.model.briefings))
+                      for n in self.page_numbers("briefing", i)]
             for entry in self.model.entries:
                 specs += [(kind, lang, entry.slug) for kind in article_page_kinds(entry)]
             specs += [("story", lang, story.id) for story in self.model.stories]
             specs += [("theme", lang, theme.id) for theme in self.model.themes]
-            specs += [("theme_year", lang, theme_year_key(theme.id, year))
-                      for theme in self.model.themes for year in self.theme_years(theme.id)]
-            specs += [("month", lang, i) for i in range(len(self.months))]
+            specs += [("theme_year", lang, key, n) for theme in self.model.themes for year in self.theme_years(theme.id)
+                      for key in [theme_year_key(theme.id, year)] for n in self.page_numbers("theme_year", key)]
+            specs += [("month", lang, i, n) for i in range(len(self.months)) for n in self.page_numbers("month", i)]
         return specs
+
+    def listing(self, kind: str, which: int | str) -> tuple[tuple[tuple[object, tuple[str, ...]], ...],
+                                                            tuple[range, ...]]:
+        """A listing split into pages (a briefing, a month, a theme's year): its groups, each (key,
+        ids of its items), and which of all their items each page shows.
+
+        A briefing's first group is its stories (key None), then its sections (a theme id and
+        slugs); a month's groups are its days, a theme's year its months (keys), newest first."""
+        made = self._listings.get((kind, which))
+        if made is not None:
+            return made
+        groups: tuple[tuple[object, tuple[str, ...]], ...]
+        if kind == "briefing":
+            briefing = self.model.briefings[which]
+            groups = ((None, briefing.stories), *((section.theme_id, section.slugs) for section in briefing.sections))
+        else:
+            if kind == "month":
+                entries = self.month_entries[self.months[which]]
+            else:
+                theme_id, _, year = which.rpartition("/")
+                entries = self.year_entries(theme_id, year)
+            by_group: dict[object, list[str]] = defaultdict(list)
+            for entry in entries:
+                by_group[entry.meta.date if kind == "month" else month_key(entry.meta.date)].append(entry.slug)
+            keys = sorted(by_group, reverse=True) if kind == "month" else list(by_group)
+            groups = tuple((key, tuple(by_group[key])) for key in keys)
+        costs = [STORY_UNITS if kind == "briefing" and index == 0 else ARTICLE_UNITS
+                 for index, (_, items) in enumerate(groups) for _ in items]
+        made = self._listings[(kind, which)] = (groups, split_pages(costs, PAGE_UNITS))
+        return made
+
+    def page_numbers(self, kind: str, which: int | str) -> range:
+        return range(1, len(self.listing(kind, which)[1]) + 1)
+
+    def listing_page(self, kind: str, which: int | str, number: int) -> tuple[tuple[int, object, tuple[str, ...], bool],
+                                                                               ...]:
+        """What page `number` of a listing shows: (index of the group, its key, the ids of its items on
+        this page, whether they continue it from the page before) for each group it shows part of."""
+        groups, pages = self.listing(kind, which)
+        shown = page_groups([len(items) for _, items in groups], pages[number - 1])
+        return tuple((g, groups[g][0], groups[g][1][part.start:part.stop], continued) for g, part, continued in shown)
+
+    def pager(self, kind: str, lang: str, key: str, number: int, count: int) -> Pager | None:
+        """The numbered pager of page `number` of a listing (`key` its address key); None for one page."""
+        if count == 1:
+            return None
+
+        def path(n: int) -> PurePosixPath:
+            return page_path(kind, lang, key, n)
+
+        digits = self.config.digits
+        label = UI[lang]["page_of"].format(page=format_number(number, lang, digits),
+                                           count=format_number(count, lang, digits))
+        return Pager(number, count, label, path(number - 1) if number > 1 else None,
+                     path(number + 1) if number < count else None,
+                     tuple(None if n is None else PageLink(n, Link(path(n), Text(format_number(n, lang, digits), lang)))
+                           for n in pager_numbers(number, count)))
 
     def kept_page(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage | None:
         """The page `spec` names (of a kind keyed by its sources), without bytes, if output/ holds it
         made from the same sources; else None. An unchanged page costs a digest, not a view."""
-        kind, lang, which = spec
+        kind, lang, which = spec[:3]
         key = self.source_key(spec)
         path, counterpart = self.addresses(spec)
         if reusable.get(path.as_posix()) != key:
@@ -621,32 +714,37 @@ class SiteRenderer:
 
     def addresses(self, spec: tuple) -> tuple[PurePosixPath, PurePosixPath]:
         """The page `spec` names and the same page in the other language (for the source-keyed kinds)."""
-        kind, lang, which = spec
+        kind, lang, which, *number = spec  # the kinds split into pages (listing) add the page's number
         if kind == "briefing":
             which = self.model.briefings[which].key
         elif kind == "month":
             which = self.months[which]
-        return page_path(kind, lang, which), page_path(kind, _other(lang), which)
+        return page_path(kind, lang, which, *number), page_path(kind, _other(lang), which, *number)
 
     def sources(self, spec: tuple) -> tuple:
         """All a page of a source-keyed kind is made from besides code, config and templates.
 
         Articles are stood for by their digests (which cover everything the article holds), themes
         by their repr. A test renders every such page after each kind of edit and compares the bytes
-        with a clean build: what a page shows must be in its sources.
+        with a clean build: what a page shows must be in its sources. A page of a listing split into
+        pages shows its own part of the listing (groups, items, whether each continues), the number of
+        pages (its pager) and the neighbours it links to, not the other pages' items.
         """
-        kind, lang, which = spec
+        kind, lang, which, *number = spec
         by_slug = self.model.by_slug
         digests = self.digests
         if kind in ("article", "bilingual"):
             return kind, lang, which, self.article_sources(which)
-        if kind == "briefing":  # its stories and their articles, its sections and their articles, the neighbours
+        if number:
+            paging = (number[0], len(self.listing(kind, which)[1]))
+            part = self.listing_page(kind, which, number[0])
+        if kind == "briefing":  # its part of the stories and sections, and their articles; the neighbours
             briefings = self.model.briefings
             briefing = briefings[which]
-            listed = [s for section in briefing.sections for s in section.slugs]
+            shown = tuple((g, continued, tuple(self.story_sources(s) for s in items) if g == 0
+                           else (self.theme_reprs.get(key), digests(items))) for g, key, items, continued in part)
             neighbours = [(b.key, b.start, b.end) for b in briefings[max(0, which - 1):which + 2] if b is not briefing]
-            return (kind, lang, briefing, digests(listed), tuple(self.story_sources(s) for s in briefing.stories),
-                    tuple(self.theme_reprs.get(section.theme_id) for section in briefing.sections), neighbours)
+            return kind, lang, paging, (briefing.key, briefing.start, briefing.end), shown, neighbours
         if kind == "story":  # the story, its articles and their themes
             story = self.model.story_by_id[which]
             return (kind, lang, self.story_sources(which),
@@ -656,13 +754,15 @@ class SiteRenderer:
                                                              if e.meta.date is None]
             return (kind, lang, self.theme_reprs[which], digests(listed),
                     tuple((key, len(entries)) for key, entries in self.theme_months[which].items()))
-        if kind == "theme_year":  # the theme, the year's articles, its years
+        if kind == "theme_year":  # the theme, the year's count of articles, the page's part of them, its years
             theme_id, _, year = which.rpartition("/")
-            return (kind, lang, self.theme_reprs[theme_id], year,
-                    digests(e.slug for e in self.year_entries(theme_id, year)), self.theme_years(theme_id))
-        if kind == "month":  # its articles and the months before and after
-            key = self.months[which]
-            return (kind, lang, key, digests(e.slug for e in self.month_entries[key]),
+            listed = sum(len(items) for _, items in self.listing(kind, which)[0])
+            return (kind, lang, paging, self.theme_reprs[theme_id], year, listed,
+                    tuple((key, continued, digests(items)) for _, key, items, continued in part),
+                    self.theme_years(theme_id))
+        if kind == "month":  # the page's part of its articles, and the months before and after
+            return (kind, lang, self.months[which], paging,
+                    tuple((key, continued, digests(items)) for _, key, items, continued in part),
                     self.months[max(0, which - 1):which + 2])
         raise ValueError(f"{kind} pages are keyed by their recipe")
 
@@ -842,37 +942,56 @@ class SiteRenderer:
 
     # --- briefings and home --------------------------------------------------------------
 
-    def briefing_view(self, index: int, lang: str) -> BriefingView:
+    def briefing_view(self, index: int, lang: str, number: int = 1) -> BriefingView:
+        """Page `number` of a briefing: its part of the stories and of the sections, and its pager."""
         briefings = self.model.briefings
         briefing = briefings[index]
-        sections = tuple(SectionView(self.theme_link(self.themes[section.theme_id], lang),
-                                     tuple(self.card(self.model.by_slug[s], lang, teaser=True) for s in section.slugs))
-                         for section in briefing.sections)
+        stories: tuple[StoryCard, ...] = ()
+        stories_continued, sections, first_section = False, [], None
+        for group, theme_id, items, continued in self.listing_page("briefing", index, number):
+            if group == 0:
+                stories, stories_continued = tuple(self.story_card(story_id, lang) for story_id in items), continued
+                continue
+            first_section = (group, continued) if first_section is None else first_section
+            sections.append(SectionView(self.theme_link(self.themes[theme_id], lang),
+                                        tuple(self.card(self.model.by_slug[s], lang, teaser=True) for s in items),
+                                        continued))
         return BriefingView(
             heading=self.briefing_heading(briefing, lang),
-            path=page_path("briefing", lang, briefing.key),
+            path=page_path("briefing", lang, briefing.key, number),
             stories_heading=UI[lang]["stories_weekly" if self.config.briefing_period == "weekly" else "stories"],
-            stories=tuple(self.story_card(story_id, lang) for story_id in briefing.stories),
-            sections=sections,
+            stories=stories,
+            sections=tuple(sections),
             newer=self.briefing_link(briefings[index - 1], lang) if index > 0 else None,
             older=self.briefing_link(briefings[index + 1], lang) if index + 1 < len(briefings) else None,
+            stories_continued=stories_continued,
+            singles_continued=first_section is not None and first_section != (1, False),
+            pager=self.pager("briefing", lang, briefing.key, number, len(self.page_numbers("briefing", index))),
         )
 
-    def briefing_page(self, lang: str, index: int) -> PageRecipe:
-        view = self.briefing_view(index, lang)
+    def briefing_page(self, lang: str, index: int, number: int = 1) -> PageRecipe:
+        view = self.briefing_view(index, lang, number)
         key = self.model.briefings[index].key
-        chrome = self.chrome(lang, view.path, Text(view.heading, lang),
-                             counterpart=page_path("briefing", _other(lang), key))
+        chrome = self.chrome(lang, view.path, paged_title(Text(view.heading, lang), view.pager),
+                             counterpart=page_path("briefing", _other(lang), key, number))
         return PageRecipe("briefing.html", chrome, view)
 
     def home_page(self, lang: str) -> PageRecipe:
+        """The first page of the latest briefing, a link to its next page, and the briefings before it."""
         path = page_path("home", lang)
         briefings = self.model.briefings
         latest = self.briefing_view(0, lang) if briefings else None
         earlier = tuple(self.briefing_link(b, lang) for b in briefings[1:1 + EARLIER_BRIEFINGS_ON_HOME])
         chrome = self.chrome(lang, path, self.site_title(lang), counterpart=page_path("home", _other(lang)),
                              default=page_path("root"), section="home")
-        view = HomeView(latest, earlier, more_in_archive=len(briefings) > 1 + EARLIER_BRIEFINGS_ON_HOME)
+        next_page = None
+        if latest and latest.pager:
+            digits = self.config.digits
+            text = UI[lang]["more_of_briefing"].format(page=format_number(2, lang, digits),
+                                                       count=format_number(latest.pager.count, lang, digits))
+            next_page = Link(latest.pager.next, Text(text, lang))
+        view = HomeView(latest, earlier, more_in_archive=len(briefings) > 1 + EARLIER_BRIEFINGS_ON_HOME,
+                        next_page=next_page)
         return PageRecipe("home.html", chrome, view)
 
     def root_page(self) -> PageRecipe:
@@ -1079,21 +1198,26 @@ class SiteRenderer:
                              counterpart=page_path("theme", _other(lang), theme.id), section="themes")
         return PageRecipe("theme.html", chrome, view)
 
-    def theme_year_page(self, lang: str, key: str) -> PageRecipe:
-        """All the articles of a theme in one year (`key` from theme_year_key)."""
+    def theme_year_page(self, lang: str, key: str, number: int = 1) -> PageRecipe:
+        """All the articles of a theme in one year (`key` from theme_year_key), page `number` of them."""
         theme_id, _, year = key.rpartition("/")
         theme = self.themes[theme_id]
         name = self.theme_name(theme, lang)
         shown_year = format_number(int(year), lang, self.config.digits)
-        listed = self.year_entries(theme_id, year)
-        count = count_articles(len(listed), lang, self.config.digits)
+        groups, pages = self.listing("theme_year", key)
+        count = count_articles(sum(len(items) for _, items in groups), lang, self.config.digits)
+        months = tuple(MonthGroup(self.month_text(month, lang), page_path("month", lang, month),
+                                  self.cards(items, lang), continued)
+                       for _, month, items, continued in self.listing_page("theme_year", key, number))
         view = ThemeView(
             name=name, year=shown_year, theme=self.theme_link(theme, lang),
             intro=f"{count} {UI[lang]['in_year'].format(year=shown_year)}", chart=Markup(""),
-            years=self.year_links(theme_id, lang, current=year), months=self.month_groups(listed, lang), undated=(),
+            years=self.year_links(theme_id, lang, current=year), months=months, undated=(),
+            pager=self.pager("theme_year", lang, key, number, len(pages)),
         )
-        chrome = self.chrome(lang, page_path("theme_year", lang, key), Text(f"{name.value} {shown_year}", name.lang),
-                             counterpart=page_path("theme_year", _other(lang), key), section="themes")
+        chrome = self.chrome(lang, page_path("theme_year", lang, key, number),
+                             paged_title(Text(f"{name.value} {shown_year}", name.lang), view.pager),
+                             counterpart=page_path("theme_year", _other(lang), key, number), section="themes")
         return PageRecipe("theme.html", chrome, view)
 
     def latest(self, theme_id: str) -> list[Entry]:
@@ -1182,22 +1306,22 @@ class SiteRenderer:
             figures.append(Figure(link, Markup(chart)))
         return tuple(figures)
 
-    def month_page(self, lang: str, index: int) -> PageRecipe:
+    def month_page(self, lang: str, index: int, number: int = 1) -> PageRecipe:
+        """Page `number` of a month's articles, under the day they appeared, newest first."""
         key = self.months[index]
-        by_day: dict[dt.date, list[Entry]] = defaultdict(list)
-        for entry in self.month_entries[key]:
-            by_day[entry.meta.date].append(entry)
-        days = tuple(MonthGroup(self.date_text(day, lang), None, tuple(self.card(e, lang) for e in by_day[day]))
-                     for day in sorted(by_day, reverse=True))
+        days = tuple(MonthGroup(self.date_text(day, lang), None, self.cards(items, lang), continued)
+                     for _, day, items, continued in self.listing_page("month", index, number))
 
         def month_link(i: int) -> Link:
             return Link(page_path("month", lang, self.months[i]), Text(self.month_text(self.months[i], lang), lang))
 
         view = MonthView(self.month_text(key, lang), days,
                          newer=month_link(index - 1) if index > 0 else None,
-                         older=month_link(index + 1) if index + 1 < len(self.months) else None)
-        chrome = self.chrome(lang, page_path("month", lang, key), Text(view.heading, lang),
-                             counterpart=page_path("month", _other(lang), key), section="archive")
+                         older=month_link(index + 1) if index + 1 < len(self.months) else None,
+                         pager=self.pager("month", lang, key, number, len(self.page_numbers("month", index))))
+        chrome = self.chrome(lang, page_path("month", lang, key, number),
+                             paged_title(Text(view.heading, lang), view.pager),
+                             counterpart=page_path("month", _other(lang), key, number), section="archive")
         return PageRecipe("month.html", chrome, view)
 
 

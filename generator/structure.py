@@ -330,6 +330,7 @@ class BuildReport:
     articles_reused: int = 0  # taken from the article cache: not read, cleaned, translated or summarised again
     pages_written: int = 0
     pages_unchanged: int = 0
+    site_bytes: int = 0  # the published site's size, against publish.size_limit
     segments_from_memory: int = 0
     segments_translated: int = 0
     translation_seconds: float = 0.0
@@ -347,3 +348,11 @@ class BuildReport:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level == "warning"]
+
+
+def format_size(size: int) -> str:
+    """Bytes in decimal units, as hosts state their limits: 397 MB, 1.2 GB."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} B"

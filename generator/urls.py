@@ -37,21 +37,31 @@ _KIND_FOLDERS = {
 }
 _FILE_KINDS = {"article", "bilingual", "briefing", "story"}  # <key>.html, not <key>/index.html
 _KEYED = {"article", "bilingual", "briefing", "story", "theme", "theme_year", "month"}
+_PAGED = {"briefing", "theme_year", "month"}  # listings long enough to be split into pages (paging.py)
 _SAFE_SEGMENT = re.compile(r"^(?!\.{1,2}$)[^/\\\x00-\x1f]+$")
 _MONTH_KEY = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DAY_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"^\d{4}$")
 
 
-@lru_cache(maxsize=1 << 17)  # a page's path is asked for from every page that links to it
-def page_path(kind: str, lang: str | None = None, key: str | None = None) -> PurePosixPath:
+@lru_cache(maxsize=1 << 17, typed=True)  # asked for from every page that links to it; typed: 2.0 is no page
+def page_path(kind: str, lang: str | None = None, key: str | None = None, page: int = 1) -> PurePosixPath:
     """The output file of a page, e.g. page_path("theme", "en", "trade") -> en/themes/trade/index.html,
     page_path("article", "ar", "x") -> ar/articles/x.html, page_path("bilingual", "ar", "x") -> ar/bilingual/x.html.
+
+    `page`: the page of a listing split into pages (briefing, theme_year, month). Page 1 is the
+    listing's own address; page n of a folder page is a folder below it, as Hugo writes them
+    (en/archive/2023/03/page/2/index.html), of a file page a file beside its folder
+    (en/briefings/2023-03-17/page/2.html).
 
     Kinds: home, article, bilingual, briefing, story (key: the story's id), theme, theme_year (key from `theme_year_key`), themes,
     archive, month (key "YYYY-MM"), not-found (lang None = the root 404.html), root (the landing
     index.html), static (key = file path).
     """
+    if type(page) is not int or page < 1:  # True is no page number
+        raise ValueError(f"a page number is a whole number from 1, not {page!r}")
+    if page > 1 and kind not in _PAGED:
+        raise ValueError(f"{kind} pages are not split into pages")
     if kind == "root":
         return PurePosixPath(INDEX)
     if kind == "static":
@@ -69,6 +79,8 @@ def page_path(kind: str, lang: str | None = None, key: str | None = None) -> Pur
         parts.extend(_key_parts(kind, key))
     elif key is not None:
         raise ValueError(f"page kind {kind!r} takes no key")
+    if page > 1:
+        parts += ["page", str(page)]
     if kind in _FILE_KINDS:
         return PurePosixPath(*parts[:-1], f"{parts[-1]}.html")
     return PurePosixPath(*parts, INDEX)

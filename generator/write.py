@@ -201,6 +201,11 @@ class SiteWriter:
         else:
             self.unchanged += 1
 
+    @property
+    def size(self) -> int:
+        """Bytes of the new site, as far as it is stored: what the host will be asked to publish."""
+        return sum(record.size for record in self._new.values())
+
     def commit(self) -> WriteResult:
         """Remove what the new site no longer has, then swap the spare in as output/."""
         return self._guard(self._commit)

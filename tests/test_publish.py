@@ -25,10 +25,12 @@ import yaml
 from conftest import REPO, copy_sample_site, indexed_pages, run_cli
 
 import generator.article_cache
+import generator.publish
 import generator.search
 import generator.translate
 from generator.config import SiteConfig
 from generator.pipeline import BuildOptions, build
+from generator.structure import format_size
 
 BASE = "https://example.org/briefing/"
 DOMAIN = "news.example.org"
@@ -205,6 +207,71 @@ def test_sitemap_lists_every_page_with_paired_alternates(output):
         assert page_alternates == alternates, loc
 
 
+def sitemap_addresses(path: Path) -> list[str]:
+    root = lxml.etree.parse(str(path)).getroot()
+    assert root.tag == f"{SITEMAP}urlset", path
+    return [url.findtext(f"{SITEMAP}loc") for url in root.iterfind(f"{SITEMAP}url")]
+
+
+def test_sitemap_past_its_limit_becomes_an_index_of_small_sitemaps(tmp_path, monkeypatch, output):
+    monkeypatch.setattr(generator.publish, "SITEMAP_URLS", 20)
+    site = copy_sample_site(tmp_path / "site")
+    set_domain(site, DOMAIN)
+    add_hostile_article(site)
+    assert not build(BuildOptions(site_dir=site, base_url=BASE)).errors
+    index = lxml.etree.parse(str(site / "output" / "sitemap.xml")).getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    listed = [loc.text for loc in index.iterfind(f"{SITEMAP}sitemap/{SITEMAP}loc")]
+    files = sorted((site / "output").glob("sitemap-*.xml"))
+    assert sorted(file_for(loc, site / "output") for loc in listed) == files and len(files) > 2
+    addresses = []
+    for file in files:
+        part = sitemap_addresses(file)
+        assert 0 < len(part) <= 20, file
+        lang = file.name.split("-")[1].removesuffix(".xml")  # one language a file, and the landing page
+        assert {urlsplit(loc).path.split("/")[2] or "ar" for loc in part} == {lang}, file
+        addresses += part
+    assert sorted(addresses) == sorted(sitemap_addresses(output / "sitemap.xml"))  # the same pages, unsplit
+    assert f"Sitemap: {BASE}sitemap.xml" in (site / "output" / "robots.txt").read_text().splitlines()
+
+
+def test_site_size_is_checked_against_the_hosts_limit(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    config = (site / "site.yaml").read_text(encoding="utf-8")
+    assert run_cli("build", "--site", str(site), timeout=120).returncode == 0
+    size = sum(path.stat().st_size for path in (site / "output").rglob("*") if path.is_file())
+    for limit, level in ((size * 2, None), (int(size / 0.9), "warning"), (int(size * 0.9), "error")):
+        (site / "site.yaml").write_text(config.replace("size_limit: 1 GB", f"size_limit: {limit}"), encoding="utf-8")
+        before = {path: path.stat().st_mtime_ns for path in (site / "output").rglob("*")}
+        result = run_cli("build", "--site", str(site), timeout=120)
+        problems = [line for line in result.stderr.splitlines() if "publish.size_limit" in line]
+        if level is None:
+            assert result.returncode == 0 and problems == [] and f"the site is {format_size(size)}." in result.stdout
+            continue
+        share = f"{format_size(size)}, {size / limit:.0%} of publish.size_limit ({format_size(limit)})"
+        if level == "warning":  # published, with a warning
+            assert result.returncode == 0 and problems == [
+                f"site.yaml: warning: the site is {share} — GitHub Pages publishes at most 1 GB: plan to split "
+                "the archive into sites by year"]
+        else:  # a site the host would refuse is not published: output/ stays as it was
+            assert result.returncode == 1 and problems == [
+                f"site.yaml: error: the site would be {share}: the host would refuse it — raise "
+                "publish.size_limit if your host allows more, or split the archive into sites by year"]
+            assert {path: path.stat().st_mtime_ns for path in (site / "output").rglob("*")} == before
+
+
+def test_size_limit_must_be_a_size(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    config = (site / "site.yaml").read_text(encoding="utf-8")
+    assert "  size_limit: 1 GB" in config
+    (site / "site.yaml").write_text(config.replace("size_limit: 1 GB", "size_limit: lots"), encoding="utf-8")
+    result = run_cli("check", "--site", str(site), timeout=120)
+    line = 1 + config[:config.index("size_limit: 1 GB")].count("\n")
+    assert result.returncode == 1 and result.stderr.splitlines()[0] == (
+        f"site.yaml:{line}: error [publish.size_limit]: expected a size such as 1 GB or 800 MB, found 'lots' — "
+        "write a number and a unit (KB, MB, GB, KiB, MiB, GiB), or a number of bytes")
+
+
 def test_github_pages_files(output):
     assert (output / ".nojekyll").read_bytes() == b""
     assert (output / "CNAME").read_text() == f"{DOMAIN}\n"
@@ -358,5 +425,6 @@ def test_a_build_after_output_was_deleted_by_hand_counts_what_it_wrote(tmp_path)
             (site / "output" / removed).unlink()
         result = run_cli("build", "--site", str(site), timeout=120)
         assert result.returncode == 0 and "Traceback" not in result.stderr
-        assert f"{written} page(s) written, {published - written} unchanged." in result.stdout
+        size = format_size(sum(path.stat().st_size for path in (site / "output").rglob("*") if path.is_file()))
+        assert f"{written} page(s) written, {published - written} unchanged; the site is {size}." in result.stdout
     assert elsewhere() == before

@@ -167,6 +167,30 @@ def test_page_path_rejects_bad_input(kind, lang, key):
         page_path(kind, lang, key)
 
 
+def test_later_pages_of_a_listing_live_below_its_address():
+    assert page_path("briefing", "en", "2023-03-17", 1) == page_path("briefing", "en", "2023-03-17")
+    assert page_path("briefing", "en", "2023-03-17", 2) == PurePosixPath("en/briefings/2023-03-17/page/2.html")
+    assert page_path("month", "ar", "2023-03", 12) == PurePosixPath("ar/archive/2023/03/page/12/index.html")
+    assert page_path("theme_year", "en", theme_year_key("trade", "2022"), 3) == PurePosixPath(
+        "en/themes/trade/2022/page/3/index.html")
+    second = page_path("briefing", "en", "2023-03-17", 2)
+    assert relative_url(second, page_path("briefing", "en", "2023-03-17")) == "../../2023-03-17.html"
+    assert relative_url(second, page_path("briefing", "ar", "2023-03-17", 2)) == (
+        "../../../../ar/briefings/2023-03-17/page/2.html")
+    assert href_path(page_path("month", "en", "2023-03", 2)) == "en/archive/2023/03/page/2/"
+    with pytest.raises(ValueError):  # the cached page 2 does not answer for 2.0
+        page_path("month", "en", "2023-03", 2.0)
+
+
+@pytest.mark.parametrize("kind, key, page", [
+    ("briefing", "2023-03-17", 0), ("month", "2023-03", -1), ("month", "2023-03", 2.0), ("month", "2023-03", "2"),
+    ("month", "2023-03", True), ("article", "x", 2), ("theme", "trade", 2), ("home", None, 2),
+])
+def test_page_numbers_are_whole_numbers_of_listings(kind, key, page):
+    with pytest.raises(ValueError):
+        page_path(kind, "en", key, page)
+
+
 def test_relative_url_examples():
     article = page_path("article", "en", "a")
     theme = page_path("theme", "en", "x")

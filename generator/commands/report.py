@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..config import SiteConfig, load_config
-from ..structure import BuildFailed, BuildReport, Diagnostic
+from ..structure import BuildFailed, BuildReport, Diagnostic, format_size
 
 
 def config_or_report(site: Path) -> SiteConfig | None:
@@ -40,7 +40,8 @@ def stage_times(report: BuildReport) -> str:
 
 def print_summary(report: BuildReport, output: str) -> None:
     print(f"Built {report.articles} article(s) into {output}: "
-          f"{report.pages_written} page(s) written, {report.pages_unchanged} unchanged.")
+          f"{report.pages_written} page(s) written, {report.pages_unchanged} unchanged; "
+          f"the site is {format_size(report.site_bytes)}.")
     if report.articles_reused:
         print(f"{report.articles_reused} unchanged article(s) taken from the cache as translated and summarised.")
     if report.articles_reused < report.articles:
