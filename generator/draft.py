@@ -22,7 +22,8 @@ from .clean import clean_article
 from .config import SiteConfig
 from .themes import OTHER, match_themes, theme_keywords
 from .load import article_file, load_article
-from .render import SiteRenderer, article_page_kinds
+from .pages.article import article_page_kinds
+from .render import SiteRenderer
 from .structure import Entry, SiteModel, SourceArticle
 from .summarize import summarize
 from .translate import EngineCache, translate_articles
@@ -66,7 +67,7 @@ def draft_pages(changed: Iterable[str], model: SiteModel, config: SiteConfig, en
     for slug, entry in drafted.items():
         for kind in article_page_kinds(entry):
             for lang in LANGUAGES:
-                recipe = getattr(renderer, f"{kind}_page")(lang, slug)
+                recipe = renderer.recipe(kind, lang, slug)
                 pages[recipe.chrome.path.as_posix()] = renderer.html(recipe)
     return pages
 

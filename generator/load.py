@@ -23,7 +23,7 @@ from .config import CleaningRule, SiteConfig
 from .content_files import (TRANSLATION_SUFFIX, article_files, article_stem, display_path, inside, read_file,
                             translated_article, translation_file, translation_path)
 from .files import read_regular
-from .parallel import fork_map
+from .runtime import fork_map
 from .sentences import split_sentences
 from .slugs import slug_from_filename
 from .structure import ArticleMeta, Diagnostic, EditorTranslation, SourceArticle, SummarizedArticle

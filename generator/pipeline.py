@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -18,7 +16,7 @@ from .fingerprint import forget, input_fingerprint, record
 from .background import background
 from .group import group
 from .load import LoadResult, load_articles
-from .parallel import fork_map
+from .runtime import fork_map, long_lived, unfreeze
 from .publish import publish_pages, size_problems
 from .render import SiteRenderer
 from .search import search_files
@@ -120,7 +118,7 @@ def build(options: BuildOptions, engines: EngineCache | None = None,
                                       hint="free disk space or make the site's .cache/ and memory file writable; "
                                            "the previous output was left as it was")]) from None
     finally:
-        gc.unfreeze()
+        unfreeze()
 
 
 def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArticles | None) -> BuildReport:
@@ -131,7 +129,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
     with build_lock(config.cache_dir):
         inputs = input_fingerprint(config, options, output)  # taken first: edits during the build count
         cache = ArticleCache(config, translation_identity(config), loaded)
-        with _long_lived():
+        with long_lived():
             with _timed(report, "load, clean, translate, summarize"):
                 articles = prepare_articles(config, report, cache, engines, options.strict, options.workers)
             _stop_on_errors(report, options.strict)
@@ -182,32 +180,6 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     report.stage_seconds[stage] = time.perf_counter() - started
-
-
-@contextmanager
-def _long_lived() -> Iterator[None]:
-    """Loading and grouping make millions of objects that live to the end of the build (10,000
-    articles) and hardly any reference cycles; Python's cycle collector would walk them all again
-    and again (a fifth of a rebuild's time). It is paused meanwhile, then what they made is frozen
-    (set aside from collection, still freed when unreferenced), which also spares forked workers
-    from copying those pages of memory. `build` unfreezes it at the end, for `serve`'s next build."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
-        _return_free_memory()
-
-
-def _return_free_memory() -> None:
-    """Hand the memory loading and grouping freed back to the system (glibc keeps it otherwise),
-    so the render workers about to be forked do not start with it: the peak of a 10,000-article
-    build's processes drops by ~140 MB. Only where the C library is glibc; elsewhere a no-op."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _stop_on_errors(report: BuildReport, strict: bool) -> None:

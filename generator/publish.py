@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape as xml_escape
 from feedgen.feed import FeedGenerator
 
 from .config import SiteConfig
-from .render import briefing_heading, feed_path, page_url
+from .pages.site import briefing_heading, feed_path, page_url
 from .structure import BriefingSection, Diagnostic, Entry, Page, RenderedPage, SiteModel, format_size
 from .urls import LANGUAGES, absolute_url, href_path, page_path
 

@@ -20,7 +20,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .arabic import content_terms, is_arabic, terms_of_words, words
-from .parallel import fork_map
+from .runtime import fork_map
 from .structure import ArticleProfile, Block, EnglishVersion, Summary, SummarizedArticle, TranslatedArticle
 
 SUMMARY_KINDS = frozenset({"p", "quote", "li"})  # headings label text, they do not state news

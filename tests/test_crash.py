@@ -366,9 +366,9 @@ def test_a_published_file_changed_behind_the_builds_back_is_rewritten(small_site
 ])
 def test_a_template_error_names_the_template_and_line_and_keeps_the_output(small_site, monkeypatch, jobs,
                                                                              template, line, mistake, message):
-    from generator import parallel
+    from generator import runtime
 
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)  # two jobs: the error is raised in a worker process
+    monkeypatch.setattr(runtime, "MIN_ITEMS", 1)  # two jobs: the error is raised in a worker process
     options = BuildOptions(site_dir=small_site, jobs=jobs)
     build(options)
     before = tree(small_site / "output")

@@ -12,20 +12,25 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from types import MappingProxyType
 from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import REPO
 
 import generator.load
-import generator.parallel
+import generator.runtime
+import generator.pages
+import generator.pages.site
 import generator.render
 import generator.themes
 import generator.write
 from generator.config import BuildOptions
+from generator.dates import month_key
 from generator.pipeline import build
 from generator.render import SiteRenderer
 from generator.structure import Briefing, BriefingSection, SummarizedArticle
+from generator.urls import LANGUAGES, page_path
 from generator.write import SiteWriter, spare_path
 
 ARTICLES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "content" / "articles").glob("*.md")
@@ -258,9 +263,9 @@ def test_worker_processes_give_the_same_pages(tmp_path, monkeypatch):
 
     config = make_config(tmp_path)
     alone = {p.path: p for p in SiteRenderer(make_model(), config).pages(workers=1)}
-    monkeypatch.setattr(generator.parallel, "MIN_ITEMS", 0)
-    monkeypatch.setattr(generator.parallel, "CHUNK", 3)
-    monkeypatch.setattr(generator.parallel, "TASKS_PER_CHILD", 2)  # children are replaced along the way
+    monkeypatch.setattr(generator.runtime, "MIN_ITEMS", 0)
+    monkeypatch.setattr(generator.runtime, "CHUNK", 3)
+    monkeypatch.setattr(generator.runtime, "TASKS_PER_CHILD", 2)  # children are replaced along the way
     shared = {p.path: p for p in SiteRenderer(make_model(), config).pages(workers=2)}
     assert shared == alone
     keys = {path.as_posix(): page.key for path, page in alone.items()}
@@ -274,7 +279,7 @@ def test_worker_processes_stop_with_the_pool_whatever_sigterm_handler_the_parent
     script = """
 import signal, time
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
-from generator.parallel import fork_map
+from generator.runtime import fork_map
 results = fork_map(lambda i: time.sleep(0.05) or i, list(range(400)), 2)
 print(next(results)); results.close()
 print("stopped")
@@ -301,8 +306,8 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
         return articles
 
     alone = prepared(1)
-    monkeypatch.setattr(generator.parallel, "MIN_ITEMS", 0)
-    monkeypatch.setattr(generator.parallel, "CHUNK", 2)
+    monkeypatch.setattr(generator.runtime, "MIN_ITEMS", 0)
+    monkeypatch.setattr(generator.runtime, "CHUNK", 2)
     shared = prepared(2)
     assert shared == alone and [a.digest for a in shared] == [a.digest for a in alone]
     report = BuildReport()  # a new process: only what the workers wrote to the cache's files
@@ -365,8 +370,14 @@ def test_an_unchanged_page_is_known_by_its_sources_without_building_it(tmp_path,
     rendered = {p.path: p for p in SiteRenderer(make_model(), config).pages()}
     keys = {path.as_posix(): page.key for path, page in rendered.items()}
     renderer = SiteRenderer(make_model(), config)
-    for kind in generator.render.SOURCE_KEYED_PAGES:  # an unchanged page of these kinds is not built at all
-        monkeypatch.setattr(renderer, f"{kind}_page", lambda *spec: pytest.fail(f"{spec} was built"))
+    real_recipe = renderer.recipe
+
+    def recipe(kind: str, *arguments):  # an unchanged page of a source-keyed kind is not built at all
+        if kind in generator.render.SOURCE_KEYED_PAGES:
+            pytest.fail(f"{(kind, *arguments)} was built")
+        return real_recipe(kind, *arguments)
+
+    monkeypatch.setattr(renderer, "recipe", recipe)
     kept = {p.path: p for p in renderer.pages(keys)}
     assert kept.keys() == rendered.keys() and all(page.data is None for page in kept.values())
     for path, page in kept.items():  # the same key, sitemap versions and search entry as the page built
@@ -384,7 +395,7 @@ def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
     the pages a clean render of the changed model gives: no page shows something its key missed."""
     from test_render import make_config, make_model, with_meta
 
-    monkeypatch.setattr(generator.render, "THEME_LATEST", 1)  # every theme with a page per year, too
+    monkeypatch.setattr(generator.pages.site, "THEME_LATEST", 1)  # every theme with a page per year, too
 
     config = make_config(tmp_path)
     model = make_model()
@@ -428,12 +439,41 @@ def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
                                                          if e is xi else e for e in model.entries))
     after = {p.path.as_posix(): p for p in SiteRenderer(model, config).pages(before)}
     clean = {p.path: p.data for p in SiteRenderer(model, config).pages()}
-    incremental = {PurePosixPath(path): page.data if page.data is not None else first[page.path].data
-                   for path, page in after.items()}
-    assert incremental == clean
+    assert stale_pages(first, after, clean) == set()
     changed = {path for path, data in clean.items() if path not in first or data != first[path].data}
     assert changed and all(after[path.as_posix()].data is not None for path in changed)
     if change in ("linked title", "theme name", "own summary"):
         page = after["en/articles/xi-visit.html"]
         assert page.key != before[page.path.as_posix()] and page.data is not None
 
+
+def stale_pages(first: dict, after: dict, clean: dict) -> set[PurePosixPath]:
+    """The pages an incremental render (`after`, keyed by the `first` render's keys; a page without bytes
+    is the one `first` made) gets wrong or misses or adds, against a `clean` render of the same model."""
+    incremental = {PurePosixPath(path): page.data if page.data is not None else first[page.path].data
+                   for path, page in after.items()}
+    return {path for path in incremental.keys() | clean.keys() if incremental.get(path) != clean.get(path)}
+
+
+def test_a_kind_whose_sources_miss_what_its_view_reads_is_caught(tmp_path, monkeypatch):
+    """The check above has teeth: a month kind that declares its articles by slug only, not by digest,
+    keeps its month page when a title on it changes, and the comparison with a clean render says so."""
+    from test_render import make_config, make_model, with_meta
+
+    month = generator.pages.KINDS["month"]
+
+    def slugs_only(site, lang, index, number):
+        return month.sources(site, lang, index, number)[:3] + (tuple(
+            (day, continued, items) for _, day, items, continued in site.listing_page("month", index, number)),)
+
+    broken = dict(generator.pages.KINDS, month=dataclasses.replace(month, sources=slugs_only))
+    monkeypatch.setattr(generator.render, "KINDS", MappingProxyType(broken))
+    config = make_config(tmp_path)
+    model = make_model()
+    first = {p.path: p for p in SiteRenderer(model, config).pages()}
+    before = {path.as_posix(): page.key for path, page in first.items()}
+    model = with_meta(model, "talks", title="محادثات جديدة في بكين")
+    after = {p.path.as_posix(): p for p in SiteRenderer(model, config).pages(before)}
+    clean = {p.path: p.data for p in SiteRenderer(model, config).pages()}
+    month_of_talks = {page_path("month", lang, month_key(model.by_slug["talks"].meta.date)) for lang in LANGUAGES}
+    assert stale_pages(first, after, clean) == month_of_talks

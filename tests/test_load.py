@@ -164,7 +164,7 @@ def test_empty_and_duplicate_slugs(site):
 
 def test_reading_on_two_processes_gives_what_reading_in_one_does(site, monkeypatch, tmp_path_factory):
     """Files are parsed in worker processes; articles, stamps and every message come back in file order."""
-    import generator.parallel
+    import generator.runtime
 
     config = load_config(site)
     for i in range(12):
@@ -178,8 +178,8 @@ def test_reading_on_two_processes_gives_what_reading_in_one_does(site, monkeypat
     (site / "content" / "articles" / "link.md").symlink_to(outside)
 
     alone = load_articles(config, workers=1)
-    monkeypatch.setattr(generator.parallel, "MIN_ITEMS", 0)
-    monkeypatch.setattr(generator.parallel, "CHUNK", 1)
+    monkeypatch.setattr(generator.runtime, "MIN_ITEMS", 0)
+    monkeypatch.setattr(generator.runtime, "CHUNK", 1)
     shared = load_articles(config, workers=2)
     assert shared == alone
     assert len(alone.articles) == 12 and len(alone.stamps) == 14  # a05.txt and bad.md are read, then refused

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_render import counterpart, make_config, make_entry, make_model, resolve, with_meta
 
-import generator.render
+import generator.pages.site
 from generator.paging import ARTICLE_UNITS, PAGE_UNITS, STORY_UNITS, page_groups, pager_numbers, split_pages
 from generator.render import SiteRenderer
 from generator.structure import Briefing, BriefingSection, EnglishVersion, SiteModel, Story, Theme
@@ -246,8 +246,8 @@ def test_paged_listings_keep_their_keys_honest(tmp_path, monkeypatch, change):
     """Pages kept by their keys plus those rendered again are the pages a clean render gives, when
     articles move between pages, a page's first group starts or stops continuing the page before, and
     the number of pages changes."""
-    monkeypatch.setattr(generator.render, "PAGE_UNITS", 5)  # the small model then has pages to split
-    monkeypatch.setattr(generator.render, "THEME_LATEST", 1)
+    monkeypatch.setattr(generator.pages.site, "PAGE_UNITS", 5)  # the small model then has pages to split
+    monkeypatch.setattr(generator.pages.site, "THEME_LATEST", 1)
     config = make_config(tmp_path)
     base = make_model()
     extra = tuple(make_entry(f"extra-{i}", f"خبر إضافي {i}", dt.date(2023, 3, 17 if i < 3 else 16),

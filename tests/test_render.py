@@ -15,13 +15,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import generator.render
+import generator.pages.site
 from generator.arabic import content_terms
 from generator.chart import theme_chart
 from generator.config import SiteConfig
 from generator.dates import format_date, format_month, format_period, month_span, to_arabic_indic
-from generator.render import (ARCHIVE_CHARTS, TEMPLATE_NAMES, SiteRenderer, count_articles, count_outlets, phrase,
-                              web_url)
+from generator.pages.archive import ARCHIVE_CHARTS
+from generator.pages.text import count_articles, count_outlets, phrase, web_url
+from generator.render import TEMPLATE_NAMES, SiteRenderer
 from generator.static import static_files
 from generator.structure import (
     ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
@@ -563,7 +564,7 @@ def test_theme_and_archive_charts_match_counts(docs):
 
 
 def test_a_long_theme_lists_its_newest_articles_and_has_a_page_for_each_year(tmp_path, monkeypatch):
-    monkeypatch.setattr(generator.render, "THEME_LATEST", 1)  # diplomacy has 2 dated articles; trade has 2
+    monkeypatch.setattr(generator.pages.site, "THEME_LATEST", 1)  # diplomacy has 2 dated articles; trade has 2
     model = with_meta(make_model(), "talks", date=dt.date(2022, 11, 10))  # diplomacy: 2022 and 2023
     pages = {p.path: lxml.html.fromstring(p.data) for p in SiteRenderer(model, make_config(tmp_path)).pages()}
     theme = pages[PurePosixPath("en/themes/diplomacy/index.html")]
@@ -583,7 +584,7 @@ def test_a_long_theme_lists_its_newest_articles_and_has_a_page_for_each_year(tmp
     trade = pages[PurePosixPath("en/themes/trade/index.html")]  # its undated article stays on its own page
     assert trade.xpath("//section[h2[@id='undated']]//a/@href") == ["../../articles/old-note.html"]
 
-    monkeypatch.setattr(generator.render, "THEME_LATEST", 2)  # no more than that: one page lists them all
+    monkeypatch.setattr(generator.pages.site, "THEME_LATEST", 2)  # no more than that: one page lists them all
     pages = {p.path.as_posix() for p in SiteRenderer(model, make_config(tmp_path)).pages()}
     assert "en/themes/diplomacy/index.html" in pages and not any("/diplomacy/20" in path for path in pages)
 
@@ -601,7 +602,7 @@ def test_the_archive_charts_the_largest_themes_and_links_to_all_of_them(tmp_path
     entries = tuple(make_entry(f"a{i}-{k}", f"عنوان {i} {k}", dt.date(2023, 1 + k % 12, 1), themes=(theme.id,))
                     for i, theme in enumerate(themes) for k in range(1 + i % 5))  # 1 to 5 articles a theme
     renderer = SiteRenderer(SiteModel(entries, themes, ()), make_config(tmp_path))
-    page = lxml.html.fromstring(renderer.html(renderer.archive_page("en")))
+    page = lxml.html.fromstring(renderer.html(renderer.recipe("archive", "en")))
     charted = [href.rstrip("/").rsplit("/", 1)[-1] for href in page.xpath("//figcaption/a/@href")]
     sizes = {theme.id: 1 + i % 5 for i, theme in enumerate(themes)}
     assert len(charted) == ARCHIVE_CHARTS and charted == sorted(charted)  # in the site's order of themes

@@ -20,7 +20,7 @@ import lxml.html
 import pytest
 from test_browser import build_linked_sample, require
 
-import generator.render
+import generator.pages.site
 from generator.render import SiteRenderer
 
 
@@ -67,7 +67,7 @@ def theme_year_pages(folder: Path, monkeypatch) -> list[Path]:
     the render tests' model, one article a year earlier, with a theme's own page listing one."""
     from test_render import make_config, make_model, with_meta
 
-    monkeypatch.setattr(generator.render, "THEME_LATEST", 1)
+    monkeypatch.setattr(generator.pages.site, "THEME_LATEST", 1)
     model = with_meta(make_model(), "talks", date=dt.date(2022, 11, 10))
     written = []
     for page in SiteRenderer(model, make_config(folder)).pages():

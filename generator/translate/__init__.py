@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..clean import parse_blocks
 from ..config import SiteConfig
-from ..parallel import fork_map
+from ..runtime import fork_map
 from ..sentences import split_sentences
 from ..structure import Block, CleanArticle, Diagnostic, EnglishVersion, TranslatedArticle
 from .engine import Engine, InstalledModel, find_model, model_identity
