@@ -214,6 +214,28 @@ def test_only_the_shard_whose_articles_changed_is_indexed_again(output, entries,
     assert len(list((config.cache_dir / "pagefind").iterdir())) == len(shards)  # the stale one was removed
 
 
+def test_a_shard_indexed_again_starts_from_its_previous_files_and_keeps_only_those_it_uses(entries, renderer,
+                                                                                          tmp_path):
+    config = SiteConfig(root=tmp_path)
+    month = [dataclasses.replace(e, datetime="2023-03-17") for e in entries if e.language == "ar"]  # one shard
+    search_files(month, config, {}, renderer.search_record)
+    root = config.cache_dir / "pagefind"
+    before, = root.iterdir()
+    hashed = {p.relative_to(before): p.stat().st_ino for p in before.rglob("*.pf_*") if p.parent != before}
+    edited = dataclasses.replace(month[0], key="changed", record=dataclasses.replace(month[0].record, content="نص جديد"))
+    search_files([edited, *month[1:]], config, {}, renderer.search_record)
+    after, = root.iterdir()
+    assert after.name.startswith("ar-2023-03.") and after != before  # indexed again, the old index removed
+    fresh = tmp_path / "fresh"  # Pagefind alone over the same record pages, from nothing
+    generator.search._write_index(config.cache_dir / generator.search.RECORD_PAGES / "ar-2023-03", fresh)
+    files = {p.relative_to(after) for p in after.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()
+                     and p.name not in generator.search._UNUSED_BUNDLE_FILES}
+    kept = {path for path in files if hashed.get(path) == (after / path).stat().st_ino}
+    assert len(kept) >= len(month) - 1, "the unchanged pages' fragments came from the previous index"
+    assert len(kept) < len(hashed), "the edited page's old fragment was kept although the new index does not use it"
+
+
 def test_record_pages_are_updated_file_by_file(entries, tmp_path):
     folder = tmp_path / "records"
 
