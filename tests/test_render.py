@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 import shutil
+import string
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -24,6 +25,7 @@ from generator.pages.archive import ARCHIVE_CHARTS
 from generator.pages.text import count_articles, count_outlets, phrase, web_url
 from generator.render import TEMPLATE_NAMES, SiteRenderer
 from generator.static import static_files
+from generator.ui import UI
 from generator.structure import (
     ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
     SummarizedArticle, Story, Theme, TranslatedArticle, BriefingSection,
@@ -694,3 +696,12 @@ def test_pages_write_to_a_folder_and_stay_small(tmp_path, site):
     css = len(site[PurePosixPath("static/style.css")])
     largest_article = max(len(data) for path, data in site.items() if "articles" in path.parts)
     assert css + largest_article < 40_000
+
+
+def test_every_interface_word_is_in_both_languages_with_the_same_placeholders():
+    def placeholders(text: str) -> set[str]:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+    assert UI["ar"].keys() == UI["en"].keys()
+    assert {key: placeholders(text) for key, text in UI["ar"].items()} == \
+        {key: placeholders(text) for key, text in UI["en"].items()}
