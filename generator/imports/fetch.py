@@ -142,6 +142,7 @@ class Fetcher:
                     return answer.status, _lower(answer.headers), _read_limited(answer)
             except urllib.error.HTTPError as error:
                 headers = _lower(error.headers)
+                error.close()  # its body is not read: give the connection back
                 if error.code in _REDIRECTS or error.code == 304 or url.endswith("/robots.txt"):
                     return error.code, headers, b""
                 raise FetchFailed(f"HTTP {error.code} {error.reason}") from None

@@ -63,6 +63,8 @@ class _Page:
 
 
 def run_import(config: SiteConfig, options: ImportOptions, today: dt.date | None = None) -> ImportReport:
+    """Import every source; the records in .cache/ are saved at the end (not on --dry-run), so an
+    interrupted run imports again only what it had not written."""
     fetcher = Fetcher()
     validators = load_validators(config.cache_dir)
     imported = Imported.load(config.cache_dir, config.articles_dir)
