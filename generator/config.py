@@ -16,6 +16,7 @@ from typing import Any
 import regex
 import yaml
 
+from .config_sources import FeedSource, read_sources
 from .files import read_regular
 from .structure import BuildFailed, Diagnostic, Theme
 from .yamlsafe import parse, quoted
@@ -73,6 +74,7 @@ class SiteConfig:
     translation: TranslationSettings = field(default_factory=TranslationSettings)
     cleaning: tuple[CleaningRule, ...] = ()
     themes: tuple[Theme, ...] = ()
+    sources: tuple[FeedSource, ...] = ()  # feeds for `import --feeds`
 
     @property
     def content_dir(self) -> Path:
@@ -245,7 +247,7 @@ class _Reader:
     def site(self, site_dir: Path, data: Any) -> SiteConfig:
         data = self.mapping(data, (), {
             "title", "description", "base_url", "domain", "default_language", "digits", "briefings",
-            "summary", "related_articles", "translation", "cleaning", "themes", "publish"})
+            "summary", "related_articles", "translation", "cleaning", "themes", "publish", "sources"})
         title_ar, title_en = self.bilingual(data, ("title",), SiteConfig.title_ar, SiteConfig.title_en)
         desc_ar, desc_en = self.bilingual(data, ("description",), "", "")
         summary = self.mapping(data.get("summary"), ("summary",), {"sentences"})
@@ -265,6 +267,7 @@ class _Reader:
             translation=self.translation(data.get("translation")),
             cleaning=self.cleaning(data),
             themes=self.themes(data.get("themes")),
+            sources=read_sources(self, data.get("sources")),
         )
 
     def base_url(self, data: dict) -> str:
