@@ -105,13 +105,18 @@ def speed(articles: list[TranslatedArticle], config, scale: int) -> list[Summari
     _, small_wall, small_cpu = _timed(lambda: grouping.group(summarized, config))
     many = replicated(summarized, scale)
     model, wall, cpu = _timed(lambda: grouping.group(many, config))
+    newest = max(many, key=lambda a: (a.translated.clean.source.meta.date, a.slug))
+    _, kept = grouping.regroup([a for a in many if a is not newest], config, None)
+    _, add_wall, add_cpu = _timed(lambda: grouping.regroup(many, config, kept))
     per_article = 1000 / len(articles)
     print("speed                               wall      cpu")
     print(f"  summarize, cold stem cache  {cold_wall * per_article:7.2f}  {cold_cpu * per_article:7.2f}  ms/article")
     print(f"  summarize, warm             {warm_wall * per_article:7.2f}  {warm_cpu * per_article:7.2f}  ms/article")
     print(f"  group {len(articles):>6} articles      {small_wall:7.2f}  {small_cpu:7.2f}  s")
     print(f"  group {len(many):>6} articles      {wall:7.2f}  {cpu:7.2f}  s  "
-          f"({len(model.themes)} themes, {len(model.briefings)} briefings)\n")
+          f"({len(model.themes)} themes, {len(model.briefings)} briefings)")
+    print(f"  regroup adding the newest       {add_wall:7.2f}  {add_cpu:7.2f}  s  "
+          f"(from the grouping of the other {len(many) - 1})\n")
     return summarized
 
 

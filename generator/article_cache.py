@@ -1,6 +1,10 @@
 """Per-article results kept between builds, so an unchanged article is not read, cleaned, translated
 or summarised again — in a rebuild or in the `serve` loop.
 
+What grouping made of them (each article's vector and nearest articles, where story detection
+placed it, the stories assembled: group.Grouping) is kept in .cache/grouping.pickle, so a rebuild
+works out only what new and edited articles change.
+
 The configured themes each article scored (themes.ThemeScores) are kept beside them, in one pickle
 under .cache/themes/, named after the code and the themes' keywords: editing a keyword scores every
 article again, and keeps their other results.
@@ -28,10 +32,12 @@ from pathlib import Path
 from .config import SiteConfig
 from .digests import code_digest
 from .files import replace_file
+from .group import Grouping
 from .structure import Diagnostic, SourceArticle, SummarizedArticle
 
 FOLDER = "articles"
 THEMES_FOLDER = "themes"
+GROUPING_FILE = "grouping.pickle"  # vectors, neighbours, story placements: what an add-one rebuild keeps
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,21 @@ def keep_theme_scores(config: SiteConfig, scores: dict[str, tuple]) -> None:
     for other in path.parent.iterdir():
         if other != path:
             other.unlink(missing_ok=True)
+
+
+def kept_grouping(config: SiteConfig) -> Grouping | None:
+    """What the last build kept of grouping (`group.regroup` checks that it still applies), if anything."""
+    try:
+        kept = pickle.loads((config.cache_dir / GROUPING_FILE).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return kept if isinstance(kept, Grouping) else None
+
+
+def keep_grouping(config: SiteConfig, grouping: Grouping) -> None:
+    path = config.cache_dir / GROUPING_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace_file(path, pickle.dumps(grouping, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _theme_scores_path(config: SiteConfig) -> Path:

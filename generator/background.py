@@ -39,9 +39,10 @@ class Background:
     days (bench/stories) it kept story recall and raised precision from 0.90 to 0.94.
     Terms it has never seen count as the rarest it knows."""
 
-    def __init__(self, frequencies: dict[str, float]):
+    def __init__(self, frequencies: dict[str, float], key: str | None = None):
         self.weights = {term: _weight(f) for term, f in frequencies.items()}
         self.unseen = _weight(RAREST_FREQUENCY)
+        self.key = key  # what the table was made from (None: not known, so nothing made with it is kept)
 
     def weight(self, term: str) -> float:
         return self.weights.get(term, self.unseen)
@@ -57,7 +58,7 @@ def background(cache_dir: Path | None) -> Background:
     many sites)."""
     key = _table_key()
     if key not in _MADE:
-        _MADE[key] = Background(stem_frequencies(cache_dir))
+        _MADE[key] = Background(stem_frequencies(cache_dir), key)
     return _MADE[key]
 
 

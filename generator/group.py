@@ -11,10 +11,11 @@ a sparse top-k neighbour search that keeps 10,000 articles within seconds and me
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import sys
 from collections import defaultdict
-from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from itertools import chain, count
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -22,6 +23,8 @@ from scipy import sparse
 from .arabic import content_terms
 from .background import Background, background
 from .config import SiteConfig
+from .digests import code_digest
+from .neighbours import RELATED_MIN_SIMILARITY, Neighbour, update_neighbours
 from .stories import (STORY_SUMMARY_SENTENCES, central_order, detect_stories, members_of, order_key,
                       pick_sentences)
 from .structure import (ArticleMeta, Briefing, BriefingSection, Entry, SiteModel, Story, SummarizedArticle)
@@ -31,37 +34,81 @@ KEYWORD_TERMS = 60  # terms kept per article for similarity (see term_vectors)
 TITLE_REPEATS = 2  # a headline's terms count this many times more than the body's
 NAME_BOOST = 1.5  # glossary terms (people, places, bodies) say more about a story than their frequency does
 NEIGHBOURS_SLACK = 12  # neighbours fetched beyond related_articles, since same-story articles are set aside
-RELATED_MIN_SIMILARITY = 0.08
-CHUNK_ROWS = 512  # rows of the similarity matrix worked out at once
 LEAD_BONUS = 0.1  # an article's first summary sentence usually states the news: a story summary prefers it
+
+
+Row = tuple[tuple[str, ...], tuple[float, ...]]  # an article's kept terms, in term order, and their weights
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """What a rebuild keeps of grouping, by article: its digest and vector, its nearest articles,
+    the story detection placed it in (by order key), and the stories assembled (by their articles'
+    slugs and digests). Kept while `key` holds: the same code, background, glossary names and number
+    of neighbours."""
+
+    key: str = ""
+    digests: Mapping[str, str] = field(default_factory=dict)
+    rows: Mapping[str, Row] = field(default_factory=dict)
+    neighbours: Mapping[str, tuple[Neighbour, ...]] = field(default_factory=dict)
+    placements: Mapping[str, str] = field(default_factory=dict)
+    stories: Mapping[tuple, Story] = field(default_factory=dict)
 
 
 def group(articles: Sequence[SummarizedArticle], config: SiteConfig, workers: int = 1,
           scored: ThemeScores | None = None, weights: Background | None = None,
           names: Collection[str] = ()) -> SiteModel:
-    """Find stories, assign themes, link related articles and build the briefings (the similarity
-    matrix on up to `workers` threads). `scored` holds the theme matches of the articles an earlier
-    build scored (the article cache keeps them); the others are scored here and added to it.
-    `weights` is the background (read from the site's cache when not given); `names` the glossary's
-    Arabic terms, which weigh more."""
+    """The site model from the articles alone (`regroup` without an earlier grouping)."""
+    return regroup(articles, config, None, workers, scored, weights, names)[0]
+
+
+def regroup(articles: Sequence[SummarizedArticle], config: SiteConfig, previous: Grouping | None,
+            workers: int = 1, scored: ThemeScores | None = None, weights: Background | None = None,
+            names: Collection[str] = ()) -> tuple[SiteModel, Grouping]:
+    """Find stories, assign themes, link related articles and build the briefings; and what a later
+    build may keep of it. With the `previous` grouping only what changed is worked out again: the
+    vectors of new and edited articles, story detection from the earliest of them on, their
+    nearest articles and the lists they enter, the stories whose articles changed. The model is the
+    one a clean grouping gives (tests/test_stories.py compares them after random edits).
+
+    `scored` holds the theme matches of the articles an earlier build scored (the article cache
+    keeps them); the others are scored here and added to it. `weights` is the background (read from
+    the site's cache when not given); `names` the glossary's Arabic terms, which weigh more. The
+    similarities are worked out on up to `workers` threads."""
     ordered = sorted(articles, key=lambda a: a.slug)
     weights = weights or background(config.cache_dir)
-    vectors, vocabulary = term_vectors([a.profile for a in ordered], weights, _stemmed(names))
+    stemmed = _stemmed(names)
     slugs = [article.slug for article in ordered]
+    k = max(0, min(config.related_articles + NEIGHBOURS_SLACK, len(ordered) - 1))
+    key = _grouping_key(weights, stemmed, k)
+    if previous is None or previous.key != key or key == "":
+        previous = Grouping()
+    digests = {article.slug: article.digest for article in ordered}
+    fresh = {slug for slug, digest in digests.items() if previous.digests.get(slug) != digest}
+    made = iter(article_rows([a.profile for a in ordered if a.slug in fresh], weights, stemmed))
+    rows = {slug: next(made) if slug in fresh else previous.rows[slug] for slug in slugs}
+    vectors, vocabulary = matrix_of([rows[slug] for slug in slugs])
 
-    story_rows = find_stories(ordered, vectors)
-    story_of = {i: key for key, rows in story_rows.items() for i in rows}
+    changed = {order_key(_meta(a).date, a.translated.clean.source.path) for a in ordered if a.slug in fresh
+               and _meta(a).date is not None}
+    resume = {placed: story for placed, story in previous.placements.items() if placed not in changed}
+    story_rows, placements = find_stories(ordered, vectors, resume)
+    story_of = {slugs[i]: story for story, members in story_rows.items() for i in members}
     scored = scored if scored is not None else ThemeScores(config.themes)
     order = [theme.id for theme in config.themes]
     themes_of = assign_themes([scored.of(article) for article in ordered], list(story_rows.values()), order)
 
-    neighbours, similarities = nearest_neighbours(vectors, config.related_articles + NEIGHBOURS_SLACK, workers)
-    stories = [assemble_story(rows, ordered, vectors, vocabulary) for rows in story_rows.values() if len(rows) > 1]
+    neighbours = update_neighbours(vectors, slugs, k, previous.neighbours, fresh, workers)
+    assembled = {}
+    for members in story_rows.values():
+        if len(members) > 1:
+            made_of = (tuple(slugs[i] for i in members), tuple(digests[slugs[i]] for i in members))
+            assembled[made_of] = previous.stories.get(made_of) or assemble_story(members, ordered, vectors, vocabulary)
+    stories = list(assembled.values())
     in_story = {slug: story.id for story in stories for slug in story.slugs}
     entries = [
         Entry(article=article, themes=themes_of[i],
-              related=_related(i, neighbours[i].tolist(), similarities[i].tolist(), story_of, slugs,
-                               config.related_articles),
+              related=_related(article.slug, neighbours[article.slug], story_of, config.related_articles),
               story=in_story.get(article.slug))
         for i, article in enumerate(ordered)
     ]
@@ -73,8 +120,18 @@ def group(articles: Sequence[SummarizedArticle], config: SiteConfig, workers: in
     newest_first = sorted(entries, key=lambda e: (e.meta.date is None, -(e.meta.date or dt.date.min).toordinal(),
                                                   e.slug))
     undated = tuple(e.slug for e in entries if e.meta.date is None)
-    return SiteModel(entries=tuple(newest_first), themes=themes, briefings=briefings, stories=tuple(stories),
-                     undated=undated)
+    model = SiteModel(entries=tuple(newest_first), themes=themes, briefings=briefings, stories=tuple(stories),
+                      undated=undated)
+    return model, Grouping(key, digests, rows, neighbours, placements, assembled)
+
+
+def _grouping_key(weights: Background, names: frozenset[str], neighbours: int) -> str:
+    """What every kept part of a grouping depends on besides the articles; "" when the background's
+    making is unknown (a table built by hand, in tests), so nothing is kept."""
+    if weights.key is None:
+        return ""
+    made_from = "\0".join([code_digest(), weights.key, str(neighbours), *sorted(names)])
+    return hashlib.sha256(made_from.encode()).hexdigest()[:32]
 
 
 def _meta(article: SummarizedArticle) -> ArticleMeta:
@@ -89,50 +146,74 @@ def _latest(story: Story, by_slug: dict) -> dt.date:
     return by_slug[story.slugs[-1]].meta.date
 
 
-def term_vectors(profiles: Sequence, weights: Background, names: frozenset[str] = frozenset()
-                 ) -> tuple[sparse.csr_matrix, list[str]]:
-    """Each article as its KEYWORD_TERMS heaviest terms, L2-normalised, and the term of each column.
+def article_rows(profiles: Sequence, weights: Background, names: frozenset[str] = frozenset()) -> list[Row]:
+    """Each article as its KEYWORD_TERMS heaviest terms, L2-normalised, in term order.
 
     A term weighs (1 + ln count) x its background weight (rarer in Arabic at large, more telling),
     headline terms counting TITLE_REPEATS times more and glossary names NAME_BOOST more. Keeping
     only the characteristic terms drops the long tail that makes every pair of articles slightly
     similar: the similarity matrix stays sparse enough to search 10,000 articles in about a second.
+    A row depends on its own article alone (ties between equal weights go to the earlier term), so
+    a rebuild keeps the rows of the articles that did not change.
     """
     term_lists = [profile.title_terms * (1 + TITLE_REPEATS) + profile.body_terms for profile in profiles]
-    vocabulary: defaultdict[str, int] = defaultdict(count().__next__)  # a new term gets the next column
-    columns = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(term_lists)), dtype=np.int64)
-    rows = np.repeat(np.arange(len(term_lists)), [len(terms) for terms in term_lists])
+    terms = sorted({sys.intern(t) for terms in term_lists for t in terms})  # columns in term order
+    column = {t: i for i, t in enumerate(terms)}
+    columns = np.fromiter((column[t] for terms_ in term_lists for t in terms_), dtype=np.int64)
+    rows = np.repeat(np.arange(len(term_lists)), [len(terms_) for terms_ in term_lists])
     counts = sparse.coo_matrix((np.ones(len(columns), dtype=np.float32), (rows, columns)),
-                               shape=(len(term_lists), len(vocabulary))).tocsr()  # repeated terms add up
+                               shape=(len(term_lists), len(terms))).tocsr()  # repeated terms add up
     counts.sum_duplicates()
-    terms = list(vocabulary)
     idf = np.array([weights.weight(t) * (NAME_BOOST if t in names else 1.0) for t in terms], dtype=np.float64)
     matrix = counts.tocoo()
     term_weights = ((1 + np.log(matrix.data)) * idf[matrix.col]).astype(np.float32)
-    order = np.lexsort((matrix.col, -term_weights, matrix.row))  # per row: heaviest first, ties by column
+    order = np.lexsort((matrix.col, -term_weights, matrix.row))  # per row: heaviest first, ties by term
     rows, columns, term_weights = matrix.row[order], matrix.col[order], term_weights[order]
     keep = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") < KEYWORD_TERMS
     rows, columns, term_weights = rows[keep], columns[keep], term_weights[keep]
     norms = np.sqrt(np.bincount(rows, weights=term_weights.astype(np.float64) ** 2, minlength=len(term_lists)))
     term_weights = (term_weights / norms[rows]).astype(np.float32)
-    vectors = sparse.csr_matrix((term_weights, (rows, columns)), shape=counts.shape, dtype=np.float32)
-    return vectors, terms
+    by_term = np.lexsort((columns, rows))
+    rows, columns, term_weights = rows[by_term], columns[by_term], term_weights[by_term].tolist()
+    starts = np.searchsorted(rows, np.arange(len(term_lists) + 1)).tolist()
+    return [(tuple(terms[c] for c in columns[a:b].tolist()), tuple(term_weights[a:b]))
+            for a, b in zip(starts, starts[1:])]
+
+
+def matrix_of(rows: Sequence[Row]) -> tuple[sparse.csr_matrix, list[str]]:
+    """The rows as one matrix (float32, a column per term in term order) and the term of each column.
+    Every product then sums a row's terms in the same order, whichever rows it is made with."""
+    vocabulary = sorted({t for terms, _ in rows for t in terms})
+    column = {t: i for i, t in enumerate(vocabulary)}
+    sizes = [len(terms) for terms, _ in rows]
+    indptr = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+    indices = np.fromiter((column[t] for terms, _ in rows for t in terms), dtype=np.int64, count=int(indptr[-1]))
+    data = np.fromiter((w for _, weights in rows for w in weights), dtype=np.float32, count=int(indptr[-1]))
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(vocabulary))), vocabulary
+
+
+def term_vectors(profiles: Sequence, weights: Background, names: frozenset[str] = frozenset()
+                 ) -> tuple[sparse.csr_matrix, list[str]]:
+    """The articles' rows (`article_rows`) as one matrix, and the term of each column."""
+    return matrix_of(article_rows(profiles, weights, names))
 
 
 # --- stories --------------------------------------------------------------------------------------
 
 
-def find_stories(ordered: Sequence[SummarizedArticle], vectors: sparse.csr_matrix) -> dict[str, list[int]]:
-    """The rows of each story, earliest first, keyed by its first article's order key; an undated
-    article is a story of its own (detection needs a date)."""
+def find_stories(ordered: Sequence[SummarizedArticle], vectors: sparse.csr_matrix,
+                 resume: Mapping[str, str] | None = None) -> tuple[dict[str, list[int]], dict[str, str]]:
+    """The rows of each story, earliest first, keyed by its first article's order key (an undated
+    article is a story of its own: detection needs a date); and the story of each dated article's
+    order key, which a later build resumes from (`detect_stories`)."""
     dated = [i for i, article in enumerate(ordered) if _meta(article).date is not None]
     keys = [order_key(_meta(ordered[i]).date, ordered[i].translated.clean.source.path) for i in dated]
-    found = detect_stories(keys, [_meta(ordered[i]).date for i in dated], vectors[dated])
+    found = detect_stories(keys, [_meta(ordered[i]).date for i in dated], vectors[dated], resume)
     stories = {story: [dated[k] for k in rows] for story, rows in members_of(found, keys).items()}
     for i, article in enumerate(ordered):
         if _meta(article).date is None:
             stories["~" + article.translated.clean.source.path] = [i]
-    return stories
+    return stories, dict(zip(keys, found))
 
 
 def assemble_story(rows: list[int], ordered: Sequence[SummarizedArticle], vectors: sparse.csr_matrix,
@@ -167,52 +248,17 @@ def assemble_story(rows: list[int], ordered: Sequence[SummarizedArticle], vector
 # --- related articles ------------------------------------------------------------------------------
 
 
-def nearest_neighbours(vectors: sparse.csr_matrix, k: int, workers: int = 1,
-                       floor: float = RELATED_MIN_SIMILARITY) -> tuple[np.ndarray, np.ndarray]:
-    """For each row, the k most similar other rows with a positive cosine of at least `floor` (indices,
-    cosines), most similar first; the slots left over hold index -1 and -inf.
-
-    Nothing reads a neighbour below the related articles' threshold, so the similarities stay sparse: CHUNK_ROWS rows at a time, only those reaching `floor` are
-    sorted, with no dense block of CHUNK_ROWS x n in memory (and a tenth less time than partitioning
-    dense rows at 10,000 articles: the sparse product itself is most of it). Ties go to the lower
-    index, so the result does not depend on the chunks. Chunks run on up to `workers` threads
-    (scipy's product and numpy's sort release the GIL), each filling its rows.
-    """
-    n = vectors.shape[0]
-    k = max(0, min(k, n - 1))
-    indices = np.full((n, k), -1, dtype=np.int64)
-    similarities = np.full((n, k), -np.inf, dtype=np.float32)
-    if k == 0:
-        return indices, similarities
-    transposed = vectors.T.tocsc()
-
-    def fill(start: int) -> None:
-        block = (vectors[start:start + CHUNK_ROWS] @ transposed).tocoo()
-        keep = (block.data >= floor) & (block.col != block.row + start)
-        rows, columns, values = block.row[keep], block.col[keep], block.data[keep]
-        order = np.lexsort((columns, -values, rows))  # per row: most similar first, ties to the lower index
-        rows, columns, values = rows[order], columns[order], values[order]
-        rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
-        top = rank < k
-        indices[start + rows[top], rank[top]] = columns[top]
-        similarities[start + rows[top], rank[top]] = values[top]
-
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        list(pool.map(fill, range(0, n, CHUNK_ROWS)))
-    return indices, similarities
-
-
-def _related(i: int, row: list[int], sims: list[float], story_of: dict[int, str], slugs: list[str],
-             k: int) -> tuple[str, ...]:
-    """The k most similar articles, one per story and none of article i's own story: the story page
+def _related(slug: str, neighbours: tuple[Neighbour, ...], story_of: Mapping[str, str], k: int
+             ) -> tuple[str, ...]:
+    """The k most similar articles, one per story and none of the article's own story: the story page
     lists those already."""
-    picked, stories = [], {story_of[i]}
-    for j, similarity in zip(row, sims):
+    picked, stories = [], {story_of[slug]}
+    for other, similarity in neighbours:
         if len(picked) == k or similarity < RELATED_MIN_SIMILARITY:
             break
-        if story_of[j] not in stories:
-            picked.append(slugs[j])
-            stories.add(story_of[j])
+        if story_of[other] not in stories:
+            picked.append(other)
+            stories.add(story_of[other])
     return tuple(picked)
 
 

@@ -9,12 +9,13 @@ from functools import partial
 from pathlib import Path
 from typing import Iterator
 
-from .article_cache import ArticleCache, LoadedArticles, keep_theme_scores, kept_theme_scores
+from .article_cache import (ArticleCache, LoadedArticles, keep_grouping, keep_theme_scores, kept_grouping,
+                            kept_theme_scores)
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
 from .fingerprint import forget, input_fingerprint, record
 from .background import background
-from .group import group
+from .group import regroup
 from .load import LoadResult, load_articles
 from .runtime import fork_map, long_lived, unfreeze
 from .publish import publish_pages, size_problems
@@ -136,8 +137,12 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
             with _timed(report, "group"):
                 scored = ThemeScores(config.themes, kept_theme_scores(config))
                 glossary, _ = load_glossary(config.glossary_path, config.translation.glossary, config.root)
-                model = group(articles, config, options.workers, scored, background(config.cache_dir),
-                              names=[" ".join(term.words) for term in glossary.terms])
+                previous = kept_grouping(config)
+                model, grouping = regroup(articles, config, previous, options.workers, scored,
+                                          background(config.cache_dir),
+                                          names=[" ".join(term.words) for term in glossary.terms])
+                if previous is None or (grouping.key, grouping.digests) != (previous.key, previous.digests):
+                    keep_grouping(config, grouping)
                 if scored.added or len(scored.known) > len(articles):  # new articles, or some are gone
                     keep_theme_scores(config, {a.digest: scored.known[a.digest] for a in articles})
         forget(config)  # a build killed from here on must not look up to date next time

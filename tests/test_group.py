@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 import generator.group
+import generator.neighbours
 from generator.arabic import content_terms
 from generator.config import SiteConfig, load_config
-from generator.group import briefing_period, group, nearest_neighbours
+from generator.group import briefing_period, group
+from generator.neighbours import nearest_neighbours
 from generator.themes import OTHER, TITLE_WEIGHT, theme_keywords, theme_scores
 from generator.structure import (
     ArticleMeta,
@@ -311,7 +313,7 @@ def test_nearest_neighbours_are_the_most_similar_rows_whatever_the_chunks_and_th
                        key=lambda j: (-similarity[i, j], j))[:k]
                 for i in range(len(rows))]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(generator.group, "CHUNK_ROWS", chunk)
+        patch.setattr(generator.neighbours, "CHUNK_ROWS", chunk)
         indices, similarities = nearest_neighbours(vectors, k, workers, floor)
     assert indices.tolist() == [row + [-1] * (k - len(row)) for row in expected]
     assert similarities.tolist() == [[similarity[i, j] for j in row] + [-np.inf] * (k - len(row))
