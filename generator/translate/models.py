@@ -59,7 +59,7 @@ def install_from_file(path: Path) -> str:
     metadata, top = package_metadata(path)
     folder = packages_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(folder)
+    remove_leftovers(folder, keep=Path(path).resolve())
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
     try:
         with zipfile.ZipFile(path) as archive:
@@ -75,9 +75,12 @@ def install_from_file(path: Path) -> str:
     return f"{metadata.get('from_code')}→{metadata.get('to_code')} {metadata.get('package_version', '')}".strip()
 
 
-def remove_leftovers(folder: Path) -> None:
-    """Unpacked or downloaded halves of packages a killed `models install` left behind."""
+def remove_leftovers(folder: Path, keep: Path) -> None:
+    """Unpacked or downloaded halves of packages a killed `models install` left behind (not `keep`,
+    the download being installed)."""
     for child in folder.iterdir():
+        if child.resolve() == keep:
+            continue
         if child.name.startswith(STAGING_PREFIX):
             shutil.rmtree(child, ignore_errors=True)
         elif child.name.startswith(DOWNLOAD_PREFIX):
