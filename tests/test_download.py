@@ -21,7 +21,7 @@ from conftest import ARGOS_ENV, REPO, run_cli
 
 from generator.config import TranslationSettings
 from generator.translate import download
-from generator.translate.download import RetryPolicy, install_from_index
+from generator.translate.download import RetryPolicy, install_from_index, offered_version
 from generator.translate.models import ModelError
 
 IPFS_LINK = "ipfs://QmPackageOnIpfs/translate-ar_en-1_0.argosmodel"
@@ -249,3 +249,10 @@ def test_install_from_file_and_build_need_neither_stanza_nor_spacy(tmp_path, lay
     built = run_cli("build", "--site", str(sample_site), env=env)
     assert built.returncode == 0, built.stderr
     assert "Argos Translate ar→en 1.0" in built.stdout
+
+
+def test_the_version_the_index_offers_keys_the_workflow_cache(host, argos_here):
+    assert offered_version(TranslationSettings(), RetryPolicy(attempts=1)) is None  # no index served
+    serve_index(host, index_entry("1.0", []), index_entry("1.10", []), index_entry("1.9", []),
+                {**index_entry("2.0", []), "to_code": "fr"})
+    assert offered_version(TranslationSettings(), RetryPolicy(attempts=1)) == "1.10"

@@ -85,6 +85,19 @@ def install_from_index(settings: TranslationSettings, progress: bool = True, ret
                      "tried:\n  " + "\n  ".join(tried or ["(the index lists no download link)"]))
 
 
+def offered_version(settings: TranslationSettings, retry: RetryPolicy = RetryPolicy()) -> str | None:
+    """The package_version the index offers for the site's pair, None when it cannot tell: the Pages
+    workflow keys its model cache on it, so a new version of the model is installed, not restored."""
+    from argostranslate import settings as argos_settings
+
+    try:
+        index = read_index(argos_settings.remote_package_index, settings.install_timeout, retry, time.sleep,
+                           lambda text: print(text, file=sys.stderr))
+        return str(newest_entry(index, settings).get("package_version", "")) or None
+    except ModelError:
+        return None
+
+
 def newest_entry(index: list, settings: TranslationSettings) -> dict:
     """The index's translation package for the site's pair with the highest package_version."""
     from packaging.version import InvalidVersion, Version
