@@ -64,7 +64,6 @@ class OneSentence:
 
 @pytest.mark.parametrize("layout", ["sentencepiece", "argos-ar_en", "bpe", "target-prefix"])
 def test_engine_output_equals_argos_translate_sentence_by_sentence(layout, layout_model, tmp_path):
-    import ctranslate2
     from argostranslate import settings as argos_settings
     from argostranslate import translate as argos_translate
     from argostranslate.package import Package
@@ -76,9 +75,12 @@ def test_engine_output_equals_argos_translate_sentence_by_sentence(layout, layou
     sentences = [s for text in sample_texts()[:6] for s in split_sentences(text)][:12]
     # Argos decodes with beam max(num_hypotheses, ARGOS_BEAM_SIZE) and no length limit but CTranslate2's 256.
     settings = TranslationSettings(beam_size=argos_settings.beam_size, max_decoding_length=256)
-    ours = Engine(InstalledModel(folder, folder.name, "1.0", "ar", "en"), settings).translate(sentences)
-    translator = ctranslate2.Translator(str(folder / "model"))
-    theirs = [argos_translate.apply_packaged_translation(package, sentence, translator, OneSentence(), 1)[0].value
+    engine = Engine(InstalledModel(folder, folder.name, "1.0", "ar", "en"), settings)
+    ours = engine.translate(sentences)
+    # The same Translator for Argos: with random weights, near-ties between pieces are common, and
+    # another thread layout sums in another order and may tip one; what is compared here is the rest.
+    theirs = [argos_translate.apply_packaged_translation(package, sentence, engine.translator, OneSentence(),
+                                                         1)[0].value
               for sentence in sentences]
 
     assert all(ours) and len(set(ours)) > 1

@@ -54,7 +54,8 @@ def test_each_layout_installs_lists_and_translates_a_site(layout, layout_model, 
 
     built = run_cli("build", "--site", str(sample_site), env=argos_home)
     assert built.returncode == 0, built.stderr
-    assert re.search(r"Translation: 0 segment\(s\) from memory, [1-9]\d+ translated", built.stdout), built.stdout
+    assert re.search(r"Translation: 0 segment\(s\) from memory, [1-9]\d+ translated in [\d.]+ s "
+                     r"\(Argos Translate ar→en 1\.0 on cpu\)", built.stdout), built.stdout
     page = lxml.html.parse(str(sample_site / "output" / "en" / "articles" / f"{MACHINE_SLUG}.html")).getroot()
     assert "Machine translated by Argos Translate ar→en 1.0" in " ".join(page.text_content().split())
     body = " ".join(p.text_content() for p in page.xpath("//main//article//p[not(ancestor::aside)]"))
