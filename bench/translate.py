@@ -3,7 +3,8 @@
 The real ar->en Argos model cannot be downloaded here, so this builds one of the same size
 (transformer-base, 6+6 layers, d_model 512, int8) with random weights via tests/argos_model.py.
 Every hypothesis is exactly --output-tokens pieces long, so all paths do the same decoding work.
-At each beam size, with the same decoding options and a Translator with intra_threads=os.cpu_count():
+At each beam size, with the same decoding options and the Engine's Translator (inter_threads=os.cpu_count(),
+intra_threads=1: batches decoded side by side, one core each):
 
   (a) naive loop: one translate_batch call per sentence. argostranslate.translate sends a
       paragraph per call, but with batch_type="tokens" and max_batch_size=32 tokens, so a
@@ -11,8 +12,8 @@ At each beam size, with the same decoding options and a Translator with intra_th
   (b) Engine.translate over all sentences (what the translate stage does);
   (c) one bare translate_batch over all tokenised sentences, batch_type="examples",
       max_batch_size=batch_size: the limit (b) can reach, without tokenising or decoding text;
-  and, at the first beam, (b) at other batch sizes and (c) with inter_threads=cpu_count,
-  intra_threads=1 (whole batches decoded side by side, one core each).
+  and, at the first beam, (b) at other batch sizes and (c) with inter_threads=1,
+  intra_threads=cpu_count (one batch at a time on every core: the Engine's default until issue 22).
 
 Each path runs --rounds times, interleaved, keeping its least wall and least CPU time: CPU time
 per sentence stays comparable when other processes share the cores, wall time does not.
@@ -159,8 +160,8 @@ class Comparison:
 
 
 def compare_paths(engine: Engine, sentences: list[str], naive_limit: int, rounds: int,
-                  other_engines: list[Engine], parallel_translator) -> Comparison:
-    """Time (a), (b), (c), the other engines and the bare call on `parallel_translator` (if any)."""
+                  other_engines: list[Engine], intra_translator) -> Comparison:
+    """Time (a), (b), (c), the other engines and the bare call on `intra_translator` (if any)."""
     settings = engine.settings
     translator, tokenizer = engine.translator, engine.tokenizer
     options = dict(beam_size=settings.beam_size, max_decoding_length=settings.max_decoding_length,
@@ -192,18 +193,18 @@ def compare_paths(engine: Engine, sentences: list[str], naive_limit: int, rounds
     for other in other_engines:
         contenders.append(Contender(f"(b) Engine.translate, batch_size={other.settings.batch_size}", len(sentences),
                                     lambda other=other: other.translate(sentences)))
-    if parallel_translator is not None:
-        contenders.append(Contender(f"(c) bare, inter_threads={parallel_translator.num_translators}"
-                                    f" intra_threads=1, max_batch_size={settings.batch_size}", len(sentences),
-                                    lambda: bare_call(tokens, on=parallel_translator)))
+    if intra_translator is not None:
+        contenders.append(Contender(f"(c) bare, inter_threads=1 intra_threads={os.cpu_count() or 1},"
+                                    f" max_batch_size={settings.batch_size}", len(sentences),
+                                    lambda: bare_call(tokens, on=intra_translator)))
 
     warm = sentences[:WARM_UP_SENTENCES]
     naive_loop(tokens[:WARM_UP_SENTENCES])
     bare_call(tokens[:WARM_UP_SENTENCES])
     for each in [engine, *other_engines]:
         each.translate(warm)
-    if parallel_translator is not None:
-        bare_call(tokens[:WARM_UP_SENTENCES], on=parallel_translator)
+    if intra_translator is not None:
+        bare_call(tokens[:WARM_UP_SENTENCES], on=intra_translator)
 
     walls, cpus, outputs = best_of(rounds, contenders)
     naive_tokens = sum(len(h) for h in outputs[0])
@@ -306,18 +307,18 @@ def main() -> None:
                 print(f"input:    {len(sentences)} sentences from {len(paragraphs)} paragraphs of "
                       f"content/articles/*.md, mean {source_tokens / len(sentences):.1f} source tokens; "
                       f"every hypothesis {arguments.output_tokens} tokens; one Translator per engine with "
-                      f"intra_threads={threads}, inter_threads=1; length_penalty={LENGTH_PENALTY}, "
+                      f"inter_threads={threads}, intra_threads=1; length_penalty={LENGTH_PENALTY}, "
                       f"replace_unknowns, max_decoding_length={settings.max_decoding_length}")
             others = [Engine(model, replace(settings, batch_size=size), threads=threads)
                       for size in (batch_sizes if first else [])]
-            # Batches decoded side by side, one core each: worth timing only when there are several.
+            # One batch at a time on every core: differs from the Engine only when there are several.
             several_batches = threads > 1 and len(sentences) > settings.batch_size
-            parallel = (ctranslate2.Translator(str(model.path / "model"), device="cpu", inter_threads=threads,
-                                               intra_threads=1) if first and several_batches else None)
+            intra = (ctranslate2.Translator(str(model.path / "model"), device="cpu", inter_threads=1,
+                                               intra_threads=threads) if first and several_batches else None)
             comparison = compare_paths(engine, sentences, arguments.naive_sentences, arguments.rounds, others,
-                                       parallel)
+                                       intra)
             print_table(beam, comparison, arguments.rounds)
-            del engine, others, parallel
+            del engine, others, intra
 
     print("\nvs (a), vs (c): sentences/s (left) or CPU per sentence (right) against the naive loop / the bare call"
           " (1.00x = at the limit). On a busy machine the CPU columns are the ones to compare.")

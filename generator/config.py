@@ -28,6 +28,9 @@ THEME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _BASE_URL = re.compile(r"(?:[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}(?::[0-9]{1,5})?)?"
                        r"(?:/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*)*")
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]i?b|b)", re.IGNORECASE)
+DEVICES = ("auto", "cpu", "cuda")
+COMPUTE_TYPES = ("auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32")  # CTranslate2's
 _SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
 
 
@@ -54,6 +57,8 @@ class TranslationSettings:
     memory: str = "translation-memory.jsonl"  # relative to the site folder; commit it
     glossary: str = "content/glossary.yaml"
     install_timeout: float = 20.0  # seconds for network attempts of `models install`
+    device: str = "auto"  # "auto" (CUDA when CTranslate2 sees a GPU) | "cpu" | "cuda"
+    compute_type: str = "auto"  # CTranslate2's weight type on that device ("auto": its best one)
 
 
 @dataclass(frozen=True)
@@ -304,7 +309,7 @@ class _Reader:
     def translation(self, value: Any) -> TranslationSettings:
         keys = ("translation",)
         data = self.mapping(value, keys, {"source", "target", "beam_size", "batch_size", "max_decoding_length",
-                                          "memory", "glossary", "install_timeout"})
+                                          "memory", "glossary", "install_timeout", "device", "compute_type"})
         defaults = TranslationSettings()
         memory = self.text(data, keys + ("memory",), defaults.memory) or defaults.memory
         glossary = self.text(data, keys + ("glossary",), defaults.glossary) or defaults.glossary
@@ -321,6 +326,8 @@ class _Reader:
             memory=memory, glossary=glossary,
             install_timeout=self.number(data, keys + ("install_timeout",), defaults.install_timeout,
                                         kind=float, low=1, high=600),
+            device=self.choice(data, keys + ("device",), defaults.device, DEVICES),
+            compute_type=self.choice(data, keys + ("compute_type",), defaults.compute_type, COMPUTE_TYPES),
         )
 
     def cleaning(self, data: dict) -> tuple[CleaningRule, ...]:

@@ -66,6 +66,7 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
     report.segments_translated = stats.translated
     report.translation_seconds = stats.seconds
     report.translation_model = stats.model_label
+    report.translation_device = stats.device
     report.pending_translations = stats.pending
     done = dict(loaded.reused)
     done.update((article.translated.clean.source.path, article)

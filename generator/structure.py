@@ -335,6 +335,7 @@ class BuildReport:
     segments_translated: int = 0
     translation_seconds: float = 0.0
     translation_model: str | None = None
+    translation_device: str | None = None  # where the model ran this build, None when it did not
     pending_translations: list[str] = field(default_factory=list)
     removals: dict[str, list[Removal]] = field(default_factory=dict)
     inferred: dict[str, list[str]] = field(default_factory=dict)

@@ -82,6 +82,22 @@ def tiny_model(tmp_path_factory) -> Path:
     return build_argos_model(tmp_path_factory.mktemp("model") / "translate-ar_en-1_0.argosmodel", sample_texts())
 
 
+@pytest.fixture(scope="session")
+def layout_model(tmp_path_factory):
+    """Build (once per session) a tiny ar→en .argosmodel in one of argos_model.LAYOUTS."""
+    from argos_model import build_argos_model
+
+    built: dict[str, Path] = {}
+
+    def build(layout: str) -> Path:
+        if layout not in built:
+            built[layout] = build_argos_model(tmp_path_factory.mktemp("model") / f"{layout}.argosmodel",
+                                              sample_texts(), layout=layout)
+        return built[layout]
+
+    return build
+
+
 def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """`python -m generator ...` in a fresh process, with this session's Argos home."""
     full_env = {**os.environ, **ARGOS_ENV, **(env or {})}

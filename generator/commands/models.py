@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # the translation package pulls in the Markdown parser and the engine: imported only when managing models
-    from ..translate.models import ModelError, install_from_file, install_from_index, list_models
+    from ..translate.download import install_from_index
+    from ..translate.models import ModelError, install_from_file, list_models
 
     config = config_or_report(args.site)
     if config is None:
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"No Argos packages installed. Run `python -m generator models install` for {pair}.")
         for row in rows:
             mark = f"  serves this site ({pair})" if row.serves_site else ""
-            print(f"{row.name}  {row.pair}  version {row.version}  {row.path}{mark}")
+            print(f"{row.name}  {row.pair}  version {row.version}  {row.layout}  {row.path}{mark}")
         return 0
     try:
         installed = install_from_file(args.from_file) if args.from_file else install_from_index(settings)

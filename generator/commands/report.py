@@ -46,6 +46,8 @@ def print_summary(report: BuildReport, output: str) -> None:
         print(f"{report.articles_reused} unchanged article(s) taken from the cache as translated and summarised.")
     if report.articles_reused < report.articles:
         model = report.translation_model or "no model"
+        if report.translation_device:
+            model += f" on {report.translation_device}"
         print(f"Translation: {report.segments_from_memory} segment(s) from memory, "
               f"{report.segments_translated} translated in {report.translation_seconds:.1f} s ({model}).")
     if report.pending_translations:

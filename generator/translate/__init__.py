@@ -33,6 +33,7 @@ class TranslationStats:
     translated: int = 0
     seconds: float = 0.0
     model_label: str | None = None
+    device: str | None = None  # where the model ran ("cpu", "cuda"); None when it did not run
     model_installed: bool = False
     pending: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -46,9 +47,10 @@ class EngineCache:
         self._engine: Engine | None = None
 
     def get(self, model: InstalledModel, identity: ModelIdentity, config: SiteConfig) -> Engine:
-        if self._engine is None or self._key != identity.key:
+        key = f"{identity.key}|{config.translation.device}|{config.translation.compute_type}"
+        if self._engine is None or self._key != key:
             self._engine = Engine(model, config.translation)
-            self._key = identity.key
+            self._key = key
         return self._engine
 
 
@@ -191,6 +193,7 @@ class _Resolver:
             return
         started = time.perf_counter()
         engine = self.engines.get(self.model, self.identity, self.config)
+        self.stats.device = engine.device
         chunk = self.config.translation.batch_size * CHUNK_BATCHES
         for pairs in engine.translate_in_chunks(missing, chunk):
             self.memory.add(pairs, self.identity, self.model.label)

@@ -1,9 +1,10 @@
 """The Argos Translate model, driven directly through CTranslate2 in large batches.
 
-We use argostranslate.package for discovery and the package's own tokenizer, but not
-argostranslate.translate: that one downloads a sentence-boundary model on first use and calls
-the model about once per sentence. Here every pending sentence of the build goes through
-`translate_batch` together (CTranslate2 sorts them by length and batches them), on all cores.
+We use argostranslate.package for discovery, but not argostranslate.translate: that one imports
+stanza and spaCy, downloads a sentence-boundary model on first use and calls the model about once
+per sentence. Here every pending sentence of the build goes through `translate_batch` together
+(CTranslate2 sorts them by length and batches them), on all cores, with the package's tokenizer
+driven by tokenizers.py (SentencePiece or BPE, with or without a target prefix).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Iterator
 from ..config import TranslationSettings
 from ..files import replace_file
 from .memory import ModelIdentity
+from .tokenizers import DECODING_VERSION, detokenize, package_layout, package_tokenizer
 
 LENGTH_PENALTY = 0.2  # as Argos Translate decodes
 
@@ -75,7 +77,8 @@ def find_model(settings: TranslationSettings) -> InstalledModel | None:
 
 
 def model_identity(model: InstalledModel, settings: TranslationSettings, cache_dir: Path) -> ModelIdentity:
-    options = f"beam={settings.beam_size};max={settings.max_decoding_length};lp={LENGTH_PENALTY}"
+    options = (f"beam={settings.beam_size};max={settings.max_decoding_length};lp={LENGTH_PENALTY}"
+               f";decode={DECODING_VERSION}")
     return ModelIdentity(model.name, model.version, _checksum(model.path, cache_dir), options)
 
 
@@ -103,20 +106,33 @@ def _checksum(package_path: Path, cache_dir: Path) -> str:
     return known[key]
 
 
+def chosen_device(setting: str) -> str:
+    """translation.device as CTranslate2 takes it: "auto" is CUDA when CTranslate2 sees a GPU."""
+    if setting != "auto":
+        return setting
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
 class Engine:
     """A loaded model. Load once per process (the serve loop keeps it between rebuilds)."""
 
     def __init__(self, model: InstalledModel, settings: TranslationSettings, threads: int | None = None):
         import ctranslate2
-        from argostranslate.package import Package
 
-        package = Package(model.path)
         self.model = model
         self.settings = settings
-        self.tokenizer = package.tokenizer
-        self.target_prefix = getattr(package, "target_prefix", "") or ""
-        self.translator = ctranslate2.Translator(str(model.path / "model"), device="cpu", inter_threads=1,
-                                                 intra_threads=threads or os.cpu_count() or 1)
+        self.tokenizer = package_tokenizer(model.path, model.from_code, model.to_code)
+        self.target_prefix = package_layout(model.path).target_prefix
+        self.device = chosen_device(settings.device)
+        # On CPU, batches decoded side by side, one core each, beat one batch at a time on every core
+        # (1.47x on 2 cores: bench/README.md). A GPU takes one batch at a time.
+        cores = threads or os.cpu_count() or 1
+        inter, intra = (cores, 1) if self.device == "cpu" else (1, cores)
+        self.translator = ctranslate2.Translator(str(model.path / "model"), device=self.device,
+                                                 compute_type=settings.compute_type, inter_threads=inter,
+                                                 intra_threads=intra)
 
     def translate(self, sentences: list[str]) -> list[str]:
         """Translate sentences in one batched call; CTranslate2 sorts by length and splits into batches."""
@@ -136,7 +152,5 @@ class Engine:
             part = sentences[start:start + chunk]
             yield list(zip(part, self.translate(part)))
 
-    def _decode(self, pieces: list[str]) -> str:
-        if self.target_prefix and pieces and pieces[0] == self.target_prefix:
-            pieces = pieces[1:]
-        return " ".join(self.tokenizer.decode(pieces).split())
+    def _decode(self, tokens: list[str]) -> str:
+        return detokenize(self.tokenizer, tokens, self.target_prefix)
