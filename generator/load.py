@@ -1,4 +1,5 @@
-"""Load stage: read article files, decode them, parse front matter, infer what is missing.
+"""Load stage: read article files, decode them (`decoding.py`), parse front matter, infer what is
+missing (`inference.py`).
 
 Everything that can go wrong with one file becomes a Diagnostic naming that file (and line),
 so one run reports every problem at once instead of stopping at the first.
@@ -6,7 +7,6 @@ so one run reports every problem at once instead of stopping at the first.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import hashlib
 import os
@@ -16,25 +16,23 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .arabic import normalize, strip_invisible
+from .arabic import normalize
 from .article_cache import ArticleCache, CachedArticle, file_stamp
 from .clean import clean_article, parse_blocks
 from .config import CleaningRule, SiteConfig
 from .content_files import (TRANSLATION_SUFFIX, article_files, article_stem, display_path, inside, read_file,
                             translated_article, translation_file, translation_path)
+from .decoding import clean_line, decode
 from .files import read_regular
+from .inference import EARLIEST_DATE, LATEST_DATE, infer_date, infer_source, infer_title, parse_date_value
 from .runtime import fork_map
-from .sentences import split_sentences
 from .slugs import slug_from_filename
 from .structure import ArticleMeta, Diagnostic, EditorTranslation, SourceArticle, SummarizedArticle
 from .yamlsafe import parse, quoted
 
 KNOWN_KEYS = ("title", "date", "source", "url", "author", "themes", "lang")
-MAX_TITLE = 160
 MAX_ARTICLE_BYTES = 1_000_000  # ten times the longest news article; more is a data dump, and slow to process
 MAX_FRONT_MATTER_DEPTH = 32  # nested [ and { in front matter: deeper is never metadata, and parses slowly
-EARLIEST_DATE = dt.date(1900, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -261,88 +259,12 @@ def read_editor_translation(data: bytes, rel: str, diagnostics: list[Diagnostic]
         diagnostics.append(Diagnostic("error", rel, "the editor translation has no body text",
                                       hint="write the English text or delete the file to use machine translation"))
         return None
-    return EditorTranslation(rel, _clean_line(title), body)
+    return EditorTranslation(rel, clean_line(title), body)
 
 
 def _has_words(text: str) -> bool:
     """Whether the text has a letter or digit: punctuation alone is no headline and no article."""
     return any(c.isalnum() for c in text)
-
-
-# --- decoding -------------------------------------------------------------
-
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc except tab, LF, CR
-_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")  # controls, bidi embeddings and overrides
-_ARABIC = re.compile("[\u0600-\u06ff]")
-_NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
-
-
-def decode(data: bytes, rel: str, diagnostics: list[Diagnostic]) -> str | None:
-    """UTF-8 (with or without BOM), UTF-16 (BOM or not) or Windows-1256; never mojibake."""
-    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None) or _bomless_utf16(data)
-    damaged_at = None if encoding else _damaged_utf8(data)
-    if damaged_at is not None:
-        line = data[:damaged_at].count(b"\n") + 1
-        diagnostics.append(Diagnostic("error", rel, "invalid UTF-8: bytes that are not text in an otherwise "
-                                      "UTF-8 file", line=line,
-                                      hint="the file was damaged or mixes encodings; re-save it as UTF-8"))
-        return None
-    for candidate in [encoding] if encoding else ["utf-8", "cp1256"]:
-        try:
-            text = data.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-        if _control_ratio(text) > 0.01:  # binary data, not text with a stray control character
-            break
-        if candidate == "cp1256" and not _ARABIC.search(text):
-            break
-        if candidate not in ("utf-8", "utf-8-sig"):
-            diagnostics.append(Diagnostic("warning", rel, f"decoded as {_ENCODING_NAMES.get(candidate, candidate)}",
-                                          hint="save the file as UTF-8 to silence this warning"))
-        # Stray control characters are invisible and XML feeds refuse them; bidi embeddings and overrides
-        # (deprecated for isolates) can reverse the text that follows them, e.g. in a summary or a feed.
-        return _UNWANTED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    diagnostics.append(Diagnostic("error", rel, "cannot decode this file: it is not UTF-8, UTF-16 or Windows-1256 text",
-                                  hint="save it as UTF-8 text (or remove it if it is not an article)"))
-    return None
-
-
-_ENCODING_NAMES = {"cp1256": "CP1256 (Windows-1256)", "utf-16": "UTF-16", "utf-16-le": "UTF-16 (little-endian, "
-                   "no BOM)", "utf-16-be": "UTF-16 (big-endian, no BOM)"}
-
-
-def _bomless_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows as zero bytes in every other position (line breaks, spaces, Latin text)."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    threshold = len(data) // 2 // 20  # at least one character in 20 is ASCII: a space or a line break
-    if odd > threshold and even * 10 < odd:
-        return "utf-16-le"
-    if even > threshold and odd * 10 < even:
-        return "utf-16-be"
-    return None
-
-
-def _damaged_utf8(data: bytes) -> int | None:
-    """Where UTF-8 text with some invalid bytes first goes wrong; None for valid UTF-8 or another encoding.
-
-    It counts as damaged UTF-8 when well-formed multi-byte characters outnumber the bad bytes:
-    decoding it as Windows-1256 would then succeed and publish mojibake.
-    """
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
-        multibyte = len(_NON_ASCII.findall(text))
-        return exc.start if multibyte > bad else None
-    return None
-
-
-def _control_ratio(text: str) -> float:
-    return len(_CONTROL.findall(text)) / max(len(text), 1)
 
 
 # --- front matter ---------------------------------------------------------
@@ -406,7 +328,7 @@ def build_meta(front: dict, body: str, rel: str, theme_ids: set[str], diagnostic
     if title is not None and not isinstance(title, (str, int, float)):
         problem("title", f"title must be text, not {type(title).__name__}", "write `title: Your headline`")
         title = None
-    title = _clean_line(str(title)) if title is not None else ""
+    title = clean_line(str(title)) if title is not None else ""
     if not title:
         title = infer_title(body)
         inferred.add("title")
@@ -477,105 +399,4 @@ def _optional_text(front: dict, key: str, problem) -> str | None:
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         problem(key, f"{key} must be text, not {type(value).__name__}", f"write `{key}: ...` as one line of text")
         return None
-    return _clean_line(str(value)) or None
-
-
-def _clean_line(text: str) -> str:
-    """One line of display text: no bidi overrides, zero-width or control characters, single spaces."""
-    return " ".join(_CONTROL.sub(" ", strip_invisible(text)).split())
-
-
-# --- inference ------------------------------------------------------------
-
-
-def _paragraphs(body: str) -> list[str]:
-    return [line.strip().lstrip("#").strip() for line in body.split("\n") if line.strip()]
-
-
-def infer_title(body: str) -> str:
-    """The article's own headline line when it has one, else its first sentence."""
-    paragraphs = _paragraphs(body)
-    first = _clean_line(paragraphs[0]) if paragraphs else ""
-    looks_like_headline = len(paragraphs) > 1 and len(first) <= MAX_TITLE and not re.search(r"[.!?؟:]$", first)
-    if looks_like_headline:
-        return first
-    sentence = _clean_line(split_sentences(first)[0]) if first else ""
-    if len(sentence) > MAX_TITLE:
-        sentence = sentence[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
-    return sentence
-
-
-ARABIC_MONTHS = {
-    name: number
-    for number, names in enumerate((
-        ("يناير", "كانون الثاني", "جانفي"), ("فبراير", "شباط", "فيفري"), ("مارس", "آذار", "اذار"),
-        ("أبريل", "ابريل", "إبريل", "نيسان", "أفريل"), ("مايو", "أيار", "ايار", "ماي"),
-        ("يونيو", "حزيران", "جوان"), ("يوليو", "تموز", "جويلية"), ("أغسطس", "اغسطس", "آب", "اب", "أوت"),
-        ("سبتمبر", "أيلول", "ايلول"), ("أكتوبر", "اكتوبر", "تشرين الأول", "تشرين الاول"),
-        ("نوفمبر", "تشرين الثاني"), ("ديسمبر", "كانون الأول", "كانون الاول"),
-    ), start=1)
-    for name in names
-}
-_MONTHS_PATTERN = "|".join(sorted(ARABIC_MONTHS, key=len, reverse=True))
-_DATE_NUMERIC = re.compile(r"(?<!\d)(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?!\d)")
-_DATE_WORDS = re.compile(
-    rf"(?<!\d)(\d{{1,2}})\s+({_MONTHS_PATTERN})(?:\s*/\s*(?:{_MONTHS_PATTERN}))?\s+(\d{{4}})(?!\d)")
-_PUBLISHED = re.compile(r"(تم النشر|نشر في|بتاريخ|اليوم)")
-
-
-def infer_date(body: str) -> dt.date | None:
-    """A publication date found in the text: a 'published' stamp first, then the first full date."""
-    head = "\n".join(_paragraphs(body)[:12])
-    candidates: list[tuple[int, int, dt.date]] = []
-    for match in _DATE_NUMERIC.finditer(head):
-        date = _safe_date(int(match[1]), int(match[2]), int(match[3]))
-        if date:
-            candidates.append((_stamp_rank(head, match.start()), match.start(), date))
-    for match in _DATE_WORDS.finditer(head):
-        date = _safe_date(int(match[3]), ARABIC_MONTHS[match[2]], int(match[1]))
-        if date:
-            candidates.append((_stamp_rank(head, match.start()), match.start(), date))
-    return min(candidates)[2] if candidates else None
-
-
-def _stamp_rank(text: str, position: int) -> int:
-    """0 when a 'published'/'today' word stands just before the date, else 1."""
-    return 0 if _PUBLISHED.search(text[max(0, position - 30):position]) else 1
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        date = dt.date(year, month, day)
-    except ValueError:
-        return None
-    return date if EARLIEST_DATE <= date <= LATEST_DATE else None
-
-
-def parse_date_value(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        match = _DATE_NUMERIC.search(normalize(value))
-        if match:
-            try:
-                return dt.date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                return None
-    return None
-
-
-_DATELINE_SOURCE = re.compile(r"^[^()\n]{2,40}\(([^()\n]{2,30})\)")
-_STAMP_LINE = re.compile(r"^\s*تم (النشر|التحديث)")
-
-
-def infer_source(body: str, title: str) -> str | None:
-    """A source line under the headline (followed by a publication stamp), or a dateline like 'دبي (CNN)'."""
-    paragraphs = _paragraphs(body)[:6]
-    for i, line in enumerate(paragraphs[:-1]):
-        if (_STAMP_LINE.match(paragraphs[i + 1]) and len(line.split()) <= 4 and line != title
-                and not _STAMP_LINE.match(line)):
-            return _clean_line(line)
-    match = _DATELINE_SOURCE.match(paragraphs[0]) if paragraphs else None
-    return _clean_line(match[1]) if match else None
+    return clean_line(str(value)) or None

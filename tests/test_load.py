@@ -12,8 +12,9 @@ from hypothesis import given, settings, strategies as st
 
 from generator.clean import clean_article, parse_blocks
 from generator.config import DEFAULT_CLEANING, load_config
-from generator.load import (article_file, decode, display_path, infer_date, infer_source, infer_title, load_articles,
-                            read_article, split_front_matter)
+from generator.decoding import decode
+from generator.inference import infer_date, infer_source, infer_title
+from generator.load import article_file, display_path, load_articles, read_article, split_front_matter
 from generator.slugs import slug_from_filename, slug_from_title
 from generator.structure import BuildFailed
 

@@ -16,7 +16,7 @@ import feedparser
 import lxml.html
 from trafilatura import bare_extraction
 
-from ..load import EARLIEST_DATE, LATEST_DATE, infer_date
+from ..inference import EARLIEST_DATE, LATEST_DATE, infer_date
 
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]")
 _HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
