@@ -17,7 +17,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import REPO
+from test_browser import SECOND_REPORT, add_second_report
 
+import generator.article_cache
 import generator.load
 import generator.runtime
 import generator.pages
@@ -477,3 +479,40 @@ def test_a_kind_whose_sources_miss_what_its_view_reads_is_caught(tmp_path, monke
     clean = {p.path: p.data for p in SiteRenderer(model, config).pages()}
     month_of_talks = {page_path("month", lang, month_key(model.by_slug["talks"].meta.date)) for lang in LANGUAGES}
     assert stale_pages(first, after, clean) == month_of_talks
+
+
+def copy_report(site: Path, slug: str, date: str) -> None:
+    """The tests' second report of the Moscow-summit story again, as another article on `date`."""
+    for suffix in (".md", ".en.md"):
+        text = (Path(__file__).parent / "data" / f"second-report{suffix}").read_text(encoding="utf-8")
+        (site / "content" / "articles" / f"{slug}{suffix}").write_text(
+            text.replace("date: 2023-03-18", f"date: {date}"), encoding="utf-8")
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = {  # the editor's changes a rebuild must follow (grouping kept, pages kept by their keys)
+    "article added at the end": lambda site: copy_report(site, "2023-06-01-kremlin-again", "2023-06-01"),
+    "article back-dated into the middle": lambda site: copy_report(site, "2022-01-10-kremlin-earlier", "2022-01-10"),
+    "title shown on listing pages": lambda site: replace_in(
+        site / "content" / "articles" / f"{ARTICLES[-1]}.md", 'title: "', 'title: "عاجل - '),
+    "article of a story deleted": lambda site: [(site / "content" / "articles" / f"{SECOND_REPORT}{suffix}").unlink()
+                                                for suffix in (".md", ".en.md")],
+    "template of one page kind": lambda site: replace_in(site / "templates" / "story.html", "{% block main %}",
+                                                         "{% block main %}\n<!-- -->"),
+    "themes in site.yaml": lambda site: replace_in(site / "site.yaml", "en: Summits and visits", "en: Summits"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_rebuild_after_each_kind_of_edit_gives_the_bytes_of_a_clean_build(sample_site, tmp_path, edit):
+    add_second_report(sample_site)  # the sample site then has a story
+    assert not build(BuildOptions(site_dir=sample_site)).errors
+    assert (sample_site / ".cache" / generator.article_cache.GROUPING_FILE).is_file()
+    EDITS[edit](sample_site)
+    assert not build(BuildOptions(site_dir=sample_site)).errors
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
