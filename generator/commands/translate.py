@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_or_report(args.site)
     if config is None:
         return 1
-    request = AheadRequest(args.articles, args.limit, args.batch_size, args.cluster)
+    request = AheadRequest(args.articles, args.limit, args.batch_size)
     bar = tqdm(total=0, unit="seg", desc="Translating", dynamic_ncols=True, file=sys.stderr)
 
     def progress(pending: int, finished: int) -> None:

@@ -29,12 +29,10 @@ class AheadRequest:
     articles: str | None = None  # a glob over article paths relative to the site, e.g. content/articles/2023-*
     limit: int | None = None  # at most this many articles (in file order)
     batch_size: int | None = None  # overrides translation.batch_size
-    cluster: str | None = None  # None: this process; "local" or "ray://HOST:PORT": Ray
 
 
 @dataclass(frozen=True)
 class AheadReport:
-    segments: int  # segments asked for (after the glossary's renderings), each once
     translated: int
     from_memory: int
     failed: int  # their chunk raised an error; the next run tries them again
@@ -85,8 +83,8 @@ def translate_ahead(config: SiteConfig, request: AheadRequest, backend: Backend,
         english_for(machine_sentences(articles), glossary, resolver, workers)
     except KeyboardInterrupt:
         interrupted = True
-    return AheadReport(len(resolver.done) + sum(failures), resolver.translated, resolver.from_memory,
-                       sum(failures), time.perf_counter() - started, interrupted, tuple(diagnostics))
+    return AheadReport(resolver.translated, resolver.from_memory, sum(failures), time.perf_counter() - started,
+                       interrupted, tuple(diagnostics))
 
 
 def local_chunks(model: InstalledModel, config: SiteConfig) -> Chunks:
