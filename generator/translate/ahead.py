@@ -11,6 +11,7 @@ Where the model runs is a `Chunks` function: this process (`local_chunks`) or a 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import time
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator
@@ -89,11 +90,13 @@ def translate_ahead(config: SiteConfig, request: AheadRequest, backend: Backend,
 
 def local_chunks(model: InstalledModel, config: SiteConfig) -> Chunks:
     """Chunks translated in this process, on its cores or its GPU, as the build does; a chunk the
-    engine fails on (CTranslate2 raises RuntimeError, e.g. out of GPU memory) is left for next time."""
-    engine = Engine(model, config.translation)
+    engine fails on (CTranslate2 raises RuntimeError, e.g. out of GPU memory) is left for next time.
+    The model is loaded when a first segment is missing: a run that finds all in the memory is quick."""
+    loaded = functools.cache(lambda: Engine(model, config.translation))
     size = config.translation.batch_size * CHUNK_BATCHES
 
     def chunks(missing: list[str]) -> Iterator[list[tuple[str, str]]]:
+        engine = loaded()
         for start in range(0, len(missing), size):
             part = missing[start:start + size]
             try:
