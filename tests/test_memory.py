@@ -12,6 +12,7 @@ from typing import Iterator
 import pytest
 from conftest import copy_sample_site, run_cli
 
+from generator.config import load_config
 from generator.structure import BuildFailed
 from generator.translate.memory import (ModelIdentity, TranslationMemory, memory_generation, normalize_segment,
                                         segment_key)
@@ -249,3 +250,28 @@ def test_a_memory_that_is_not_a_regular_file_stops_the_build_with_a_message(tmp_
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [f"{site / where}: error: the translation memory is {message}"]
     assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize("setting, folder", [(None, "translation-memory"),
+                                             ("translation-memory.jsonl", "translation-memory"),
+                                             ("memory/tm", "memory/tm"), ("tm/", "tm")])
+def test_translation_memory_names_a_folder_and_old_file_names_still_work(tmp_path, setting, folder):
+    site = copy_sample_site(tmp_path / "site")
+    text = (site / "site.yaml").read_text(encoding="utf-8")
+    line = "  memory: translation-memory\n"
+    (site / "site.yaml").write_text(text.replace(line, f"  memory: {setting}\n" if setting else ""), encoding="utf-8")
+    config = load_config(site)
+    assert config.memory_path == site / folder
+    assert config.legacy_memory_path == site / f"{folder}.jsonl"
+
+
+@pytest.mark.parametrize("setting, problem", [("tm.txt", "'tm.txt' is no name for the memory folder"),
+                                              (".jsonl", "'.jsonl' is no name for the memory folder"),
+                                              ("../outside", "'../outside' points outside the site folder")])
+def test_a_memory_setting_that_names_no_folder_is_refused(tmp_path, setting, problem):
+    site = copy_sample_site(tmp_path / "site")
+    text = (site / "site.yaml").read_text(encoding="utf-8")
+    (site / "site.yaml").write_text(text.replace("memory: translation-memory", f"memory: {setting}"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        load_config(site)
+    assert [(d.key, d.message) for d in failure.value.diagnostics] == [("translation.memory", problem)]
