@@ -70,14 +70,15 @@ def test_the_single_file_moves_into_the_folder_once(tmp_path):
     legacy, folder = tmp_path / "translation-memory.jsonl", tmp_path / "translation-memory"
     TranslationMemory(tmp_path / "old").add([("جملة أولى", "first"), ("جملة ثانية", "second")], MODEL, "label")
     old_lines = b"".join(part.read_bytes() for part in part_files(tmp_path / "old"))
-    legacy.write_bytes(old_lines + b'{"k": "cut", "m": "x", "t": "half a li')
+    hand_made = memory_line("جملة ثالثة", k="", t="third") + "\n"  # a key edited away: still stored, in shard 0
+    legacy.write_bytes(old_lines + hand_made.encode() + b'{"k": "cut", "m": "x", "t": "half a li')
     TranslationMemory(folder).add([("جملة أولى", "first")], MODEL, "label")  # as if a move was cut short
 
     memory = TranslationMemory(folder, legacy)
-    assert memory.moved == 1 and memory.skipped_lines == 1 and not legacy.exists()
+    assert memory.moved == 2 and memory.skipped_lines == 1 and not legacy.exists()
     again = TranslationMemory(folder, legacy)
-    assert again.moved == 0 and len(again) == 2 and again.lookup("جملة ثانية", MODEL).target == "second"
-    assert sum(len(part.read_bytes().splitlines()) for part in part_files(folder)) == 2
+    assert again.moved == 0 and len(again) == 3 and again.lookup("جملة ثانية", MODEL).target == "second"
+    assert sum(len(part.read_bytes().splitlines()) for part in part_files(folder)) == 3
 
 
 def test_links_are_never_followed(tmp_path):

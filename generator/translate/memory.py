@@ -94,14 +94,14 @@ class TranslationMemory:
         data = read_part(legacy)
         if data is None:
             return
-        new = [r for r in self._records(data) if r["m"] not in self._entries.get(r["k"], {})]
         lines: dict[str, list[bytes]] = {}
-        for record in new:
-            self._remember(record["k"], Stored(record["t"], record["m"], record["l"]))
-            lines.setdefault(shard_of(record["k"]), []).append(_line(record))
+        for record in self._records(data):
+            if record["m"] not in self._entries.get(record["k"], {}):
+                self._remember(record["k"], Stored(record["t"], record["m"], record["l"]))
+                lines.setdefault(shard_of(record["k"]), []).append(_line(record))
+                self.moved += 1
         append_lines(self.folder, lines, self.part_limit)
         legacy.unlink()
-        self.moved = len(new)
 
     def _remember(self, key: str, stored: Stored) -> None:
         self._entries.setdefault(key, {})[stored.model_key] = stored
