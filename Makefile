@@ -1,5 +1,6 @@
 # Two set-up commands: `make site` builds the sample site, `make test` runs the whole test suite.
-# Both create .venv on first use. Torch (needed by argostranslate's dependency stanza) is installed
+# Both create .venv on first use (`make test` with the `cluster` extra: Ray, for the --cluster test).
+# Torch (needed by argostranslate's dependency stanza) is installed
 # first and pinned, so pip does not pick a multi-GB CUDA build; on a machine with internet access,
 # `make site TORCH_INDEX="--index-url https://download.pytorch.org/whl/cpu"` fetches the CPU wheel.
 
@@ -33,7 +34,7 @@ $(VENV)/.installed: pyproject.toml $(VENV)/.torch
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.torch
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,cluster]'
 	touch $@ $(VENV)/.installed
 
 clean:

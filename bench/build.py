@@ -670,11 +670,11 @@ def main() -> int:
             if memory_so_far is None:
                 install_tiny_model(work, env, ours.site)
             else:  # segments shared with the smaller site need no second translation
-                shutil.copy2(memory_so_far, ours.site / "translation-memory.jsonl")
+                shutil.copytree(memory_so_far, ours.site / "translation-memory")
             log(f"translation build ({size:,} articles, tiny model)")
             run = timed(ours.command(), cwd=REPO, env=env, timeout=args.timeout * TRANSLATION_BUILD_TIMEOUT_FACTOR)
-            memory_so_far = ours.site / "translation-memory.jsonl"
-            entries = sum(1 for _ in open(memory_so_far, "rb")) if memory_so_far.exists() else 0
+            memory_so_far = ours.site / "translation-memory"
+            entries = sum(1 for part in memory_so_far.glob("*.jsonl") for _ in open(part, "rb"))
             translations.append(TranslationBuild(size, run, entries))
             log(translations[-1].describe())
             if run.ok:

@@ -19,6 +19,9 @@ Each path runs --rounds times, interleaved, keeping its least wall and least CPU
 per sentence stays comparable when other processes share the cores, wall time does not.
 
 Run: .venv/bin/python bench/translate.py [--sentences N] [--beams 4,1] [--quick]
+
+With --archive it measures instead, on one model and text, the build's Engine, `generator translate`
+and `generator translate --cluster local` (bench/translate_archive.py), and projects 10^6 articles.
 """
 
 from __future__ import annotations
@@ -261,6 +264,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--naive-sentences", type=int, default=16,
                         help="time the naive loop on an even sample of at most this many sentences (default: 16)")
     parser.add_argument("--output-tokens", type=int, default=48, help="length of every hypothesis (default: 48)")
+    parser.add_argument("--archive", action="store_true",
+                        help="the build's Engine vs `generator translate` vs `--cluster local` "
+                             "(--sentences, default 256), then the 10^6-article projection")
     parser.add_argument("--quick", action="store_true",
                         help=f"{QUICK_SENTENCES} sentences, 8 for the naive loop, no other batch sizes: "
                              "under a minute on 2 idle cores")
@@ -276,6 +282,11 @@ def main() -> None:
     import ctranslate2
 
     arguments = parse_arguments()
+    if arguments.archive:
+        from translate_archive import main as archive
+
+        archive(arguments.sentences or 256, arguments.output_tokens)
+        return
     beams = [int(b) for b in arguments.beams.split(",") if b.strip()]
     batch_sizes = [int(b) for b in arguments.batch_sizes.split(",") if b.strip()]
     threads = os.cpu_count() or 1

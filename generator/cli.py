@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .commands import build, check, import_, models, new, serve
+from .commands import build, check, import_, models, new, serve, translate
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator",
                                   description="Build a bilingual Arabic + English news-briefing site.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (build, check, serve, new, import_, models):
+    for module in (build, check, serve, new, import_, models, translate):
         sub = commands.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         sub.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
                          help="the folder holding site.yaml (default: the current folder)")

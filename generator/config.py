@@ -54,7 +54,8 @@ class TranslationSettings:
     beam_size: int = 4
     batch_size: int = 32
     max_decoding_length: int = 256
-    memory: str = "translation-memory.jsonl"  # relative to the site folder; commit it
+    memory: str = "translation-memory"  # a folder relative to the site folder; commit it. A name ending
+    # in .jsonl (the single file it used to be) means the folder of that name without it.
     glossary: str = "content/glossary.yaml"
     install_timeout: float = 20.0  # seconds for network attempts of `models install`
     device: str = "auto"  # "auto" (CUDA when CTranslate2 sees a GPU) | "cpu" | "cuda"
@@ -103,7 +104,14 @@ class SiteConfig:
 
     @property
     def memory_path(self) -> Path:
-        return self.root / self.translation.memory
+        """The memory folder; an old config's `translation-memory.jsonl` names `translation-memory/`."""
+        name = self.translation.memory.rstrip("/")
+        return self.root / (name[:-len(".jsonl")] if name.endswith(".jsonl") else name)
+
+    @property
+    def legacy_memory_path(self) -> Path:
+        """Where the memory was a single file: moved into the folder when the memory is next loaded."""
+        return self.memory_path.with_name(self.memory_path.name + ".jsonl")
 
     @property
     def glossary_path(self) -> Path:
@@ -316,6 +324,9 @@ class _Reader:
         for key, rel in (("memory", memory), ("glossary", glossary)):
             if Path(rel).is_absolute() or ".." in Path(rel).parts:
                 self.error(keys + (key,), f"{quoted(rel)} points outside the site folder", hint="use a path inside it")
+        if Path(memory).name in ("", ".", ".jsonl") or Path(memory).suffix not in ("", ".jsonl"):
+            self.error(keys + ("memory",), f"{quoted(memory)} is no name for the memory folder",
+                       hint="name a folder inside the site, e.g. translation-memory")
         return TranslationSettings(
             source=self.text(data, keys + ("source",), "ar") or "ar",
             target=self.text(data, keys + ("target",), "en") or "en",

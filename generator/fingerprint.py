@@ -23,8 +23,8 @@ FINGERPRINT = "fingerprint.json"
 def input_fingerprint(config: SiteConfig, options: BuildOptions, output: Path) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps([str(output), options.base_url, options.strict, config.base_url]).encode())
-    roots = [config.content_dir, config.templates_dir, config.static_dir, CODE_FOLDER]
-    files = [str(config.root / "site.yaml"), str(config.memory_path), str(config.glossary_path)]
+    roots = [config.content_dir, config.templates_dir, config.static_dir, CODE_FOLDER, config.memory_path]
+    files = [str(config.root / "site.yaml"), str(config.legacy_memory_path), str(config.glossary_path)]
     for root in roots:
         for folder, dirs, names in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")

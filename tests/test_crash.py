@@ -31,6 +31,7 @@ import generator.write
 from generator.pipeline import BuildOptions, build
 from generator.structure import BuildFailed
 from generator.translate.memory import TranslationMemory
+from generator.translate.memory_files import part_files
 
 SEED = 20240308
 KILLS = 30
@@ -54,10 +55,10 @@ def sources(site: Path) -> dict[str, str]:
             for p in sorted(files) if p.is_file()}
 
 
-def memory_lines(path: Path) -> tuple[dict[str, str], int]:
+def memory_lines(folder: Path) -> tuple[dict[str, str], int]:
     """Stored translations by segment key, and how many lines are damaged."""
     stored, damaged = {}, 0
-    for raw in path.read_bytes().split(b"\n") if path.exists() else []:
+    for raw in b"\n".join(part.read_bytes() for part in part_files(folder)).split(b"\n"):
         if raw.strip():
             try:
                 record = json.loads(raw)
@@ -86,7 +87,7 @@ class CrashSite:
                 path.unlink()
         config = (self.site / "site.yaml").read_text(encoding="utf-8")
         (self.site / "site.yaml").write_text(config.replace("batch_size: 32", "batch_size: 2"), encoding="utf-8")
-        self.memory = self.site / "translation-memory.jsonl"
+        self.memory = self.site / "translation-memory"
         self.output = self.site / "output"
         self.version = "full"
 
@@ -128,7 +129,7 @@ def test_kill_9_at_random_moments_leaves_a_complete_site_and_a_loadable_memory(c
     expected = {"full": tree(site.output)}
     full_memory, damaged = memory_lines(site.memory)
     assert damaged == 0 and len(full_memory) > 40
-    memory_bytes = site.memory.read_bytes()
+    memory_bytes = {part.name: part.read_bytes() for part in part_files(site.memory)}
     site.switch()
     warm = site.timed_build()
     expected["short"], untouched["short"] = tree(site.output), sources(site.site)
@@ -140,10 +141,11 @@ def test_kill_9_at_random_moments_leaves_a_complete_site_and_a_loadable_memory(c
     while outcomes["killed"] < KILLS and time.monotonic() - started < TIME_LIMIT:
         version = site.switch()
         memory_state = rng.choice(("empty", "half", "full"))
-        if memory_state == "empty":
-            site.memory.unlink(missing_ok=True)
-        else:  # "half" ends in a line cut short, as an earlier kill leaves it
-            site.memory.write_bytes(memory_bytes if memory_state == "full" else memory_bytes[:len(memory_bytes) // 2])
+        shutil.rmtree(site.memory, ignore_errors=True)
+        if memory_state != "empty":  # "half" ends each file in a line cut short, as an earlier kill leaves it
+            site.memory.mkdir()
+            for name, data in memory_bytes.items():
+                (site.memory / name).write_bytes(data if memory_state == "full" else data[:len(data) // 2])
         process = site.start_build()
         try:
             _, errors = process.communicate(timeout=rng.uniform(0, durations[memory_state]))
@@ -164,7 +166,7 @@ def test_kill_9_at_random_moments_leaves_a_complete_site_and_a_loadable_memory(c
             outcomes["new site in place"] += 1
         shown = version if now == expected[version] else shown
         stored, damaged = memory_lines(site.memory)
-        assert damaged <= (2 if memory_state == "half" else 1)
+        assert damaged <= (2 * len(memory_bytes) if memory_state == "half" else len(memory_bytes))
         assert all(full_memory[key] == text for key, text in stored.items()), "a stored translation is wrong"
         assert len(TranslationMemory(site.memory)) == len(stored)
         assert sources(site.site) == untouched[version], "the build changed the site's own files"

@@ -100,8 +100,8 @@ def test_no_draft_when_only_the_full_build_can_show_the_change(sample_site, tmp_
     elif change == "glossary":
         changed.append(sample_site / "content" / "glossary.yaml")
     else:  # the build refuses a translation memory outside the site
-        memory = sample_site / "translation-memory.jsonl"
-        (tmp_path / "memory.jsonl").write_bytes(memory.read_bytes() if memory.exists() else b"")
-        memory.unlink(missing_ok=True)
-        memory.symlink_to(tmp_path / "memory.jsonl")
+        memory = sample_site / "translation-memory"
+        shutil.copytree(memory, tmp_path / "memory") if memory.exists() else (tmp_path / "memory").mkdir()
+        shutil.rmtree(memory, ignore_errors=True)
+        memory.symlink_to(tmp_path / "memory")
     assert drafts_of(sample_site, model, *changed) == {}

@@ -209,14 +209,23 @@ def test_glossary_linked_outside_the_site_is_refused(tmp_path):
 
 
 def test_memory_linked_outside_the_site_is_not_written(tmp_path):
-    outside = tmp_path / "elsewhere.txt"
-    outside.write_text("precious\n", encoding="utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "0-000.jsonl").write_text("precious\n", encoding="utf-8")
     site = make_site(tmp_path / "site", {"a.md": ARTICLE})
-    (site / "translation-memory.jsonl").symlink_to(outside)
-    memory = TranslationMemory(load_config(site).memory_path)
-    with contextlib.suppress(OSError):
-        memory.add([("قال", "said")], ModelIdentity("translate-ar_en", "1.0", "abc", "beam=4"), "label")
-    assert outside.read_text(encoding="utf-8") == "precious\n"
+    config = load_config(site)
+    part = config.memory_path / "0-000.jsonl"
+    for link, target in ((config.memory_path, outside), (config.legacy_memory_path, outside / "0-000.jsonl"),
+                         (part, outside / "0-000.jsonl")):
+        link.parent.mkdir(exist_ok=True)
+        link.symlink_to(target)
+        with contextlib.suppress(OSError, BuildFailed):
+            TranslationMemory(config.memory_path, config.legacy_memory_path).add(
+                [("قال", "said")], ModelIdentity("translate-ar_en", "1.0", "abc", "beam=4"), "label")
+        assert sorted(p.name for p in outside.iterdir()) == ["0-000.jsonl"]
+        assert (outside / "0-000.jsonl").read_text(encoding="utf-8") == "precious\n"
+        link.unlink()
+        shutil.rmtree(config.memory_path, ignore_errors=True)
 
 
 def _translate_diagnostics(site: Path) -> list[Diagnostic]:
@@ -306,7 +315,7 @@ def test_build_survives_any_article_and_publishes_nothing_executable(fuzz_site, 
     try:
         build(BuildOptions(site_dir=fuzz_site))
     except BuildFailed as failure:
-        assert all(d.path in (rel, "translation-memory.jsonl") for d in failure.diagnostics)
+        assert all(d.path in (rel, "translation-memory") for d in failure.diagnostics)
         return
     assert_nothing_executable(fuzz_site / "output")
 
@@ -527,7 +536,7 @@ def test_payloads_in_every_field_build_into_a_site_with_nothing_executable(tmp_p
     # The build wrote only output/, its cache and the translation memory; sources are untouched.
     after = tree_digest(site)
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    assert all(p.startswith(("output/", ".output.spare/", ".cache/")) or p == "translation-memory.jsonl"
+    assert all(p.startswith(("output/", ".output.spare/", ".cache/")) or p.startswith("translation-memory/")
                for p in changed), \
         sorted(p for p in changed if not p.startswith("output/"))
     assert (site / "site.yaml").read_text(encoding="utf-8") == themes

@@ -19,6 +19,7 @@ from conftest import ARGOS_ENV, REPO, run_cli
 
 from generator.arabic import normalize
 from generator.translate.memory import TranslationMemory
+from generator.translate.memory_files import part_files
 
 MACHINE_SLUG = "2023-03-17-xi-to-visit-moscow"
 SUMMARY = re.compile(r"Translation: (\d+) segment\(s\) from memory, (\d+) translated")
@@ -134,17 +135,20 @@ def test_cached_translations_outlive_a_new_copy_of_the_memory_and_not_an_edit(ti
     assert first.returncode == 0, first.stderr
     articles = len([p for p in (site / "content" / "articles").glob("*.md") if not p.name.endswith(".en.md")])
 
-    memory = site / "translation-memory.jsonl"
-    copy = site / "memory-copy.jsonl"
-    copy.write_bytes(memory.read_bytes())
-    os.replace(copy, memory)
+    parts = part_files(site / "translation-memory")
+    for part in parts:
+        copy = site / "memory-copy.jsonl"
+        copy.write_bytes(part.read_bytes())
+        os.replace(copy, part)
     again = run_cli("build", "--site", str(site), env=argos_home)
     assert again.returncode == 0, again.stderr
     assert REUSED.search(again.stdout) and int(REUSED.search(again.stdout)[1]) == articles, again.stdout
 
     # A segment without glossary terms: its stored translation is used as it is.
+    memory, index = next((part, i) for part in parts
+                         for i, line in enumerate(part.read_text(encoding="utf-8").splitlines())
+                         if not re.search("[A-Za-z]", json.loads(line)["s"]))
     lines = memory.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if not re.search("[A-Za-z]", json.loads(line)["s"]))
     corrected = {**json.loads(lines[index]), "t": "A translation corrected by hand"}
     lines[index] = json.dumps(corrected, ensure_ascii=False)
     memory.write_text("\n".join(lines) + "\n", encoding="utf-8")  # in place: the same file, edited
@@ -171,13 +175,16 @@ def test_kill_during_translation_leaves_memory_loadable(tiny_model, argos_home, 
         path.unlink()  # every article to translate: a longer run to interrupt
     config = (site / "site.yaml").read_text(encoding="utf-8")
     (site / "site.yaml").write_text(config.replace("batch_size: 32", "batch_size: 1"), encoding="utf-8")
-    memory_path = site / "translation-memory.jsonl"
+    memory_path = site / "translation-memory"
+
+    def stored_bytes() -> int:
+        return sum(part.stat().st_size for part in part_files(memory_path)) if memory_path.exists() else 0
 
     env = {**os.environ, **ARGOS_ENV, **argos_home}
     process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site)], cwd=REPO, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and (not memory_path.exists() or memory_path.stat().st_size < 2000):
+    while time.monotonic() < deadline and stored_bytes() < 2000:
         time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait()

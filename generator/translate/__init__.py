@@ -12,6 +12,7 @@ import hashlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 from ..clean import parse_blocks
 from ..config import SiteConfig
@@ -63,7 +64,8 @@ def translation_identity(config: SiteConfig) -> str:
         glossary = hashlib.sha256(config.glossary_path.read_bytes()).hexdigest()
     except OSError:
         glossary = None
-    memory = memory_generation(config.memory_path, config.cache_dir / MEMORY_RECORD, identity and identity.key)
+    memory = memory_generation(config.memory_path, config.legacy_memory_path, config.cache_dir / MEMORY_RECORD,
+                               identity and identity.key)
     return repr((identity, glossary, memory))
 
 
@@ -84,7 +86,7 @@ def translate_articles(articles: list[CleanArticle], config: SiteConfig, engines
     machine = [a for a in articles if a.source.editor_translation is None]
     english: dict[str, str | None] = {}
     if machine:
-        sentences = sorted({s for a in machine for s in _article_sentences(a)})
+        sentences = machine_sentences(machine)
         english, label = _translate_sentences(sentences, glossary, config, engines or EngineCache(), stats, workers)
         stats.model_label = label
     edited = iter(list(fork_map(editor_version, [a for a in articles if a.source.editor_translation is not None],
@@ -126,23 +128,58 @@ def machine_version(article: CleanArticle, english: dict[str, str | None], label
     return EnglishVersion("machine", " ".join(title), tuple(blocks), label)
 
 
+def machine_sentences(articles: list[CleanArticle]) -> list[str]:
+    """Every sentence the model may have to translate for these articles (titles and bodies), once each."""
+    return sorted({s for a in articles if a.source.editor_translation is None for s in _article_sentences(a)})
+
+
 def _article_sentences(article: CleanArticle) -> list[str]:
     return split_sentences(article.source.meta.title) + [s for b in article.blocks for s in b.sentences]
+
+
+def open_memory(config: SiteConfig, diagnostics: list[Diagnostic]) -> TranslationMemory:
+    """The site's memory, with what loading it found (damaged lines, the single file moved in) told."""
+    memory = TranslationMemory(config.memory_path, config.legacy_memory_path)
+    if memory.skipped_lines:
+        diagnostics.append(Diagnostic("warning", config.translation.memory,
+                                      f"skipped {memory.skipped_lines} damaged line(s) (an interrupted build)",
+                                      hint="nothing to do: those segments are translated again"))
+    if memory.moved:
+        folder = config.memory_path.name
+        diagnostics.append(Diagnostic(
+            "info", config.translation.memory,
+            f"moved {memory.moved} translation(s) from {folder}.jsonl into {folder}/ (files by key, none past "
+            f"45 MB, so git hosts take them at any size)",
+            hint=f"commit {folder}/ and the removal of {folder}.jsonl"))
+    return memory
 
 
 def _translate_sentences(sentences: list[str], glossary: Glossary, config: SiteConfig, engines: EngineCache,
                          stats: TranslationStats, workers: int = 1) -> tuple[dict[str, str | None], str | None]:
     """English for each sentence (None where neither memory nor model has it) and the model's credit."""
-    memory = TranslationMemory(config.memory_path)
-    if memory.skipped_lines:
-        stats.diagnostics.append(Diagnostic("warning", config.translation.memory,
-                                            f"skipped {memory.skipped_lines} damaged line(s) (an interrupted build)",
-                                            hint="nothing to do: those segments are translated again"))
+    memory = open_memory(config, stats.diagnostics)
     model = find_model(config.translation)
     stats.model_installed = model is not None
     identity = model_identity(model, config.translation, config.cache_dir) if model else None
-    resolver = _Resolver(memory, identity, model, config, engines, stats)
 
+    def engine_chunks(missing: list[str]) -> Iterable[list[tuple[str, str]]]:
+        engine = engines.get(model, identity, config)
+        stats.device = engine.device
+        return engine.translate_in_chunks(missing, config.translation.batch_size * CHUNK_BATCHES)
+
+    resolver = Resolver(memory, identity, model and model.label, engine_chunks if model else None)
+    english = english_for(sentences, glossary, resolver, workers)
+    stats.from_memory += resolver.from_memory
+    stats.translated += resolver.translated
+    stats.seconds += resolver.seconds
+    return english, resolver.label()
+
+
+def english_for(sentences: list[str], glossary: Glossary, resolver: Resolver,
+                workers: int = 1) -> dict[str, str | None]:
+    """English for each sentence, None where neither memory nor model has it. Glossary terms come out
+    as written: each sentence goes first with the renderings in place; where the model drops or
+    alters one, the pieces around the terms are translated apart and joined with the renderings."""
     arabic = [s for s in sentences if needs_translation(s)]
     matches = dict(zip(arabic, fork_map(glossary.find, arabic, workers)))
     first_try = {s: glossary.with_renderings(s, m) if m else s for s, m in matches.items()}
@@ -166,18 +203,23 @@ def _translate_sentences(sentences: list[str], glossary: Glossary, config: SiteC
             english[sentence] = None if any(p is None for p in parts) else join_pieces(parts)
         else:
             english[sentence] = resolver.done.get(first_try[sentence])
-    return english, resolver.label()
+    return english
 
 
-class _Resolver:
-    """Looks segments up in the memory and sends the rest to the model, storing each chunk."""
+Chunks = Callable[[list[str]], Iterable[list[tuple[str, str]]]]  # segments -> (source, English) chunk by chunk
 
-    def __init__(self, memory: TranslationMemory, identity: ModelIdentity | None, model: InstalledModel | None,
-                 config: SiteConfig, engines: EngineCache, stats: TranslationStats):
-        self.memory, self.identity, self.model = memory, identity, model
-        self.config, self.engines, self.stats = config, engines, stats
+
+class Resolver:
+    """Looks segments up in the memory and sends the rest to `translate` (None: no model), storing
+    each chunk as it comes back, so an interrupted run keeps every finished chunk."""
+
+    def __init__(self, memory: TranslationMemory, identity: ModelIdentity | None, model_label: str | None,
+                 translate: Chunks | None):
+        self.memory, self.identity, self.model_label, self.translate = memory, identity, model_label, translate
         self.done: dict[str, str] = {}
         self.labels: Counter[str] = Counter()
+        self.from_memory = self.translated = 0
+        self.seconds = 0.0
 
     def resolve(self, segments: set[str]) -> None:
         missing = []
@@ -188,21 +230,20 @@ class _Resolver:
             else:
                 self.done[segment] = stored.target
                 self.labels[stored.label] += 1
-                self.stats.from_memory += 1
-        if not missing or self.model is None:
+                self.from_memory += 1
+        if not missing or self.translate is None:
             return
         started = time.perf_counter()
-        engine = self.engines.get(self.model, self.identity, self.config)
-        self.stats.device = engine.device
-        chunk = self.config.translation.batch_size * CHUNK_BATCHES
-        for pairs in engine.translate_in_chunks(missing, chunk):
-            self.memory.add(pairs, self.identity, self.model.label)
-            self.done.update(pairs)
-            self.labels[self.model.label] += len(pairs)
-            self.stats.translated += len(pairs)
-        self.stats.seconds += time.perf_counter() - started
+        try:
+            for pairs in self.translate(missing):
+                self.memory.add(pairs, self.identity, self.model_label)
+                self.done.update(pairs)
+                self.labels[self.model_label] += len(pairs)
+                self.translated += len(pairs)
+        finally:
+            self.seconds += time.perf_counter() - started
 
     def label(self) -> str | None:
-        if self.model is not None:
-            return self.model.label
+        if self.model_label is not None:
+            return self.model_label
         return self.labels.most_common(1)[0][0] if self.labels else None

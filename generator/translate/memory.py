@@ -1,29 +1,26 @@
-"""Translation memory: every segment the model translated, kept in an append-only JSON Lines file.
+"""Translation memory: every segment the model translated, kept in append-only JSON Lines files.
 
 Why JSON Lines and not SQLite: the memory is meant to be committed with the site (so a GitHub Pages
-build needs no model for text already translated); a text file that only grows at the end gives
-readable, mergeable diffs. Safety comes from appending whole lines with one write + fsync per batch
+build needs no model for text already translated); text files that only grow at the end give
+readable, mergeable diffs. They live in a folder of parts, none past 45 MB (memory_files.py says
+how and why). Safety comes from appending whole lines with one write + fsync per file and batch
 under an exclusive lock: a kill -9 can cut at most the last line, which loading skips, as it skips a
 line edited by hand into something that is not a translation.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import secrets
-import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..arabic import strip_invisible
 from ..files import replace_file
-from ..load import display_path
-from ..static import file_kind
-from ..structure import BuildFailed, Diagnostic
+from .memory_files import PART_LIMIT, append_lines, part_files, read_part, shard_of
 
 REQUIRED = ("k", "m", "l", "t")  # key, model, label, target; and "s", the source, when present: all strings
 
@@ -59,16 +56,27 @@ class Stored:
 
 
 class TranslationMemory:
-    """Load once, look up many times, append new translations in batches."""
+    """Load once, look up many times, append new translations in batches.
 
-    def __init__(self, path: Path):
-        self.path = path
+    `legacy` is the single file the memory was before it became a folder: its translations are moved
+    into the folder on loading (those not there yet, so a move cut short by a kill is finished by the
+    next load) and the file removed; `moved` says how many, for the build to mention once."""
+
+    def __init__(self, folder: Path, legacy: Path | None = None, part_limit: int = PART_LIMIT):
+        self.folder = folder
+        self.part_limit = part_limit
         self.skipped_lines = 0
+        self.moved = 0
         self._entries: dict[str, dict[str, Stored]] = {}  # segment key -> model key -> stored
-        self._load()
+        for path in part_files(folder):
+            for record in self._records(read_part(path)):
+                self._remember(record["k"], Stored(record["t"], record["m"], record["l"]))
+        if legacy is not None:
+            self._move_in(legacy)
 
-    def _load(self) -> None:
-        for raw in (_read_memory(self.path) or b"").split(b"\n"):
+    def _records(self, data: bytes | None) -> list[dict]:
+        records = []
+        for raw in (data or b"").split(b"\n"):
             if not raw.strip():
                 continue
             try:
@@ -77,9 +85,23 @@ class TranslationMemory:
                 record = None
             if (isinstance(record, dict) and all(isinstance(record.get(f), str) for f in REQUIRED)
                     and isinstance(record.get("s", ""), str)):
-                self._remember(record["k"], Stored(record["t"], record["m"], record["l"]))
+                records.append(record)
             else:
                 self.skipped_lines += 1
+        return records
+
+    def _move_in(self, legacy: Path) -> None:
+        data = read_part(legacy)
+        if data is None:
+            return
+        lines: dict[str, list[bytes]] = {}
+        for record in self._records(data):
+            if record["m"] not in self._entries.get(record["k"], {}):
+                self._remember(record["k"], Stored(record["t"], record["m"], record["l"]))
+                lines.setdefault(shard_of(record["k"]), []).append(_line(record))
+                self.moved += 1
+        append_lines(self.folder, lines, self.part_limit)
+        legacy.unlink()
 
     def _remember(self, key: str, stored: Stored) -> None:
         self._entries.setdefault(key, {})[stored.model_key] = stored
@@ -97,101 +119,74 @@ class TranslationMemory:
         return next(reversed(candidates.values()))
 
     def add(self, pairs: list[tuple[str, str]], model: ModelIdentity, label: str) -> None:
-        """Store a batch: one locked append + fsync, so the file is never left half-written mid-line."""
-        if not pairs:
-            return
-        lines = []
+        """Store a batch: one locked append + fsync per file, so no file is left half-written mid-line."""
+        lines: dict[str, list[bytes]] = {}
         for source, target in pairs:
             key = segment_key(source)
             self._remember(key, Stored(target, model.key, label))
-            lines.append(json.dumps({"k": key, "m": model.key, "l": label, "s": normalize_segment(source),
-                                     "t": target}, ensure_ascii=False, sort_keys=True))
-        payload = ("\n".join(lines) + "\n").encode()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # O_NOFOLLOW: a memory file that is a symlink could point anywhere; never write through it.
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
-                payload = b"\n" + payload  # keep a line cut off by a killed build apart from new ones
-            os.write(fd, payload)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            record = {"k": key, "m": model.key, "l": label, "s": normalize_segment(source), "t": target}
+            lines.setdefault(shard_of(key), []).append(_line(record))
+        if lines:
+            append_lines(self.folder, lines, self.part_limit)
 
 
-def memory_generation(path: Path, record: Path, model_key: str | None) -> str:
+def _line(record: dict) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def memory_generation(folder: Path, legacy: Path, record: Path, model_key: str | None) -> str:
     """An id of what the memory gives a build with the model `model_key` (None: no model installed);
-    a missing file is an empty memory.
+    no files is an empty memory.
 
     Cached translations must be dropped when the memory changes what a lookup returns, and only
-    then: the id survives a checkout that rewrites the file with the same bytes (a new inode, as on
-    every CI runner) and, with a model installed, any growth of the file (the build appends only
-    segments that had no translation for that model, so earlier lookups stay as they were). Without
-    a model, a lookup takes the newest translation stored, so any change gives a new id, as does an
-    edited, shortened or replaced file. `record` keeps, per model, the file last seen and its id.
+    then: the id survives a checkout that rewrites the files with the same bytes (new inodes, as on
+    every CI runner) and, with a model installed, any growth of the files or new parts (the build
+    appends only segments that had no translation for that model, so earlier lookups stay as they
+    were). Without a model, a lookup takes the newest translation stored, so any change gives a new
+    id, as does an edited, shortened, removed or replaced file. `record` keeps, per model, the files
+    last seen (size, digest, stamp) and the id; a file whose stamp did not change is not read again.
     """
-    info = _regular_file(path)
-    stamp = None if info is None else [info.st_size, info.st_mtime_ns, info.st_ino]
+    paths = part_files(folder) + ([legacy] if os.path.lexists(legacy) else [])
     model = model_key or "-"
     seen = _read_record(record)
     known = seen.get(model)
     if not (isinstance(known, dict) and isinstance(known.get("generation"), str)
-            and isinstance(known.get("size"), int) and isinstance(known.get("digest"), str)):
-        known = None
-    elif known.get("stamp") == stamp:
+            and isinstance(known.get("files"), dict)):
+        known = {"generation": None, "files": {}}
+    files = {}
+    for path in paths:
+        name = str(path.relative_to(folder.parent))
+        info = os.stat(path, follow_symlinks=False)
+        stamp = [info.st_size, info.st_mtime_ns, info.st_ino]
+        before = known["files"].get(name)
+        if isinstance(before, dict) and before.get("stamp") == stamp:
+            files[name] = before
+            continue
+        data = read_part(path) or b""
+        files[name] = {"size": len(data), "digest": hashlib.sha256(data).hexdigest(), "stamp": stamp,
+                       "kept": _still_starts_with(data, before)}
+    if known["generation"] and files.keys() == known["files"].keys() and all(
+            files[n].get("stamp") == known["files"][n].get("stamp") for n in files):
         return known["generation"]
-    data = _read_memory(path) or b""
-    digest = hashlib.sha256(data).hexdigest()
-    # A new id is new, not the digest of the bytes: a memory grown and then cut back to where it
-    # started would otherwise get its first id again, with translations cached from the longer file.
-    generation = secrets.token_hex(16)
-    if known is not None and (model_key is not None or known["size"] == len(data)):
-        if hashlib.sha256(data[:known["size"]]).hexdigest() == known["digest"]:
-            generation = known["generation"]
-    seen[model] = {"generation": generation, "size": len(data), "digest": digest, "stamp": stamp}
+    if model_key is not None:  # grown or new files keep the id; a file shortened, edited or gone does not
+        same = all(files.get(name, {}).get("kept", name in files) for name in known["files"])
+    else:
+        same = files.keys() == known["files"].keys() and all(
+            files[n].get("digest") == known["files"][n].get("digest") for n in files)
+    # A new id is new, not a digest of the bytes: a memory grown and then cut back to where it
+    # started would otherwise get its first id again, with translations cached from the longer files.
+    generation = known["generation"] if same and known["generation"] else secrets.token_hex(16)
+    seen[model] = {"generation": generation,
+                   "files": {n: {k: v for k, v in f.items() if k != "kept"} for n, f in files.items()}}
     replace_file(record, json.dumps(seen, sort_keys=True).encode())
     return generation
 
 
-def _read_memory(path: Path) -> bytes | None:
-    """The memory file's bytes, None when there is none."""
-    if _regular_file(path) is None:
-        return None
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise _unreadable(path, exc) from None
-
-
-def _regular_file(path: Path) -> os.stat_result | None:
-    """The memory file's status, None when there is none; BuildFailed unless it is a regular file, as
-    nothing else may be opened: a pipe would hold the build for ever, a folder cannot be read."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:  # a link loop, a file where a folder should be, no permission
-        raise _unreadable(path, exc) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise BuildFailed([Diagnostic(
-            "error", _shown(path), f"the translation memory is {file_kind(info.st_mode)}, not a regular file",
-            hint="put the memory file (JSON Lines) there, or move this away and the build starts a new one; "
-                 "translation.memory in site.yaml names the file")])
-    return info
-
-
-def _unreadable(path: Path, error: OSError) -> BuildFailed:
-    return BuildFailed([Diagnostic("error", _shown(path), f"cannot read the translation memory: "
-                                                          f"{error.strerror or error}",
-                                   hint="make it a readable file; translation.memory in site.yaml names it")])
-
-
-def _shown(path: Path) -> str:
-    """The memory's path as the editor typed it: relative to where the command runs, when inside it."""
-    return display_path(path, Path.cwd())
+def _still_starts_with(data: bytes, before) -> bool:
+    """Whether a file seen before still begins with the bytes it had then (so it only grew)."""
+    if not (isinstance(before, dict) and isinstance(before.get("size"), int)):
+        return True
+    return len(data) >= before["size"] and hashlib.sha256(data[:before["size"]]).hexdigest() == before.get("digest")
 
 
 def _read_record(record: Path) -> dict:
