@@ -3,6 +3,7 @@ reading an editor's file only when it is a regular file."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -41,6 +42,16 @@ def read_regular(path: Path | str) -> bytes:
             return handle.read()
     finally:
         os.close(descriptor)
+
+
+def read_json_object(path: Path) -> dict:
+    """A JSON object kept in a file of the cache, or {} when the file is missing, damaged or holds
+    something else: a cache is a convenience, never a reason to stop."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def replace_file(path: Path, data: bytes) -> None:

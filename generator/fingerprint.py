@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import BuildOptions, SiteConfig, site_config
 from .digests import CODE_FOLDER
-from .files import replace_file
+from .files import read_json_object, replace_file
 from .write import build_lock
 
 FINGERPRINT = "fingerprint.json"
@@ -49,10 +49,7 @@ def up_to_date(options: BuildOptions) -> bool:
 
 def unchanged(config: SiteConfig, fingerprint: str, output: Path) -> bool:
     """True when the last good build had this fingerprint, left nothing pending, and its output is all there."""
-    try:
-        stored = json.loads((config.cache_dir / FINGERPRINT).read_text())
-    except (OSError, ValueError):
-        return False
+    stored = read_json_object(config.cache_dir / FINGERPRINT)
     if stored.get("fingerprint") != fingerprint or stored.get("pending"):
         return False
     files = stored.get("published")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..arabic import normalize
 from ..content_files import article_stem
-from ..files import read_regular, replace_file
+from ..files import read_json_object, read_regular, replace_file
 from ..yamlsafe import parse
 
 IMPORTED_FILE = "imported.json"
@@ -35,7 +35,7 @@ class Imported:
 
     @classmethod
     def load(cls, cache_dir: Path, articles_dir: Path) -> Imported:
-        data = _read_json(cache_dir / IMPORTED_FILE)
+        data = read_json_object(cache_dir / IMPORTED_FILE)
         urls = {u for u in data.get("urls", []) if isinstance(u, str)} | front_matter_urls(articles_dir)
         return cls(urls, {d for d in data.get("digests", []) if isinstance(d, str)})
 
@@ -74,7 +74,7 @@ def front_matter_urls(articles_dir: Path) -> set[str]:
 
 def load_validators(cache_dir: Path) -> dict[str, dict[str, str]]:
     """Per feed address, the headers of a conditional GET: If-None-Match and If-Modified-Since."""
-    data = _read_json(cache_dir / FEEDS_FILE)
+    data = read_json_object(cache_dir / FEEDS_FILE)
     return {url: {k: v for k, v in headers.items() if isinstance(v, str)}
             for url, headers in data.items() if isinstance(headers, dict)}
 
@@ -86,12 +86,3 @@ def validators_from(headers: dict[str, str]) -> dict[str, str]:
 
 def save_validators(cache_dir: Path, validators: dict[str, dict[str, str]]) -> None:
     replace_file(cache_dir / FEEDS_FILE, json.dumps(validators, indent=1, sort_keys=True).encode("utf-8"))
-
-
-def _read_json(path: Path) -> dict:
-    """A record, or an empty one when missing or damaged: the cache is a convenience, never a reason to stop."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..config import TranslationSettings
-from ..files import replace_file
+from ..files import read_json_object, replace_file
 from .memory import ModelIdentity
 from .tokenizers import DECODING_VERSION, detokenize, package_layout, package_tokenizer
 
@@ -88,10 +88,7 @@ def _checksum(package_path: Path, cache_dir: Path) -> str:
     stamp = json.dumps([[p.relative_to(package_path).as_posix(), p.stat().st_size, p.stat().st_mtime_ns]
                         for p in files])
     cache_file = cache_dir / "model-checksums.json"
-    try:
-        known = json.loads(cache_file.read_text())
-    except (OSError, ValueError):
-        known = {}
+    known = read_json_object(cache_file)
     key = hashlib.sha256(f"{package_path}\n{stamp}".encode()).hexdigest()
     if key in known:
         return known[key]

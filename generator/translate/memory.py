@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..arabic import strip_invisible
-from ..files import replace_file
+from ..files import read_json_object, replace_file
 from .memory_files import PART_LIMIT, append_lines, part_files, read_part, shard_of
 
 REQUIRED = ("k", "m", "l", "t")  # key, model, label, target; and "s", the source, when present: all strings
@@ -148,7 +148,7 @@ def memory_generation(folder: Path, legacy: Path, record: Path, model_key: str |
     """
     paths = part_files(folder) + ([legacy] if os.path.lexists(legacy) else [])
     model = model_key or "-"
-    seen = _read_record(record)
+    seen = read_json_object(record)
     known = seen.get(model)
     if not (isinstance(known, dict) and isinstance(known.get("generation"), str)
             and isinstance(known.get("files"), dict)):
@@ -187,11 +187,3 @@ def _still_starts_with(data: bytes, before) -> bool:
     if not (isinstance(before, dict) and isinstance(before.get("size"), int)):
         return True
     return len(data) >= before["size"] and hashlib.sha256(data[:before["size"]]).hexdigest() == before.get("digest")
-
-
-def _read_record(record: Path) -> dict:
-    try:
-        seen = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return seen if isinstance(seen, dict) else {}

@@ -8,9 +8,10 @@ what decoding returns never mixes with translations stored before it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..files import read_json_object
 
 DECODING_VERSION = "1"  # bump whenever `decode` below returns other text for the same tokens
 WORD_MARKER = "\u2581"  # SentencePiece's "▁": a space before the piece
@@ -34,11 +35,8 @@ class PackageLayout:
 
 
 def package_layout(path: Path) -> PackageLayout:
-    try:
-        metadata = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        metadata = {}
-    prefix = metadata.get("target_prefix", "") if isinstance(metadata, dict) else ""
+    metadata = read_json_object(path / "metadata.json")
+    prefix = metadata.get("target_prefix", "")
     if (path / "sentencepiece.model").is_file():
         kind = "SentencePiece"
     elif (path / "bpe.model").is_file():
