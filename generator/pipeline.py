@@ -17,12 +17,14 @@ from .fingerprint import forget, input_fingerprint, record
 from .background import background
 from .group import regroup
 from .load import LoadResult, load_articles
+from .page_index import keep_page_index, kept_page_index
 from .runtime import fork_map, long_lived, unfreeze
 from .publish import publish_pages, size_problems
 from .render import SiteRenderer
 from .search import search_files
 from .static import static_files
-from .structure import BuildFailed, BuildReport, CleanArticle, Diagnostic, RenderedPage, SummarizedArticle
+from .structure import (BuildFailed, BuildReport, CleanArticle, Diagnostic, RenderedPage, SearchEntry,
+                        SummarizedArticle)
 from .summarize import summarize
 from .themes import ThemeScores
 from .translate import EngineCache, translate_articles, translation_identity
@@ -152,14 +154,20 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
             renderer = SiteRenderer(model, config)
             pages = []
             with _timed(report, "render"):
-                for page, stored in renderer.pages(reusable, options.workers, then=partial(_store_page, writer)):
+                for page, stored in renderer.pages(reusable, options.workers, then=partial(_store_page, writer),
+                                                   previous=kept_page_index(config.cache_dir)):
                     writer.add(stored)
                     pages.append(page)
+                for kept in renderer.unchanged:
+                    writer.keep(kept.path, kept.key)
             with _timed(report, "search index"):
                 searchable = [page.search for page in pages if page.search is not None]
+                searchable += [SearchEntry(*kept.search, None) for kept in renderer.unchanged if kept.search]
                 files = search_files(searchable, config, reusable, renderer.search_record, workers=options.workers)
             with _timed(report, "feeds, sitemap, static files"):
-                files += static_files(config) + publish_pages(model, config, pages)
+                sitemap = [(page.path.as_posix(), page.sitemap) for page in pages]
+                sitemap += [(kept.path, kept.sitemap) for kept in renderer.unchanged]
+                files += static_files(config) + publish_pages(model, config, sitemap)
             with _timed(report, "write"):
                 for file in files:
                     writer.put(file.path, file.data, file.key, file.source)
@@ -167,6 +175,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
                 report.diagnostics += size_problems(report.site_bytes, config)
                 _stop_on_errors(report, options.strict)  # a site the host would refuse is not published
                 result = writer.commit()
+            keep_page_index(config.cache_dir, renderer.page_index(pages))
         record(config, inputs, pending=bool(report.pending_translations), published=result.published)
     report.pages_written = result.written
     report.pages_unchanged = result.unchanged

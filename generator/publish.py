@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import PurePosixPath
 from xml.sax.saxutils import escape as xml_escape
 
@@ -21,7 +22,7 @@ from feedgen.feed import FeedGenerator
 
 from .config import SiteConfig
 from .pages.site import briefing_heading, feed_path, page_url
-from .structure import BriefingSection, Diagnostic, Entry, Page, RenderedPage, SiteModel, format_size
+from .structure import BriefingSection, Diagnostic, Entry, Page, SiteModel, format_size
 from .urls import LANGUAGES, absolute_url, href_path, page_path
 
 FEED_ARTICLES = 30
@@ -49,10 +50,11 @@ class FeedItem:
     categories: tuple[tuple[str, str], ...] = ()  # (theme id, theme name)
 
 
-def publish_pages(model: SiteModel, config: SiteConfig, pages: list[RenderedPage]) -> list[Page]:
-    """The extra files GitHub Pages, feed readers and crawlers need, derived from the model and `pages`."""
+def publish_pages(model: SiteModel, config: SiteConfig, sitemap: list[tuple[str, str]]) -> list[Page]:
+    """The extra files GitHub Pages, feed readers and crawlers need, derived from the model and the
+    HTML pages' `sitemap` entries, (path, <url> element)."""
     extra = [feed_page(model, config, lang) for lang in LANGUAGES]
-    extra += sitemap_pages(pages, config.base_url, config.default_language)
+    extra += sitemap_pages(sitemap, config.base_url, config.default_language)
     extra.append(robots_page(config))
     extra.append(Page(PurePosixPath(".nojekyll"), b""))  # serve files as they are, without Jekyll
     if config.domain:
@@ -70,8 +72,8 @@ def feed_items(model: SiteModel, config: SiteConfig, lang: str) -> list[FeedItem
     English story summaries or titles yet: a feed entry is read away from the site, where no notice explains the Arabic.
     """
     names = {t.id: (t.name_ar if lang == "ar" else t.name_en) for t in model.themes}
-    articles = [item for entry in model.entries if entry.meta.date is not None
-                if (item := _article_item(entry, lang, names)) is not None][:FEED_ARTICLES]
+    articles = list(islice((item for entry in model.entries if entry.meta.date is not None
+                            if (item := _article_item(entry, lang, names)) is not None), FEED_ARTICLES))
     briefings = []
     for briefing in model.briefings[:FEED_BRIEFINGS]:
         lines = [line for story_id in briefing.stories if (line := _story_line(model, story_id, lang))]
@@ -166,7 +168,7 @@ def _timestamp(date: dt.date) -> dt.datetime:
 # --- sitemap and robots.txt ----------------------------------------------------------------
 
 
-def sitemap_pages(pages: list[RenderedPage], base_url: str, default_language: str, limit: int | None = None
+def sitemap_pages(pages: list[tuple[str, str]], base_url: str, default_language: str, limit: int | None = None
                   ) -> list[Page]:
     """sitemap.xml: every HTML page but the 404s and noindex pages, with the hreflang alternates each
     page declares in its <head>. Each page's element comes from the render stage (made on the
@@ -178,13 +180,13 @@ def sitemap_pages(pages: list[RenderedPage], base_url: str, default_language: st
     language (`sitemap-ar.xml`; the landing page goes with the default language's), each cut into
     numbered parts in path order if it is still too big. robots.txt names sitemap.xml either way."""
     limit = limit or SITEMAP_URLS
-    entries = [page for page in sorted(pages, key=lambda p: p.path.as_posix()) if page.sitemap]
-    if len(entries) <= limit and sum(len(page.sitemap) for page in entries) < SITEMAP_BYTES:
-        return [_urlset(PurePosixPath("sitemap.xml"), [page.sitemap for page in entries])]
+    entries = sorted((path, entry) for path, entry in pages if entry)
+    if len(entries) <= limit and sum(len(entry) for _, entry in entries) < SITEMAP_BYTES:
+        return [_urlset(PurePosixPath("sitemap.xml"), [entry for _, entry in entries])]
     by_language: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
-    for page in entries:
-        folder = page.path.parts[0]
-        by_language[folder if folder in by_language else default_language].append(page.sitemap)
+    for path, entry in entries:
+        folder = path.partition("/")[0]
+        by_language[folder if folder in by_language else default_language].append(entry)
     files = []
     for lang, listed in by_language.items():
         parts = _parts(listed, limit)

@@ -20,8 +20,10 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from .config import SiteConfig
 from .digests import code_digest
 from .load import display_path
+from .page_index import KeptPage, PageIndex
 from .pages import KINDS
 from .pages.article import is_indexed
+from .pages.inputs import GONE, Input, Inputs, fingerprint, read
 from .pages.site import Site, page_url
 from .pages.text import lang_attributes, other_language, phrase
 from .pages.views import PageRecipe
@@ -118,28 +120,82 @@ class SiteRenderer:
         self.salt = render_salt(config)
         self.sitemap_root = xml_escape(page_url(config.base_url, PurePosixPath()), {'"': "&quot;"})
         self.template_digests = template_digests(self.env)
+        self.kind_templates = {kind: self.template_digests[template] for kind, template in SOURCE_KEYED_PAGES.items()}
+        self.values: dict[Input, object] = {}  # what each input read in this build, shared by all pages
+        self._fingerprints: dict[Input, str] = {}  # of the last build's inputs, as they read now
+        self._indexed: dict[tuple, KeptPage] = {}  # spec → the page as the next page index keeps it
+        self._keyed: dict[str, tuple[tuple, tuple]] = {}  # path → (spec, inputs) of a page keyed here
+        self.unchanged: list[KeptPage] = []  # the pages `pages()` left unvisited, as the page index keeps them
 
     def pages(self, reusable: Mapping[str, str] = MappingProxyType({}), workers: int = 1,
-              then: Callable[[RenderedPage], Result] = lambda page: page) -> Iterator[Result]:
+              then: Callable[[RenderedPage], Result] = lambda page: page,
+              previous: PageIndex = PageIndex()) -> Iterator[Result]:
         """Every HTML page of the site in both languages, each passed through `then` where it was made.
 
         A page whose inputs have the key `reusable` maps its path to (output/ holds it as rendered from
-        exactly those inputs) comes back without bytes instead of being rendered again. The keys of
-        pages keyed by their sources (all but a few) are worked out here, in this process: sending
-        40,000 results back from workers would cost more than the digests. Only the pages to render,
-        and the few keyed by their recipe, are shared among up to `workers` forked processes (all
-        of them when output/ holds nothing to reuse); the result does not depend on how. `then` runs
-        in the worker that rendered the page: the build writes the bytes there, so only a small
-        record of each page travels back.
+        exactly those inputs) comes back without bytes instead of being rendered again. A page the
+        `previous` page index holds, none of whose inputs changed, is not visited at all: it does
+        not come back but goes to `self.unchanged`, as the index kept it. The keys of the other pages keyed by their sources (all but a few) are
+        worked out here, in this process: sending their results back from workers would cost more
+        than the digests. Only the pages to render, and the few keyed by their recipe, are shared
+        among up to `workers` forked processes; the result does not depend on how. `then` runs in
+        the worker that rendered the page: the build writes the bytes there, so only a small record
+        of each page travels back. `page_index()` then gives the index of this build.
         """
+        unchanged = self._unchanged_pages(previous, reusable)
         pending = []
         for spec in self.page_specs():
-            kept = self.kept_page(spec, reusable) if reusable and spec[0] in SOURCE_KEYED_PAGES else None
-            if kept is None:
-                pending.append(spec)
+            if spec[0] not in SOURCE_KEYED_PAGES:
+                pending.append((spec, None))
+            elif (kept := unchanged.get(spec)) is not None:
+                self._indexed[spec] = kept
+                self.unchanged.append(kept)
             else:
-                yield then(kept)
-        yield from fork_map(lambda spec: then(self.finished(spec, reusable)), pending, workers)
+                key, inputs = self.source_key(spec)
+                path, counterpart = KINDS[spec[0]].addresses(self.site, *spec[1:])
+                if reusable.get(path.as_posix()) == key:
+                    page = self.kept_page(spec, key, path, counterpart)
+                    self._index(spec, inputs, page)
+                    yield then(page)
+                else:
+                    self._keyed[path.as_posix()] = (spec, inputs)
+                    pending.append((spec, key))
+        yield from fork_map(lambda item: then(self.finished(item[0], reusable, item[1])), pending, workers)
+
+    def _unchanged_pages(self, previous: PageIndex, reusable: Mapping[str, str]) -> dict[tuple, KeptPage]:
+        """The pages of the previous index that output/ holds as kept and whose inputs all read as
+        they did; each input is read once, for all the pages that read it."""
+        if previous.salt != self.salt or not reusable:
+            return {}
+        fresh_kinds = {kind for kind, digest in self.kind_templates.items() if previous.templates.get(kind) == digest}
+        for name in previous.fingerprints:
+            try:
+                value = self.values[name] = read(self.site, name)
+            except (KeyError, IndexError):  # what it names is gone
+                self._fingerprints[name] = GONE
+            else:
+                self._fingerprints[name] = fingerprint(value)
+        changed = {name for name, was in previous.fingerprints.items() if self._fingerprints[name] != was}
+        return {spec: page for spec, page in previous.pages.items()
+                if spec[0] in fresh_kinds and reusable.get(page.path) == page.key
+                and not any(name in changed for name in page.inputs)}
+
+    def _index(self, spec: tuple, inputs: tuple, page: RenderedPage) -> None:
+        search = page.search
+        self._indexed[spec] = KeptPage(page.path.as_posix(), page.key, inputs, page.sitemap,
+                                       (search.url, search.language, search.slug, search.datetime, search.key)
+                                       if search else None)
+
+    def page_index(self, pages: Iterable[RenderedPage]) -> PageIndex:
+        """The page index of this build, from the pages `pages()` gave (the rendered ones came back
+        from where they were rendered, with their sitemap and search entries)."""
+        for page in pages:
+            keyed = self._keyed.get(page.path.as_posix())
+            if keyed is not None:
+                self._index(keyed[0], keyed[1], page)
+        names = {name for page in self._indexed.values() for name in page.inputs}
+        fingerprints = {name: self._fingerprints.get(name) or fingerprint(self.values[name]) for name in names}
+        return PageIndex(self.salt, dict(self.kind_templates), fingerprints, dict(self._indexed))
 
     def search_record(self, lang: str, slug: str) -> SearchRecord:
         """The search record of an article page that was not rendered again."""
@@ -159,25 +215,22 @@ class SiteRenderer:
         """The frame and view of one page: `recipe(*spec)`."""
         return KINDS[kind].recipe(self.site, *arguments)
 
-    def kept_page(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage | None:
-        """The page `spec` names (of a kind keyed by its sources), without bytes, if output/ holds it
-        made from the same sources; else None. An unchanged page costs a digest, not a view."""
+    def kept_page(self, spec: tuple, key: str, path: PurePosixPath, counterpart: PurePosixPath) -> RenderedPage:
+        """The page `spec` names (of a kind keyed by its sources, `key`, at `path`), without bytes:
+        output/ holds it made from the same sources. An unchanged page costs a digest, not a view."""
         kind, lang, which = spec[:3]
-        key = self.source_key(spec)
-        path, counterpart = KINDS[kind].addresses(self.site, *spec[1:])
-        if reusable.get(path.as_posix()) != key:
-            return None
         versions = self.site.language_versions({lang: path, other_language(lang): counterpart})
         return RenderedPage(path, key, None, sitemap_entry(self.sitemap_root, path, versions),
                             search=self.search_entry(lang, which, None) if kind == "article" else None)
 
-    def finished(self, spec: tuple, reusable: Mapping[str, str]) -> RenderedPage:
+    def finished(self, spec: tuple, reusable: Mapping[str, str], key: str | None = None) -> RenderedPage:
         """The page `spec` names, rendered unless output/ already holds it made from the same inputs:
-        most pages are keyed by their sources, the few others by their recipe."""
+        most pages are keyed by their sources (`key`, if worked out already), the few others by
+        their recipe."""
         kind = spec[0]
         recipe = self.recipe(*spec)
         if kind in SOURCE_KEYED_PAGES:
-            key = self.source_key(spec)
+            key = key or self.source_key(spec)[0]
         else:
             key = self.key(recipe.template, (recipe.template, recipe.rooted, recipe.chrome, recipe.view))
         chrome = recipe.chrome
@@ -192,9 +245,12 @@ class SiteRenderer:
         payload = f"{self.salt}\n{self.template_digests[template]}\n{inputs!r}"
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
-    def source_key(self, spec: tuple) -> str:
-        """The key of a page of a source-keyed kind: its template and its kind's `sources`."""
-        return self.key(SOURCE_KEYED_PAGES[spec[0]], KINDS[spec[0]].sources(self.site, *spec[1:]))
+    def source_key(self, spec: tuple) -> tuple[str, tuple[Input, ...]]:
+        """The key of a page of a source-keyed kind (its template and its kind's `sources`), and the
+        inputs its sources read."""
+        inputs = Inputs(self.site, self.values)
+        key = self.key(SOURCE_KEYED_PAGES[spec[0]], KINDS[spec[0]].sources(inputs, *spec[1:]))
+        return key, tuple(inputs.names)
 
     def search_entry(self, lang: str, slug: str, record: SearchRecord | None) -> SearchEntry | None:
         """What the search index needs of an article page: None for an English page still waiting for

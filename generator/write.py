@@ -201,6 +201,16 @@ class SiteWriter:
         else:
             self.unchanged += 1
 
+    def keep(self, name: str, key: str) -> None:
+        """`put` of a page output/ holds with `key`, by its path as text: mostly no look at the disk."""
+        record = self._present[name]
+        known = self._spare_records.get(name)
+        if known is not None and known.digest == record.digest and name not in self._new:
+            self._new[name] = known._replace(key=key)
+            self.unchanged += 1
+        else:
+            self.put(PurePosixPath(name), None, key)
+
     @property
     def size(self) -> int:
         """Bytes of the new site, as far as it is stored: what the host will be asked to publish."""

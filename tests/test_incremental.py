@@ -22,6 +22,7 @@ from test_browser import SECOND_REPORT, add_second_report
 import generator.article_cache
 import generator.load
 import generator.runtime
+import generator.page_index
 import generator.pages
 import generator.pages.site
 import generator.render
@@ -31,7 +32,7 @@ from generator.config import BuildOptions
 from generator.dates import month_key
 from generator.pipeline import build
 from generator.render import SiteRenderer
-from generator.structure import Briefing, BriefingSection, SummarizedArticle
+from generator.structure import Briefing, BriefingSection, RenderedPage, SummarizedArticle
 from generator.urls import LANGUAGES, page_path
 from generator.write import SiteWriter, spare_path
 
@@ -393,8 +394,9 @@ def test_an_unchanged_page_is_known_by_its_sources_without_building_it(tmp_path,
                                     "month in an earlier year", "undated title", "latest story's title",
                                     "dated in a new year"])
 def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
-    """After each kind of change, the pages kept by their keys plus those rendered again are exactly
-    the pages a clean render of the changed model gives: no page shows something its key missed."""
+    """After each kind of change, the pages kept by their keys (or left unvisited by the page index)
+    plus those rendered again are exactly the pages a clean render of the changed model gives: no
+    page shows something its key missed, no page the index keeps has an input that changed."""
     from test_render import make_config, make_model, with_meta
 
     monkeypatch.setattr(generator.pages.site, "THEME_LATEST", 1)  # every theme with a page per year, too
@@ -406,7 +408,9 @@ def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
     model = dataclasses.replace(model, briefings=(dataclasses.replace(march, sections=sections), *model.briefings[1:]))
     if change in ("title on an earlier year's page", "month in an earlier year"):  # diplomacy: "talks" in 2022
         model = with_meta(model, "talks", date=dt.date(2022, 11, 10))
-    first = {p.path: p for p in SiteRenderer(model, config).pages()}
+    renderer = SiteRenderer(model, config)
+    first = {p.path: p for p in renderer.pages()}
+    index = renderer.page_index(first.values())
     before = {path.as_posix(): page.key for path, page in first.items()}
     xi = model.by_slug["xi-visit"]  # links to "talks" (related) and "trade-up" (duplicate), in "diplomacy"
     if change == "linked title":
@@ -439,7 +443,11 @@ def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
         article = SummarizedArticle(xi.article.translated, summary, xi.article.profile)
         model = dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article)
                                                          if e is xi else e for e in model.entries))
-    after = {p.path.as_posix(): p for p in SiteRenderer(model, config).pages(before)}
+    renderer = SiteRenderer(model, config)
+    after = {p.path.as_posix(): p for p in renderer.pages(before, previous=index)}
+    assert renderer.unchanged, "the page index left every page to be keyed again"
+    after.update((kept.path, RenderedPage(PurePosixPath(kept.path), kept.key, None, kept.sitemap))
+                 for kept in renderer.unchanged)
     clean = {p.path: p.data for p in SiteRenderer(model, config).pages()}
     assert stale_pages(first, after, clean) == set()
     changed = {path for path, data in clean.items() if path not in first or data != first[path].data}
@@ -464,9 +472,9 @@ def test_a_kind_whose_sources_miss_what_its_view_reads_is_caught(tmp_path, monke
 
     month = generator.pages.KINDS["month"]
 
-    def slugs_only(site, lang, index, number):
-        return month.sources(site, lang, index, number)[:3] + (tuple(
-            (day, continued, items) for _, day, items, continued in site.listing_page("month", index, number)),)
+    def slugs_only(inputs, lang, key, number):
+        shown, pages, _ = inputs.listing_page("month", key, number)
+        return "month", lang, key, (number, pages), tuple((day, continued, items) for _, day, items, continued in shown)
 
     broken = dict(generator.pages.KINDS, month=dataclasses.replace(month, sources=slugs_only))
     monkeypatch.setattr(generator.render, "KINDS", MappingProxyType(broken))
@@ -497,6 +505,7 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 EDITS = {  # the editor's changes a rebuild must follow (grouping kept, pages kept by their keys)
     "article added at the end": lambda site: copy_report(site, "2023-06-01-kremlin-again", "2023-06-01"),
+    "article added to a day that has others": lambda site: copy_report(site, "2023-03-18-kremlin-again", "2023-03-18"),
     "article back-dated into the middle": lambda site: copy_report(site, "2022-01-10-kremlin-earlier", "2022-01-10"),
     "title shown on listing pages": lambda site: replace_in(
         site / "content" / "articles" / f"{ARTICLES[-1]}.md", 'title: "', 'title: "عاجل - '),
@@ -516,3 +525,24 @@ def test_a_rebuild_after_each_kind_of_edit_gives_the_bytes_of_a_clean_build(samp
     EDITS[edit](sample_site)
     assert not build(BuildOptions(site_dir=sample_site)).errors
     assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
+
+
+def test_the_page_index_keeps_the_unchanged_pages_for_the_same_code_and_configuration_only(tmp_path):
+    """Saved and read back, the index leaves every page unvisited when nothing changed; with other
+    configuration (here the digits) every page's key may differ, so none is left unvisited."""
+    from test_render import make_config, make_model
+
+    renderer = SiteRenderer(make_model(), make_config(tmp_path))
+    pages = list(renderer.pages())
+    generator.page_index.keep_page_index(tmp_path, renderer.page_index(pages))
+    index = generator.page_index.kept_page_index(tmp_path)
+    assert index == renderer.page_index([])
+    keys = {p.path.as_posix(): p.key for p in pages}
+    same = SiteRenderer(make_model(), make_config(tmp_path))
+    assert all(page.data is None for page in same.pages(keys, previous=index))
+    keyed_by_sources = [spec for spec in renderer.page_specs() if spec[0] in generator.render.SOURCE_KEYED_PAGES]
+    assert sorted(kept.path for kept in same.unchanged) == sorted(page.path for page in index.pages.values())
+    assert len(same.unchanged) == len(keyed_by_sources)
+    other = SiteRenderer(make_model(), make_config(tmp_path, digits="arabic-indic"))
+    list(other.pages(keys, previous=index))
+    assert not other.unchanged

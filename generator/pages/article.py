@@ -9,6 +9,7 @@ from markupsafe import Markup
 from ..arabic import normalize
 from ..structure import Entry, SearchRecord
 from ..urls import page_path, relative_url, search_path
+from .inputs import Inputs
 from .kind import PageKind
 from .site import Site, page_url
 from .text import group_blocks, other_language, script_json, translation_kind, translation_notice, web_url
@@ -119,9 +120,9 @@ def specs(site: Site, lang: str) -> list[tuple]:
     return [(entry.slug,) for entry in site.model.entries]
 
 
-def sources(site: Site, lang: str, slug: str) -> tuple:
-    """The article, its themes, its related articles and its story (`Site.article_sources`)."""
-    return "article", lang, slug, site.article_sources(slug)
+def sources(inputs: Inputs, lang: str, slug: str) -> tuple:
+    """The article, its themes, its related articles and its story (`Inputs.article_sources`)."""
+    return "article", lang, slug, inputs.article_sources(slug)
 
 
 def addresses(site: Site, lang: str, slug: str) -> tuple[PurePosixPath, PurePosixPath]:

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from ..align import align_paragraphs
 from ..urls import page_path
 from .article import article_page_kinds
+from .inputs import Inputs
 from .kind import PageKind
 from .site import Site
 from .text import group_blocks_each, other_language, translation_kind, translation_notice
@@ -44,8 +45,8 @@ def specs(site: Site, lang: str) -> list[tuple]:
     return [(entry.slug,) for entry in site.model.entries if "bilingual" in article_page_kinds(entry)]
 
 
-def sources(site: Site, lang: str, slug: str) -> tuple:
-    return "bilingual", lang, slug, site.article_sources(slug)
+def sources(inputs: Inputs, lang: str, slug: str) -> tuple:
+    return "bilingual", lang, slug, inputs.article_sources(slug)
 
 
 def addresses(site: Site, lang: str, slug: str) -> tuple[PurePosixPath, PurePosixPath]:

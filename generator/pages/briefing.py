@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 
 from ..ui import UI
 from ..urls import page_path
+from .inputs import Inputs
 from .kind import PageKind
 from .site import Site
 from .text import other_language, paged_title
@@ -42,33 +43,29 @@ def briefing_view(site: Site, index: int, lang: str, number: int = 1) -> Briefin
     )
 
 
-def recipe(site: Site, lang: str, index: int, number: int = 1) -> PageRecipe:
-    view = briefing_view(site, index, lang, number)
-    key = site.model.briefings[index].key
+def recipe(site: Site, lang: str, key: str, number: int = 1) -> PageRecipe:
+    view = briefing_view(site, site.briefing_position[key], lang, number)
     chrome = site.chrome(lang, view.path, paged_title(Text(view.heading, lang), view.pager),
                          counterpart=page_path("briefing", other_language(lang), key, number))
     return PageRecipe(TEMPLATE, chrome, view)
 
 
 def specs(site: Site, lang: str) -> list[tuple]:
-    return [(index, number) for index in range(len(site.model.briefings))
+    return [(briefing.key, number) for index, briefing in enumerate(site.model.briefings)
             for number in site.page_numbers("briefing", index)]
 
 
-def sources(site: Site, lang: str, index: int, number: int) -> tuple:
-    """Its part of the stories and sections and their articles, its number of pages, the neighbours."""
-    briefings = site.model.briefings
-    briefing = briefings[index]
-    shown = tuple((group, continued, tuple(site.story_sources(s) for s in items) if group == 0
-                   else (site.theme_reprs.get(key), site.digests(items)))
-                  for group, key, items, continued in site.listing_page("briefing", index, number))
-    neighbours = [(b.key, b.start, b.end) for b in briefings[max(0, index - 1):index + 2] if b is not briefing]
-    paging = (number, len(site.page_numbers("briefing", index)))
-    return "briefing", lang, paging, (briefing.key, briefing.start, briefing.end), shown, neighbours
+def sources(inputs: Inputs, lang: str, key: str, number: int) -> tuple:
+    """Its part of the stories and sections and their articles, its number of pages, its dates and
+    those of the briefings before and after it."""
+    shown, pages, _ = inputs.listing_page("briefing", key, number)
+    part = tuple((group, continued, tuple(inputs.story_sources(s) for s in items) if group == 0
+                  else (inputs.theme(theme_id), inputs.articles(items)))
+                 for group, theme_id, items, continued in shown)
+    return "briefing", lang, (number, pages), inputs.briefing(key), part
 
 
-def addresses(site: Site, lang: str, index: int, number: int) -> tuple[PurePosixPath, PurePosixPath]:
-    key = site.model.briefings[index].key
+def addresses(site: Site, lang: str, key: str, number: int) -> tuple[PurePosixPath, PurePosixPath]:
     return page_path("briefing", lang, key, number), page_path("briefing", other_language(lang), key, number)
 
 

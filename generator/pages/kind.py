@@ -20,8 +20,11 @@ class PageKind:
     language (lang None for those outside them); `recipe(site, lang, *arguments)` makes the page's
     frame and view (`recipe(site)` for a page outside the languages).
 
-    `sources(site, lang, *arguments)` is everything the page shows besides code, configuration and
-    templates, read without building its view: an unchanged page then costs a digest, not a view.
+    `sources(inputs, lang, *arguments)` is everything the page shows besides code, configuration and
+    templates, read without building its view through `inputs.Inputs`, which records each read as
+    one of the page's inputs: an unchanged page then costs a digest, not a view, and a page whose
+    inputs all read the same as last build is not visited at all (`generator/page_index.py`). Specs
+    name listings by key (a month, a briefing), not by position, so a new one does not shift the rest.
     `addresses(site, lang, *arguments)` gives its path and its counterpart's in the other language,
     which a page kept as it was still needs for the sitemap. Kinds without them (a few pages per
     site) are keyed by their whole recipe instead. A test renders every page after each kind of

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from ..urls import page_path
+from .inputs import Inputs
 from .kind import PageKind
 from .site import Site
 from .text import other_language, paged_title
@@ -13,9 +14,9 @@ from .views import Link, MonthGroup, MonthView, PageRecipe, Text
 TEMPLATE = "month.html"
 
 
-def recipe(site: Site, lang: str, index: int, number: int = 1) -> PageRecipe:
-    """Page `number` of a month's articles, under the day they appeared, newest first."""
-    key = site.months[index]
+def recipe(site: Site, lang: str, key: str, number: int = 1) -> PageRecipe:
+    """Page `number` of a month's articles (`key` as "2024-01"), under the day they appeared, newest first."""
+    index = site.month_position[key]
     days = tuple(MonthGroup(site.date_text(day, lang), None, site.cards(items, lang), continued)
                  for _, day, items, continued in site.listing_page("month", index, number))
 
@@ -33,19 +34,17 @@ def recipe(site: Site, lang: str, index: int, number: int = 1) -> PageRecipe:
 
 
 def specs(site: Site, lang: str) -> list[tuple]:
-    return [(index, number) for index in range(len(site.months)) for number in site.page_numbers("month", index)]
+    return [(key, number) for index, key in enumerate(site.months) for number in site.page_numbers("month", index)]
 
 
-def sources(site: Site, lang: str, index: int, number: int) -> tuple:
+def sources(inputs: Inputs, lang: str, key: str, number: int) -> tuple:
     """The page's part of the month's articles, its number of pages, the months before and after."""
-    part = tuple((day, continued, site.digests(items))
-                 for _, day, items, continued in site.listing_page("month", index, number))
-    paging = (number, len(site.page_numbers("month", index)))
-    return "month", lang, site.months[index], paging, part, site.months[max(0, index - 1):index + 2]
+    shown, pages, _ = inputs.listing_page("month", key, number)
+    part = tuple((day, continued, inputs.articles(items)) for _, day, items, continued in shown)
+    return "month", lang, key, (number, pages), part, inputs.month(key)
 
 
-def addresses(site: Site, lang: str, index: int, number: int) -> tuple[PurePosixPath, PurePosixPath]:
-    key = site.months[index]
+def addresses(site: Site, lang: str, key: str, number: int) -> tuple[PurePosixPath, PurePosixPath]:
     return page_path("month", lang, key, number), page_path("month", other_language(lang), key, number)
 
 

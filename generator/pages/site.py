@@ -6,7 +6,6 @@ from these; `sources` digests stand for articles in page keys."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from pathlib import PurePosixPath
 from typing import Iterable, Mapping
@@ -49,7 +48,6 @@ class Site:
         self.config = config
         self.themes = {t.id: t for t in model.themes}
         self.theme_reprs = {t.id: repr(t) for t in model.themes}  # for page keys, made once
-        self._article_sources: dict[str, str] = {}  # slug → article_sources(slug), made on first use
         self._listings: dict[tuple, tuple] = {}  # (kind, which) → listing(kind, which), made on first use
         self.theme_entries: dict[str, list[Entry]] = defaultdict(list)
         self.month_entries: dict[str, list[Entry]] = defaultdict(list)
@@ -60,6 +58,8 @@ class Site:
             if entry.meta.date is not None:
                 self.month_entries[month_key(entry.meta.date)].append(entry)
         self.months = sorted(self.month_entries, reverse=True)  # newest first
+        self.month_position = {key: index for index, key in enumerate(self.months)}
+        self.briefing_position = {briefing.key: index for index, briefing in enumerate(model.briefings)}
         self.theme_months: dict[str, dict[str, list[Entry]]] = {}  # theme → its months, oldest first → entries
         for theme in model.themes:
             by_month: dict[str, list[Entry]] = defaultdict(list)
@@ -259,24 +259,3 @@ class Site:
         """The theme's articles of one year, newest first."""
         months = self.theme_months[theme_id]
         return [entry for key in reversed(months) if key[:4] == year for entry in months[key]]
-
-    def digests(self, slugs: Iterable[str]) -> tuple:
-        """(slug, digest) of each article, None for a slug no article has."""
-        by_slug = self.model.by_slug
-        return tuple((s, by_slug[s].article.digest if s in by_slug else None) for s in slugs)
-
-    def story_sources(self, story_id: str) -> tuple:
-        """A story and the articles it shows (headline, summary, list): what its card and page are made of."""
-        story = self.model.story_by_id[story_id]
-        return story, self.digests(story.slugs)
-
-    def article_sources(self, slug: str) -> str:
-        """A digest of the article, its themes and the articles it links to: the sources of its pages,
-        made once for the four of them (article and bilingual, in both languages)."""
-        made = self._article_sources.get(slug)
-        if made is None:
-            entry = self.model.by_slug[slug]
-            sources = (entry.article.digest, tuple(self.theme_reprs.get(t) for t in entry.themes),
-                       entry.related, self.digests(entry.related), entry.story and self.story_sources(entry.story))
-            made = self._article_sources[slug] = hashlib.sha256(repr(sources).encode()).hexdigest()
-        return made

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from ..structure import Entry
 from ..ui import UI
 from ..urls import page_path
+from .inputs import Inputs
 from .kind import PageKind
 from .site import Site
 from .text import other_language
@@ -43,12 +44,11 @@ def specs(site: Site, lang: str) -> list[tuple]:
     return [(story.id,) for story in site.model.stories]
 
 
-def sources(site: Site, lang: str, story_id: str) -> tuple:
+def sources(inputs: Inputs, lang: str, story_id: str) -> tuple:
     """The story, its articles and their themes."""
-    story = site.model.story_by_id[story_id]
-    by_slug = site.model.by_slug
-    return ("story", lang, site.story_sources(story_id),
-            tuple(site.theme_reprs.get(t) for s in story.slugs for t in by_slug[s].themes))
+    story, articles = inputs.story_sources(story_id)
+    return ("story", lang, story, articles,
+            tuple(inputs.theme(t) for s in story.slugs for t in inputs.placement(s)[0]))
 
 
 def addresses(site: Site, lang: str, story_id: str) -> tuple[PurePosixPath, PurePosixPath]:

@@ -11,6 +11,7 @@ from ..dates import format_number, month_key, month_span
 from ..structure import Entry
 from ..ui import UI
 from ..urls import page_path, theme_year_key
+from .inputs import Inputs
 from .kind import PageKind
 from .site import Site
 from .text import count_articles, other_language
@@ -72,12 +73,10 @@ def specs(site: Site, lang: str) -> list[tuple]:
     return [(theme.id,) for theme in site.model.themes]
 
 
-def sources(site: Site, lang: str, theme_id: str) -> tuple:
-    """The theme, the articles it lists, its count per month (intro, chart, years)."""
-    listed = [e.slug for e in site.latest(theme_id)] + [e.slug for e in site.theme_entries[theme_id]
-                                                          if e.meta.date is None]
-    return ("theme", lang, site.theme_reprs[theme_id], site.digests(listed),
-            tuple((key, len(entries)) for key, entries in site.theme_months[theme_id].items()))
+def sources(inputs: Inputs, lang: str, theme_id: str) -> tuple:
+    """The theme, the articles it lists, its count per month (intro, chart), its years."""
+    latest, undated, counts, years = inputs.theme_listing(theme_id)
+    return "theme", lang, inputs.theme(theme_id), inputs.articles(latest + undated), counts, years
 
 
 def addresses(site: Site, lang: str, theme_id: str) -> tuple[PurePosixPath, PurePosixPath]:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from ..dates import format_number
 from ..ui import UI
 from ..urls import page_path, theme_year_key
+from .inputs import Inputs
 from .kind import PageKind
 from .site import Site
 from .text import count_articles, other_language, paged_title
@@ -46,14 +47,13 @@ def specs(site: Site, lang: str) -> list[tuple]:
             for key in [theme_year_key(theme.id, year)] for number in site.page_numbers("theme_year", key)]
 
 
-def sources(site: Site, lang: str, key: str, number: int) -> tuple:
-    """The theme, the year's count of articles, the page's part of them, the theme's years."""
+def sources(inputs: Inputs, lang: str, key: str, number: int) -> tuple:
+    """The theme, the year's listing (its count, the page's part of it), the theme's years."""
     theme_id, _, year = key.rpartition("/")
-    listed = sum(len(items) for _, items in site.listing("theme_year", key)[0])
-    part = tuple((month, continued, site.digests(items))
-                 for _, month, items, continued in site.listing_page("theme_year", key, number))
-    paging = (number, len(site.page_numbers("theme_year", key)))
-    return "theme_year", lang, paging, site.theme_reprs[theme_id], year, listed, part, site.theme_years(theme_id)
+    shown, pages, listed = inputs.listing_page("theme_year", key, number)
+    part = tuple((month, continued, inputs.articles(items)) for _, month, items, continued in shown)
+    return ("theme_year", lang, (number, pages), inputs.theme(theme_id), year, listed, part,
+            inputs.theme_years(theme_id))
 
 
 def addresses(site: Site, lang: str, key: str, number: int) -> tuple[PurePosixPath, PurePosixPath]:
