@@ -49,6 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "bench"), str(REPO / "tests")]
 
 import sitegen  # noqa: E402  (bench/sitegen.py)
+from generator.search import RECORD_PAGES, _pagefind_program  # noqa: E402
 from generator.urls import page_path  # noqa: E402
 from argos_model import build_argos_model  # noqa: E402  (tests/argos_model.py)
 
@@ -61,6 +62,7 @@ PROFILE_TOP_OWN = 15
 TRANSLATION_BUILD_TIMEOUT_FACTOR = 1.5  # a full build plus the model's work on the new segments
 WRITTEN = re.compile(r"(\d+) page\(s\) written, (\d+) unchanged")
 TRANSLATED = re.compile(r"(\d+) segment\(s\) from memory, (\d+) translated in ([\d.]+) s")
+SEARCH_STAGE = re.compile(r"search index ([\d.]+) s")
 
 
 # --- running and measuring one command ------------------------------------------------------
@@ -74,6 +76,7 @@ class Run:
     cpu_seconds: float
     max_rss_mb: float
     tree_rss_mb: float
+    tree_pss_mb: float
     returncode: int
     stdout: str
     stderr: str
@@ -88,19 +91,23 @@ class TreeRssSampler(threading.Thread):
     """Sums the resident memory of a process and all its descendants every few milliseconds.
 
     GNU time reports only the largest single process; a build with a process pool needs the sum.
-    Shared pages count once per process, so this is an upper bound.
+    Shared pages count once per process, so that sum is an upper bound; the proportional set size
+    (PSS, from /proc/<pid>/smaps_rollup) shares them out, so its sum is what the tree really holds.
     """
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_bytes = 0
+        self.peak_pss_bytes = 0
         self.page_size = os.sysconf("SC_PAGE_SIZE")
         self.finished = threading.Event()
 
     def run(self) -> None:
         while not self.finished.wait(RSS_SAMPLE_SECONDS):
-            self.peak_bytes = max(self.peak_bytes, sum(self._resident(p) for p in self._tree(self.pid)))
+            tree = self._tree(self.pid)
+            self.peak_bytes = max(self.peak_bytes, sum(self._resident(p) for p in tree))
+            self.peak_pss_bytes = max(self.peak_pss_bytes, sum(self._proportional(p) for p in tree))
 
     def _tree(self, pid: int) -> list[int]:
         pids, pending = [], [pid]
@@ -114,6 +121,17 @@ class TreeRssSampler(threading.Thread):
             except OSError:
                 continue  # the process ended between two reads
         return pids
+
+    @staticmethod
+    def _proportional(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, IndexError, ValueError):
+            pass
+        return 0
 
     def _resident(self, pid: int) -> int:
         try:
@@ -145,7 +163,7 @@ def timed(command: list[str], *, cwd: Path, env: dict[str, str], timeout: float)
         fields = stats.read().split()
     numbers = [float(f) for f in fields[-3:]] if len(fields) >= 3 else [0.0, 0.0, 0.0]
     return Run(seconds, numbers[1] + numbers[2], numbers[0] / 1024, sampler.peak_bytes / 2**20,
-               process.returncode, stdout, stderr, timed_out)
+               sampler.peak_pss_bytes / 2**20, process.returncode, stdout, stderr, timed_out)
 
 
 # --- the three tools ------------------------------------------------------------------------
@@ -191,7 +209,7 @@ class Ours(Tool):
         return cls(site, env)
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "generator", "build", "--site", str(self.site)]
+        return [sys.executable, "-m", "generator", "build", "--site", str(self.site), "-v"]  # -v: stage times
 
     def add(self, article: sitegen.GeneratedArticle) -> None:
         sitegen.write_our_article(self.site, article)
@@ -315,6 +333,7 @@ class Row:
     serve_rebuilt: list[float] = field(default_factory=list)  # ours only: save → `serve` has rebuilt the site
     html_pages: int = 0
     files: int = 0
+    bare_pagefind: float | None = None  # ours only: Pagefind alone over the full build's record pages
     problem: str | None = None  # "timeout" or the error, when a run did not finish
 
     def median(self, runs: list[Run]) -> float | None:
@@ -334,6 +353,17 @@ class Row:
     def tree_rss(self) -> float | None:
         runs = [r.tree_rss_mb for r in self.full + self.no_change + self.add_one if r.ok]
         return max(runs) if runs else None
+
+    @property
+    def tree_pss(self) -> float | None:
+        runs = [r.tree_pss_mb for r in self.full + self.no_change + self.add_one if r.ok]
+        return max(runs) if runs else None
+
+    @property
+    def search_stage(self) -> float | None:
+        """Our search stage in the clean full builds (median), from their stage times."""
+        found = [float(m.group(1)) for r in self.full if r.ok and (m := SEARCH_STAGE.search(r.stdout))]
+        return statistics.median(found) if found else None
 
     @property
     def add_one_written(self) -> str:
@@ -367,6 +397,8 @@ def measure(tool: Tool, size: int, follow_ups: list[sitegen.GeneratedArticle], a
 
     if not repeat("full", row.full, lambda _: tool.clean()):
         return row
+    if isinstance(tool, Ours):
+        row.bare_pagefind = bare_pagefind(tool.site / ".cache" / RECORD_PAGES, args.timeout)
     row.html_pages = sum(1 for _ in tool.output.rglob("*.html"))
     row.files = sum(1 for p in tool.output.rglob("*") if p.is_file())
     if repeat("no-change", row.no_change, lambda _: None):
@@ -529,6 +561,43 @@ def fmt(value: float | None, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+def bare_pagefind(records: Path, timeout: float) -> float | None:
+    """Seconds of one plain `pagefind` run over every record page our search stage gave Pagefind
+    (all shards in one index): Pagefind's own time on our records, the floor of our search stage."""
+    program = _pagefind_program()
+    if program is None or not records.is_dir():
+        return None
+    with tempfile.TemporaryDirectory() as output:
+        started = time.perf_counter()
+        done = subprocess.run([str(program), "--site", str(records), "--output-path", output],
+                              capture_output=True, timeout=timeout)
+        seconds = time.perf_counter() - started
+    return seconds if done.returncode == 0 else None
+
+
+def search_table(rows: list[Row]) -> list[str]:
+    """Our search stage against bare Pagefind, and the rest of our full build against Pelican's."""
+    lines = ["| size | our search stage s | bare Pagefind s | ratio | our full build minus bare Pagefind s "
+             "| Pelican full build s | ratio |", "|---|---|---|---|---|---|---|"]
+    for row in rows:
+        if row.tool != Ours.name or row.median(row.full) is None:
+            continue
+        pelican = next((r for r in rows if r.size == row.size and r.tool == Pelican.name), None)
+        rest = None if row.bare_pagefind is None else row.median(row.full) - row.bare_pagefind
+        theirs = pelican.median(pelican.full) if pelican else None
+        lines.append(f"| {row.size:,} | {fmt(row.search_stage)} | {fmt(row.bare_pagefind)} | "
+                     f"{ratio(row.search_stage, row.bare_pagefind)} | {fmt(rest)} | {fmt(theirs)} | {ratio(rest, theirs)} |")
+    return lines
+
+
+def growth_lines(rows: list[Row]) -> list[str]:
+    """How our add-one rebuild grows with the archive: each size against the smallest of 2,500 or more."""
+    ours = sorted((r for r in rows if r.tool == Ours.name and r.median(r.add_one)), key=lambda r: r.size)
+    base = next((r for r in ours if r.size >= 2500), None)
+    return [f"- add-one at {r.size:,} / at {base.size:,}: {ratio(r.median(r.add_one), base.median(base.add_one))} "
+            f"({r.median(r.add_one):.2f} s / {base.median(base.add_one):.2f} s)" for r in ours if base and r is not base]
+
+
 def ratio(ours: float | None, peer: float | None) -> str:
     return "—" if ours is None or not peer else f"{ours / peer:.2f}"
 
@@ -536,14 +605,15 @@ def ratio(ours: float | None, peer: float | None) -> str:
 def results_table(rows: list[Row]) -> list[str]:
     lines = ["| size | tool | full build s | no-change rebuild s | add-one rebuild s | add-one under serve s: "
              "page served (draft) / site rebuilt | "
-             "peak RSS MB (largest process) | peak RSS MB (process tree) | HTML pages | files in output | "
-             "files written by add-one | note |",
-             "|" + "---|" * 12]
+             "peak RSS MB (largest process) | peak RSS MB (process tree) | peak PSS MB (process tree) | "
+             "HTML pages | files in output | files written by add-one | note |",
+             "|" + "---|" * 13]
     for row in rows:
         serve = (f"{fmt(statistics.median(row.serve_add_one))} / {fmt(statistics.median(row.serve_rebuilt))}"
                  if row.serve_add_one else "–")
         lines.append(f"| {row.size:,} | {row.tool} | {timing(row, row.full)} | {timing(row, row.no_change)} | "
                      f"{timing(row, row.add_one)} | {serve} | {fmt(row.max_rss, 0)} | {fmt(row.tree_rss, 0)} | "
+                     f"{fmt(row.tree_pss, 0)} | "
                      f"{row.html_pages:,} | {row.files:,} | {row.add_one_written} | {row.problem or ''} |")
     return lines
 
@@ -718,6 +788,9 @@ def main() -> int:
                "server answers its page (with a draft of it; the watcher's polling and debounce included) and "
                "until serve has rebuilt the whole site (medians).", ""]
     report += results_table(rows) + [""] + ratio_table(rows) + [""]
+    report += ["Search index and the rest of the full build (issue 20's decision (a)):", ""] + search_table(rows) + [""]
+    report += ["Growth of the add-one rebuild with the archive:", ""] + (growth_lines(rows) or ["- (one size only)"])
+    report += [""]
     report += ["Translation builds (fill the memory; not measurement (a)):"]
     report += ["- " + t.describe() for t in translations] + [""]
     report += ["Every run (seconds):"] + raw_runs(rows) + [""]
