@@ -33,6 +33,9 @@ from .write import spare_path
 
 Snapshot = dict[str, tuple[int, int]]  # path -> (mtime_ns, size)
 
+# Seconds within which a rebuild makes the whole site consistent after a save (the editor-loop
+# issue's target): a site whose last build took no longer gets no drafts, so one reload only.
+CONSISTENT_WITHIN = 1.0
 POLL_COST_FACTOR = 10  # the watcher waits at least this many times as long as a look at the files took
 
 
@@ -157,6 +160,7 @@ class SiteServer:
         self.problems: tuple[Diagnostic, ...] = ()  # why the last build failed; empty when it succeeded
         self.model: SiteModel | None = None  # what the last successful build grouped, for drafts
         self.drafts: Drafts = {}  # served until the build under way has finished
+        self.build_seconds: float | None = None  # how long the last successful build took
         self._built = threading.Condition()
         self._building = threading.Lock()
         self._stopping = threading.Event()
@@ -214,6 +218,7 @@ class SiteServer:
             else:
                 problems = ()
                 self.model = report.model
+                self.build_seconds = time.perf_counter() - started
                 print_diagnostics(report.diagnostics)
                 print_summary(report, str(self.output))
                 print(f"Built in {time.perf_counter() - started:.2f} s ({stage_times(report)}).")
@@ -245,6 +250,13 @@ class SiteServer:
               "the other pages follow with the rebuild.")
         self._reload_browsers()
 
+    def drafts_worth_it(self) -> bool:
+        """Whether to show drafts before the rebuild: not when the last build took at most
+        CONSISTENT_WITHIN seconds, since the rebuild then follows as fast, and the browser reloads
+        once, onto a site that is whole; on a site whose rebuild is slower, the saved article's own
+        pages first, then the whole site."""
+        return (self.build_seconds or 0.0) > CONSISTENT_WITHIN
+
     def _reload_browsers(self) -> None:
         """Tell every connected browser, over livereload's websocket, to load its page again."""
         if self._loop is not None:
@@ -259,7 +271,8 @@ class SiteServer:
             names = ", ".join(os.path.relpath(path, Path(self.options.site_dir).resolve()) for path in changed[:3])
             more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
             print(f"[{dt.datetime.now():%H:%M:%S}] {names}{more} changed: rebuilding…")
-            self.show_drafts(changed)
+            if self.drafts_worth_it():
+                self.show_drafts(changed)
             self.rebuild()
             watcher.watch(watched_paths(self.options.site_dir))
 

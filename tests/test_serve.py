@@ -41,6 +41,7 @@ ORIGINAL_WORDS = "يتوجه الرئيس الصيني"
 EDITED_WORDS = "يسافر الرئيس الصيني"
 POLL, DEBOUNCE = 0.05, 0.3
 TIMEOUT = 10.0
+LIVERELOAD_SCRIPT = re.compile(r'<script type="text/javascript">[^<]*livereload\.js[^<]*</script>')  # serve adds it
 
 
 def free_port() -> int:
@@ -189,6 +190,49 @@ def test_a_connected_browser_is_told_to_reload_after_the_rebuild(server, small_s
     message = asyncio.run(first_message_after(server, lambda: edit_article(small_site, ORIGINAL_WORDS, EDITED_WORDS)))
     assert message["command"] == "reload"
     assert EDITED_WORDS in get(server.port, ARTICLE_URL)[1]  # the reload is sent only once the new pages are in place
+
+
+async def messages_during(server: SiteServer, action, builds: int) -> list[dict]:
+    """Connect as livereload.js does, run `action`, and return every message the browser gets until
+    `builds` builds have finished, and for a moment after."""
+    socket_ = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
+    await socket_.write_message(json.dumps(
+        {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    assert json.loads(await asyncio.wait_for(socket_.read_message(), TIMEOUT))["command"] == "hello"
+    await socket_.write_message(json.dumps({"command": "info", "url": server.url + "ar/", "plugins": {}}))
+    await asyncio.wait_for(_until(lambda: LiveReloadHandler.waiters), TIMEOUT)
+    await asyncio.to_thread(action)
+    await asyncio.wait_for(_until(lambda: server.builds >= builds), TIMEOUT)
+    messages = []
+    while True:
+        try:
+            message = await asyncio.wait_for(socket_.read_message(), 1.0)
+        except asyncio.TimeoutError:
+            break
+        messages.append(json.loads(message))
+    socket_.close()
+    return messages
+
+
+@pytest.mark.parametrize("rebuild_is_fast", [True, False])
+def test_a_save_reloads_the_browser_once_onto_the_whole_rebuilt_site_when_the_rebuild_is_fast(
+        server, small_site, monkeypatch, rebuild_is_fast):
+    """A site whose last build took no longer than CONSISTENT_WITHIN gets no draft: the browser
+    reloads once, after the rebuild, and every page it can reach is the rebuilt one. A slower site
+    shows the draft first, then reloads again with the rebuilt site."""
+    monkeypatch.setattr(generator.serve, "CONSISTENT_WITHIN", 3600.0 if rebuild_is_fast else 0.0)
+    messages = asyncio.run(messages_during(server, lambda: edit_article(small_site, ORIGINAL_WORDS, EDITED_WORDS),
+                                           builds=2))
+    assert [m["command"] for m in messages] == ["reload"] * (1 if rebuild_is_fast else 2)
+    assert server.drafts == {}
+    output = small_site / "output"
+    pages = sorted(p for p in output.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:  # what the browser can reach is what the rebuild wrote
+        status, served = get(server.port, "/" + page.relative_to(output).as_posix())
+        assert status == 200
+        assert LIVERELOAD_SCRIPT.sub("", served, count=1) == page.read_text(encoding="utf-8"), page
+    assert EDITED_WORDS in get(server.port, ARTICLE_URL)[1]
 
 
 async def _until(condition) -> None:
