@@ -138,9 +138,9 @@ class SiteRenderer:
         A page whose inputs have the key `reusable` maps its path to (output/ holds it as rendered from
         exactly those inputs) comes back without bytes instead of being rendered again. A page the
         `previous` page index holds, none of whose inputs changed, is not visited at all: it does
-        not come back but goes to `self.unchanged`, as the index kept it. The keys of the other pages keyed by their sources (all but a few) are
-        worked out here, in this process: sending their results back from workers would cost more
-        than the digests. Only the pages to render, and the few keyed by their recipe, are shared
+        not come back but goes to `self.unchanged`, as the index kept it. The keys of the other
+        pages keyed by their sources (all but a few) are worked out here, in this process: sending
+        their results back from workers would cost more than the digests. Only the pages to render, and the few keyed by their recipe, are shared
         among up to `workers` forked processes; the result does not depend on how. `then` runs in
         the worker that rendered the page: the build writes the bytes there, so only a small record
         of each page travels back. `page_index()` then gives the index of this build.

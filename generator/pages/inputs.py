@@ -62,7 +62,7 @@ READERS: dict[str, Callable[..., object]] = {
     "theme_years": lambda site, theme_id: tuple(site.theme_years(theme_id)),
 }
 
-GONE = "gone"  # the fingerprint of an input that no longer reads (its article, story or month is gone)
+GONE = "\0gone"  # the fingerprint of an input that no longer reads (its article, story or month is gone)
 
 
 def read(site: Site, name: Input) -> object:
