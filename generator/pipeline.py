@@ -159,7 +159,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
                     writer.add(stored)
                     pages.append(page)
                 for kept in renderer.unchanged:
-                    writer.keep(kept.path, kept.key)
+                    writer.keep(kept.path)
             with _timed(report, "search index"):
                 searchable = [page.search for page in pages if page.search is not None]
                 searchable += [SearchEntry(*kept.search, None) for kept in renderer.unchanged if kept.search]

@@ -221,7 +221,7 @@ class SiteServer:
                 self.build_seconds = time.perf_counter() - started
                 print_diagnostics(report.diagnostics)
                 print_summary(report, str(self.output))
-                print(f"Built in {time.perf_counter() - started:.2f} s ({stage_times(report)}).")
+                print(f"Built in {self.build_seconds:.2f} s ({stage_times(report)}).")
             with self._built:
                 self.problems = problems
                 self.drafts = {}

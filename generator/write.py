@@ -201,15 +201,14 @@ class SiteWriter:
         else:
             self.unchanged += 1
 
-    def keep(self, name: str, key: str) -> None:
-        """`put` of a page output/ holds with `key`, by its path as text: mostly no look at the disk."""
-        record = self._present[name]
-        known = self._spare_records.get(name)
-        if known is not None and known.digest == record.digest and name not in self._new:
-            self._new[name] = known._replace(key=key)
-            self.unchanged += 1
+    def keep(self, name: str) -> None:
+        """`put` of a page as output/ holds it, by its path as text: mostly no look at the disk."""
+        same = self._same_in_spare(name)
+        if same is None or name in self._new:
+            self.put(PurePosixPath(name), None, self._present[name].key)
         else:
-            self.put(PurePosixPath(name), None, key)
+            self._new[name] = same
+            self.unchanged += 1
 
     @property
     def size(self) -> int:
@@ -240,8 +239,8 @@ class SiteWriter:
         target = f"{self._spare}/{name}"  # plain strings: this runs for every file of the site
         if data is None:  # the page output/ holds: the spare either has the same bytes or links to it
             record = self._present[name]
-            if known is not None and known.digest == record.digest:
-                return StoredFile(name, known._replace(key=record.key), changed=False)
+            if (same := self._same_in_spare(name)) is not None:
+                return StoredFile(name, same, changed=False)
             self._ensure_folder(name)
             _replace(target, lambda: os.link(f"{self.output}/{name}", target))
             return StoredFile(name, record, changed=False)
@@ -254,6 +253,11 @@ class SiteWriter:
         _replace(target, lambda: _link_or_write(source, target, data))
         stat = os.stat(target)
         return StoredFile(name, FileRecord(key or digest, digest, stat.st_size, stat.st_mtime_ns), changed)
+
+    def _same_in_spare(self, name: str) -> FileRecord | None:
+        """The spare's record of `name`, keyed as output/'s, when the spare holds the same bytes as output/."""
+        record, known = self._present[name], self._spare_records.get(name)
+        return known._replace(key=record.key) if known is not None and known.digest == record.digest else None
 
     def _commit(self) -> WriteResult:
         stale = sorted(set(self._spare_records) - set(self._new))

@@ -37,9 +37,14 @@ def _month(site: Site, key: str) -> tuple:
     return tuple(site.months[max(0, index - 1):index + 2])
 
 
-def _listing(site: Site, kind: str, which: str) -> tuple:
+def _at(site: Site, kind: str, which: str) -> int | str:
+    """Where `Site` finds a listing: a briefing or month by its position, a theme's year by its key."""
     position = {"briefing": site.briefing_position, "month": site.month_position}.get(kind)
-    return site.listing(kind, position[which] if position else which)
+    return position[which] if position else which
+
+
+def _listing(site: Site, kind: str, which: str) -> tuple:
+    return site.listing(kind, _at(site, kind, which))
 
 
 def _theme_listing(site: Site, theme_id: str) -> tuple:
@@ -75,14 +80,6 @@ def fingerprint(value: object) -> str:
     if isinstance(value, str) and len(value) <= 32:
         return value
     return hashlib.sha256(repr(value).encode()).hexdigest()[:20]
-
-
-def current_fingerprint(site: Site, name: Input) -> str:
-    """The input's fingerprint in this build: GONE when what it names is not there any more."""
-    try:
-        return fingerprint(read(site, name))
-    except (KeyError, IndexError):
-        return GONE
 
 
 class Inputs:
@@ -139,8 +136,7 @@ class Inputs:
         """Page `number` of a listing (`Site.listing_page`), its number of pages and of items: read as
         the whole listing, which they are made from."""
         groups, pages = self._read(("listing", kind, which))
-        position = {"briefing": self._site.briefing_position, "month": self._site.month_position}.get(kind)
-        shown = self._site.listing_page(kind, position[which] if position else which, number)
+        shown = self._site.listing_page(kind, _at(self._site, kind, which), number)
         return shown, len(pages), sum(len(items) for _, items in groups)
 
     def theme_listing(self, theme_id: str) -> tuple:
