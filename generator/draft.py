@@ -14,6 +14,7 @@ page the build writes, byte for byte (tested).
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
@@ -24,7 +25,7 @@ from .themes import OTHER, match_themes, theme_keywords
 from .load import article_file, load_article
 from .pages.article import article_page_kinds
 from .render import SiteRenderer
-from .structure import Entry, SiteModel, SourceArticle
+from .structure import ArticleRecord, Entry, SiteModel, SourceArticle, SummarizedArticle
 from .summarize import summarize
 from .translate import EngineCache, translate_articles
 from .urls import LANGUAGES
@@ -54,15 +55,17 @@ def draft_pages(changed: Iterable[str], model: SiteModel, config: SiteConfig, en
     if any(d.level == "error" for d in stats.diagnostics):
         return {}
     keywords = theme_keywords(config.themes)
-    drafted = {}
+    drafted, whole = {}, {}
     for article in summarize(translated, config.summary_sentences):
+        whole[article.slug] = article
+        record = ArticleRecord.of(article)
         before = model.by_slug.get(article.slug)
         match = match_themes(article, keywords)
         themes = (tuple(t for t, _ in match.themes) or (before.themes if before else ())
                   or (match.nearest or OTHER.id,))
-        drafted[article.slug] = (Entry(article, themes, before.related, before.story) if before
-                                 else Entry(article, themes))
-    renderer = SiteRenderer(_with_entries(model, drafted, config), config)
+        drafted[article.slug] = (Entry(record, themes, before.related, before.story) if before
+                                 else Entry(record, themes))
+    renderer = SiteRenderer(_with_entries(model, drafted, whole, config), config)
     pages: Drafts = {}
     for slug, entry in drafted.items():
         for kind in article_page_kinds(entry):
@@ -84,16 +87,17 @@ def _clashing(articles: list[SourceArticle], model: SiteModel) -> bool:
     if len({article.slug for article in articles}) < len(articles):
         return True
     before = [model.by_slug.get(article.slug) for article in articles]
-    return any(entry is not None and entry.article.translated.clean.source.path != article.path
+    return any(entry is not None and entry.article.path != article.path
                for entry, article in zip(before, articles))
 
 
-def _with_entries(model: SiteModel, drafted: dict[str, Entry], config: SiteConfig) -> SiteModel:
-    """The model with the drafted entries in place of (or beside) the ones it had, and any configured
-    theme they name that no article had before."""
+def _with_entries(model: SiteModel, drafted: dict[str, Entry], whole: dict[str, SummarizedArticle],
+                  config: SiteConfig) -> SiteModel:
+    """The model with the drafted entries (and their `whole` articles) in place of (or beside) the
+    ones it had, and any configured theme they name that no article had before."""
     entries = [drafted.get(entry.slug, entry) for entry in model.entries]
     entries += [entry for slug, entry in drafted.items() if slug not in model.by_slug]
     known = {theme.id for theme in model.themes}
     named = {t for entry in drafted.values() for t in entry.themes}
     themes = model.themes + tuple(t for t in (*config.themes, OTHER) if t.id in named and t.id not in known)
-    return replace(model, entries=tuple(entries), themes=themes)
+    return replace(model, entries=tuple(entries), themes=themes, articles=ChainMap(whole, model.articles))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sys
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -27,7 +27,8 @@ from .digests import code_digest
 from .neighbours import RELATED_MIN_SIMILARITY, Neighbour, update_neighbours
 from .stories import (STORY_SUMMARY_SENTENCES, central_order, detect_stories, members_of, order_key,
                       pick_sentences)
-from .structure import (ArticleMeta, Briefing, BriefingSection, Entry, SiteModel, Story, SummarizedArticle)
+from .structure import (ArticleRecord, Articles, Briefing, BriefingSection, Entry, SiteModel, Story,
+                        SummarizedArticle)
 from .themes import OTHER, ThemeScores, assign_themes
 
 KEYWORD_TERMS = 60  # terms kept per article for similarity (see term_vectors)
@@ -59,10 +60,11 @@ def group(articles: Sequence[SummarizedArticle], config: SiteConfig, workers: in
           scored: ThemeScores | None = None, weights: Background | None = None,
           names: Collection[str] = ()) -> SiteModel:
     """The site model from the articles alone (`regroup` without an earlier grouping)."""
-    return regroup(articles, config, None, workers, scored, weights, names)[0]
+    return regroup([ArticleRecord.of(article) for article in articles], {a.slug: a for a in articles}, config,
+                   None, workers, scored, weights, names)[0]
 
 
-def regroup(articles: Sequence[SummarizedArticle], config: SiteConfig, previous: Grouping | None,
+def regroup(records: Sequence[ArticleRecord], articles: Articles, config: SiteConfig, previous: Grouping | None,
             workers: int = 1, scored: ThemeScores | None = None, weights: Background | None = None,
             names: Collection[str] = ()) -> tuple[SiteModel, Grouping]:
     """Find stories, assign themes, link related articles and build the briefings; and what a later
@@ -71,11 +73,13 @@ def regroup(articles: Sequence[SummarizedArticle], config: SiteConfig, previous:
     nearest articles and the lists they enter, the stories whose articles changed. The model is the
     one a clean grouping gives (tests/test_stories.py compares them after random edits).
 
+    Each article is its record; the whole article (`articles`, by slug) is read only for what is
+    worked out anew: the vectors of new and edited articles, the themes of articles not scored before.
     `scored` holds the theme matches of the articles an earlier build scored (the article cache
     keeps them); the others are scored here and added to it. `weights` is the background (read from
     the site's cache when not given); `names` the glossary's Arabic terms, which weigh more. The
     similarities are worked out on up to `workers` threads."""
-    ordered = sorted(articles, key=lambda a: a.slug)
+    ordered = sorted(records, key=lambda a: a.slug)
     weights = weights or background(config.cache_dir)
     stemmed = _stemmed(names)
     slugs = [article.slug for article in ordered]
@@ -85,25 +89,27 @@ def regroup(articles: Sequence[SummarizedArticle], config: SiteConfig, previous:
         previous = Grouping()
     digests = {article.slug: article.digest for article in ordered}
     fresh = {slug for slug, digest in digests.items() if previous.digests.get(slug) != digest}
-    made = iter(article_rows([a.profile for a in ordered if a.slug in fresh], weights, stemmed))
+    whole = ChainMap({slug: articles[slug] for slug in slugs if slug in fresh}, articles)  # each read once here
+    made = iter(article_rows([whole[a.slug].profile for a in ordered if a.slug in fresh], weights, stemmed))
     rows = {slug: next(made) if slug in fresh else previous.rows[slug] for slug in slugs}
     vectors, vocabulary = matrix_of([rows[slug] for slug in slugs])
 
-    changed = {order_key(_meta(a).date, a.translated.clean.source.path) for a in ordered if a.slug in fresh
-               and _meta(a).date is not None}
+    changed = {order_key(a.meta.date, a.path) for a in ordered if a.slug in fresh and a.meta.date is not None}
     resume = {placed: story for placed, story in previous.placements.items() if placed not in changed}
     story_rows, placements = find_stories(ordered, vectors, resume)
     story_of = {slugs[i]: story for story, members in story_rows.items() for i in members}
     scored = scored if scored is not None else ThemeScores(config.themes)
     order = [theme.id for theme in config.themes]
-    themes_of = assign_themes([scored.of(article) for article in ordered], list(story_rows.values()), order)
+    themes_of = assign_themes([scored.of(article, whole) for article in ordered], list(story_rows.values()),
+                              order)
 
     neighbours = update_neighbours(vectors, slugs, k, previous.neighbours, fresh, workers)
     assembled = {}
     for members in story_rows.values():
         if len(members) > 1:
             made_of = (tuple(slugs[i] for i in members), tuple(digests[slugs[i]] for i in members))
-            assembled[made_of] = previous.stories.get(made_of) or assemble_story(members, ordered, vectors, vocabulary)
+            assembled[made_of] = (previous.stories.get(made_of)
+                                  or assemble_story(members, ordered, whole, vectors, vocabulary))
     stories = list(assembled.values())
     in_story = {slug: story.id for story in stories for slug in story.slugs}
     entries = [
@@ -121,7 +127,7 @@ def regroup(articles: Sequence[SummarizedArticle], config: SiteConfig, previous:
                                                   e.slug))
     undated = tuple(e.slug for e in entries if e.meta.date is None)
     model = SiteModel(entries=tuple(newest_first), themes=themes, briefings=briefings, stories=tuple(stories),
-                      undated=undated)
+                      undated=undated, articles=articles)
     return model, Grouping(key, digests, rows, neighbours, placements, assembled)
 
 
@@ -132,10 +138,6 @@ def _grouping_key(weights: Background, names: frozenset[str], neighbours: int) -
         return ""
     made_from = "\0".join([code_digest(), weights.key, str(neighbours), *sorted(names)])
     return hashlib.sha256(made_from.encode()).hexdigest()[:32]
-
-
-def _meta(article: SummarizedArticle) -> ArticleMeta:
-    return article.translated.clean.source.meta
 
 
 def _stemmed(names: Collection[str]) -> frozenset[str]:
@@ -201,23 +203,23 @@ def term_vectors(profiles: Sequence, weights: Background, names: frozenset[str] 
 # --- stories --------------------------------------------------------------------------------------
 
 
-def find_stories(ordered: Sequence[SummarizedArticle], vectors: sparse.csr_matrix,
+def find_stories(ordered: Sequence[ArticleRecord], vectors: sparse.csr_matrix,
                  resume: Mapping[str, str] | None = None) -> tuple[dict[str, list[int]], dict[str, str]]:
     """The rows of each story, earliest first, keyed by its first article's order key (an undated
     article is a story of its own: detection needs a date); and the story of each dated article's
     order key, which a later build resumes from (`detect_stories`)."""
-    dated = [i for i, article in enumerate(ordered) if _meta(article).date is not None]
-    keys = [order_key(_meta(ordered[i]).date, ordered[i].translated.clean.source.path) for i in dated]
-    found = detect_stories(keys, [_meta(ordered[i]).date for i in dated], vectors[dated], resume)
+    dated = [i for i, article in enumerate(ordered) if article.meta.date is not None]
+    keys = [order_key(ordered[i].meta.date, ordered[i].path) for i in dated]
+    found = detect_stories(keys, [ordered[i].meta.date for i in dated], vectors[dated], resume)
     stories = {story: [dated[k] for k in rows] for story, rows in members_of(found, keys).items()}
     for i, article in enumerate(ordered):
-        if _meta(article).date is None:
-            stories["~" + article.translated.clean.source.path] = [i]
+        if article.meta.date is None:
+            stories["~" + article.path] = [i]
     return stories, dict(zip(keys, found))
 
 
-def assemble_story(rows: list[int], ordered: Sequence[SummarizedArticle], vectors: sparse.csr_matrix,
-                   vocabulary: Sequence[str]) -> Story:
+def assemble_story(rows: list[int], ordered: Sequence[ArticleRecord], articles: Articles,
+                   vectors: sparse.csr_matrix, vocabulary: Sequence[str]) -> Story:
     """A story's headline (the title that best covers its articles' common terms, not a question),
     its summary (STORY_SUMMARY_SENTENCES of its articles' summary sentences that best cover them,
     none repeating another, one per article first) and its outlets."""
@@ -231,16 +233,16 @@ def assemble_story(rows: list[int], ordered: Sequence[SummarizedArticle], vector
         return round(sum(weight_of.get(t, 0.0) for t in distinct) / (len(distinct) ** 0.5 or 1.0), 6)
 
     centrality = central_order(rows, vectors)
-    headline = min(range(len(members)), key=lambda k: (_meta(members[k]).title.rstrip().endswith(("؟", "?")),
-                                                        -coverage(members[k].profile.title_terms),
+    headline = min(range(len(members)), key=lambda k: (members[k].meta.title.rstrip().endswith(("؟", "?")),
+                                                        -coverage(members[k].title_terms),
                                                         -centrality[k], k))
     candidates, places = [], []
     for k, article in enumerate(members):
-        for s, terms in enumerate(article.summary.terms):
+        for s, terms in enumerate(articles[article.slug].summary.terms):
             candidates.append((coverage(terms) + (LEAD_BONUS if s == 0 else 0.0), frozenset(terms), k))
             places.append((article.slug, s))
     summary = tuple(places[c] for c in pick_sentences(candidates, STORY_SUMMARY_SENTENCES))
-    outlets = tuple(dict.fromkeys(source for a in members if (source := _meta(a).source)))
+    outlets = tuple(dict.fromkeys(source for a in members if (source := a.meta.source)))
     return Story(id=members[0].slug, slugs=tuple(a.slug for a in members), headline=members[headline].slug,
                  summary=summary, outlets=outlets)
 

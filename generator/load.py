@@ -27,7 +27,7 @@ from .files import read_regular
 from .inference import EARLIEST_DATE, LATEST_DATE, infer_date, infer_source, infer_title, parse_date_value
 from .runtime import fork_map
 from .slugs import slug_from_filename
-from .structure import ArticleMeta, Diagnostic, EditorTranslation, SourceArticle, SummarizedArticle
+from .structure import ArticleMeta, ArticleRecord, Diagnostic, EditorTranslation, SourceArticle
 from .yamlsafe import parse, quoted
 
 KNOWN_KEYS = ("title", "date", "source", "url", "author", "themes", "lang")
@@ -37,9 +37,10 @@ MAX_FRONT_MATTER_DEPTH = 32  # nested [ and { in front matter: deeper is never m
 
 @dataclass(frozen=True)
 class LoadResult:
-    articles: list[SourceArticle]
+    articles: list[SourceArticle]  # the files read anew, in file order
     diagnostics: list[Diagnostic]
-    reused: dict[str, SummarizedArticle] = field(default_factory=dict)  # path → results kept from earlier builds
+    reused: dict[str, ArticleRecord] = field(default_factory=dict)  # path → records kept from earlier builds
+    order: list[str] = field(default_factory=list)  # the path of every article, read or reused, in file order
     stamps: dict[str, tuple] = field(default_factory=dict)  # path → file stamp, for articles read anew
     file_diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)  # likewise: what reading said
 
@@ -47,7 +48,7 @@ class LoadResult:
 def load_articles(config: SiteConfig, cache: ArticleCache | None = None, workers: int = 1) -> LoadResult:
     """Read every article under content/articles/ (sorted, so builds are deterministic).
 
-    With a cache, a file unchanged since an earlier build is not read: its kept results come back in
+    With a cache, a file unchanged since an earlier build is not read: its kept record comes back in
     `reused` (and its diagnostics are reported again). The files to read are decoded and parsed on
     up to `workers` processes (10,000 of them took 2.7 s in this process alone); the checks across
     articles (slugs, titles) follow in file order, so the result does not depend on how.
@@ -76,11 +77,10 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None, workers
             result.file_diagnostics[step.rel] = file_diagnostics
             diagnostics.extend(file_diagnostics)
         else:  # kept from an earlier build
-            article = step.cached.source
             if step.cached.stamp != step.stamp:  # touched, not changed (a checkout, a CI runner): kept under its new stamp
                 result.stamps[step.rel] = step.stamp
                 result.file_diagnostics[step.rel] = list(step.cached.diagnostics)
-            result.reused[step.rel] = step.cached.article
+            article = result.reused[step.rel] = step.cached.record
             diagnostics.extend(step.cached.diagnostics)
         if article is None:
             continue
@@ -96,7 +96,9 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None, workers
                                           f"title of {titles[title_key]}", key="title",
                                           hint="two pages with one headline confuse readers; reword one title"))
         titles.setdefault(title_key, rel)
-        result.articles.append(article)
+        result.order.append(rel)
+        if isinstance(article, SourceArticle):
+            result.articles.append(article)
     return result
 
 
@@ -129,7 +131,7 @@ def _load_steps(folder: Path, root: Path, cache: ArticleCache | None) -> list[Di
         path, rel = found
         stamp = file_stamp(path, translation_path(path))
         cached = cache.lookup(rel) if cache is not None else None
-        if cached is not None and (cached.stamp == stamp or _same_bytes(path, root, cached.source.content_hash)):
+        if cached is not None and (cached.stamp == stamp or _same_bytes(path, root, cached.record.content_hash)):
             steps.append(_Kept(rel, stamp, cached))
         else:
             steps.append(_Unread(path, rel, stamp))

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterator
 
-from .article_cache import (ArticleCache, LoadedArticles, keep_grouping, keep_theme_scores, kept_grouping,
+from .article_cache import (ArticleCache, CachedArticles, LoadedArticles, keep_grouping, keep_theme_scores, kept_grouping,
                             kept_theme_scores)
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
@@ -23,8 +23,8 @@ from .publish import publish_pages, size_problems
 from .render import SiteRenderer
 from .search import search_files
 from .static import static_files
-from .structure import (BuildFailed, BuildReport, CleanArticle, Diagnostic, RenderedPage, SearchEntry,
-                        SummarizedArticle)
+from .structure import (ArticleRecord, BuildFailed, BuildReport, CleanArticle, Diagnostic, RenderedPage,
+                        SearchEntry)
 from .summarize import summarize
 from .themes import ThemeScores
 from .translate import EngineCache, translate_articles, translation_identity
@@ -34,34 +34,36 @@ from .write import SiteWriter, StoredFile, build_lock
 
 def read_content(config: SiteConfig, report: BuildReport, cache: ArticleCache | None = None,
                  workers: int = 1) -> tuple[list[CleanArticle], LoadResult]:
-    """Load and clean every article (or take both from the cache), recording what was inferred and removed."""
+    """Load and clean the articles the cache does not hold (every article, without a cache), and
+    record what was inferred and removed in each article, kept or not."""
     loaded = load_articles(config, cache, workers)
     report.diagnostics.extend(loaded.diagnostics)
-    fresh = [article for article in loaded.articles if article.path not in loaded.reused]
-    cleaned_fresh = iter(list(fork_map(partial(clean_article, rules=config.cleaning), fresh, workers)))
-    cleaned = [kept.translated.clean if (kept := loaded.reused.get(article.path)) else next(cleaned_fresh)
-               for article in loaded.articles]
+    cleaned = list(fork_map(partial(clean_article, rules=config.cleaning), loaded.articles, workers))
+    by_path = {article.source.path: (article.source.meta, article.removals) for article in cleaned}
+    by_path.update((path, (record.meta, record.removals)) for path, record in loaded.reused.items())
+    for path in loaded.order:
+        meta, removals = by_path[path]
+        if removals:
+            report.removals[path] = list(removals)
+        if meta.inferred:
+            report.inferred[path] = sorted(meta.inferred)
     for article in cleaned:
-        if article.removals:
-            report.removals[article.source.path] = list(article.removals)
-        if article.source.meta.inferred:
-            report.inferred[article.source.path] = sorted(article.source.meta.inferred)
         if not article.blocks:
             report.diagnostics.append(Diagnostic("error", article.source.path,
                                                  "nothing is left of the article after cleaning",
                                                  hint="check the cleaning rules in site.yaml against this text"))
-    report.articles = len(cleaned)
+    report.articles = len(loaded.order)
     report.articles_reused = len(loaded.reused)
     return cleaned, loaded
 
 
 def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCache, engines: EngineCache | None,
-                     strict: bool, workers: int = 1) -> list[SummarizedArticle]:
-    """load → clean → translate → summarize, each article once: what the cache kept is reused as it is.
-    Cleaning and summarising share `workers` processes; translating is batched in this one."""
-    cleaned, loaded = read_content(config, report, cache, workers)
+                     strict: bool, workers: int = 1) -> tuple[list[ArticleRecord], CachedArticles]:
+    """load → clean → translate → summarize, each article once: what the cache kept is reused as it
+    is. Cleaning and summarising share `workers` processes; translating is batched in this one.
+    Every article's record, in file order, and the whole articles, read from the cache on demand."""
+    fresh, loaded = read_content(config, report, cache, workers)
     _stop_on_errors(report, strict)
-    fresh = [article for article in cleaned if article.source.path not in loaded.reused]
     translated, stats = translate_articles(fresh, config, engines, workers)
     report.diagnostics.extend(stats.diagnostics)
     report.segments_from_memory = stats.from_memory
@@ -70,26 +72,16 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
     report.translation_model = stats.model_label
     report.translation_device = stats.device
     report.pending_translations = stats.pending
-    done = dict(loaded.reused)
-    done.update((article.translated.clean.source.path, article)
-                for article in summarize(translated, config.summary_sentences, workers,
-                                         then=partial(_write_to_cache, cache, loaded)))
-    for path, stamp in loaded.stamps.items():
-        if path in loaded.reused:  # touched, not changed: kept again under its new stamp
-            _write_to_cache(cache, loaded, done[path])
-        if path in done:
-            cache.remember(path, stamp, loaded.file_diagnostics[path], done[path])
+    records = dict(loaded.reused)
+    pending = {}
+    for article in summarize(translated, config.summary_sentences, workers, then=cache.write):
+        records[article.translated.clean.source.path] = ArticleRecord.of(article)
+        if article.translated.english is None:
+            pending[article.slug] = article
+    for path, stamp in loaded.stamps.items():  # read anew, or touched: kept under the stamp they were read with
+        cache.remember(path, stamp, loaded.file_diagnostics[path], records[path])
     cache.save()
-    return [done[article.source.path] for article in cleaned]
-
-
-def _write_to_cache(cache: ArticleCache, loaded: LoadResult, article: SummarizedArticle) -> SummarizedArticle:
-    """Cache an article under the stamp its files were read with; freshly summarised ones from the
-    worker that summarised them (10,000 pickles written by the building process alone kept both
-    cores waiting for seconds at 10,000 articles)."""
-    path = article.translated.clean.source.path
-    cache.write(path, loaded.stamps[path], loaded.file_diagnostics[path], article)
-    return article
+    return [records[path] for path in loaded.order], cache.articles(pending)
 
 
 def check(options: BuildOptions) -> BuildReport:
@@ -135,19 +127,20 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
         cache = ArticleCache(config, translation_identity(config), loaded)
         with long_lived():
             with _timed(report, "load, clean, translate, summarize"):
-                articles = prepare_articles(config, report, cache, engines, options.strict, options.workers)
+                records, articles = prepare_articles(config, report, cache, engines, options.strict,
+                                                     options.workers)
             _stop_on_errors(report, options.strict)
             with _timed(report, "group"):
                 scored = ThemeScores(config.themes, kept_theme_scores(config))
                 glossary, _ = load_glossary(config.glossary_path, config.translation.glossary, config.root)
                 previous = kept_grouping(config)
-                model, grouping = regroup(articles, config, previous, options.workers, scored,
+                model, grouping = regroup(records, articles, config, previous, options.workers, scored,
                                           background(config.cache_dir),
                                           names=[" ".join(term.words) for term in glossary.terms])
                 if previous is None or (grouping.key, grouping.digests) != (previous.key, previous.digests):
                     keep_grouping(config, grouping)
-                if scored.added or len(scored.known) > len(articles):  # new articles, or some are gone
-                    keep_theme_scores(config, {a.digest: scored.known[a.digest] for a in articles})
+                if scored.added or len(scored.known) > len(records):  # new articles, or some are gone
+                    keep_theme_scores(config, {a.digest: scored.known[a.digest] for a in records})
         forget(config)  # a build killed from here on must not look up to date next time
         with SiteWriter(output, config.cache_dir) as writer:
             reusable = writer.reusable_keys()

@@ -89,13 +89,13 @@ def _story_line(model: SiteModel, story_id: str, lang: str) -> str:
     until its headline and summary are translated."""
     story = model.story_by_id[story_id]
     lead = model.by_slug[story.headline]
-    places = [(model.by_slug[slug].article.summary, k) for slug, k in story.summary]
+    places = [(model.by_slug[slug].article, k) for slug, k in story.summary]
     if lang == "ar":
-        return f"{lead.meta.title}: {' '.join(summary.arabic[k] for summary, k in places)}"
-    english = lead.article.translated.english
-    if english is None or any(k >= len(summary.english) for summary, k in places):
+        return f"{lead.meta.title}: {' '.join(record.summary_arabic[k] for record, k in places)}"
+    english = lead.article.english_title
+    if english is None or any(k >= len(record.summary_english) for record, k in places):
         return ""
-    return f"{english.title}: {' '.join(summary.english[k] for summary, k in places)}"
+    return f"{english}: {' '.join(record.summary_english[k] for record, k in places)}"
 
 
 def _section_line(model: SiteModel, section: BriefingSection, names: dict[str, str], lang: str) -> str:
@@ -104,24 +104,23 @@ def _section_line(model: SiteModel, section: BriefingSection, names: dict[str, s
     titles = []
     for slug in section.slugs:
         entry = model.by_slug[slug]
-        english = entry.article.translated.english
+        english = entry.article.english_title
         if lang == "ar":
             titles.append(entry.meta.title)
         elif english is not None:
-            titles.append(english.title)
+            titles.append(english)
     separator = "؛ " if lang == "ar" else "; "
     return f"{names[section.theme_id]}: {separator.join(titles)}" if titles and section.theme_id in names else ""
 
 
 def _article_item(entry: Entry, lang: str, names: dict[str, str]) -> FeedItem | None:
-    english = entry.article.translated.english
-    summary = entry.article.summary
+    english = entry.article.english_title
     if lang == "en":
         if english is None:
             return None
-        title, sentences = english.title, summary.english
+        title, sentences = english, entry.article.summary_english
     else:
-        title, sentences = entry.meta.title, summary.arabic
+        title, sentences = entry.meta.title, entry.article.summary_arabic
     categories = tuple((theme, names[theme]) for theme in entry.themes if theme in names)
     return FeedItem(page_path("article", lang, entry.slug), title, " ".join(sentences), entry.meta.date, categories)
 

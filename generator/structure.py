@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,39 @@ class SummarizedArticle:
         return self.translated.slug
 
 
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What listings, cards, feeds and the build report show of an article, and what tells its pages
+    apart (the digest). Every article has one in the site model; the whole article (`Articles`) is
+    read only for the pages that show its text, so a rebuild of 10,000 articles keeps one small index
+    instead of unpickling every article."""
+
+    path: str
+    slug: str
+    meta: ArticleMeta
+    content_hash: str  # SourceArticle.content_hash: a touched file with these bytes is unchanged
+    digest: str  # SummarizedArticle.digest
+    summary_arabic: tuple[str, ...]  # Summary.arabic
+    summary_english: tuple[str, ...]  # Summary.english
+    title_terms: tuple[str, ...]  # ArticleProfile.title_terms: what a story's headline is chosen by
+    english_title: str | None  # None = translation pending
+    english_origin: str | None  # "editor" | "machine", as EnglishVersion.origin
+    removals: tuple[Removal, ...] = ()
+
+    @classmethod
+    def of(cls, article: SummarizedArticle) -> ArticleRecord:
+        source, english = article.translated.clean.source, article.translated.english
+        return cls(source.path, source.slug, source.meta, source.content_hash, article.digest,
+                   article.summary.arabic, article.summary.english, article.profile.title_terms, english and english.title, english and english.origin,
+                   article.translated.clean.removals)
+
+
+class Articles(Protocol):
+    """Whole articles by slug, for the pages that show their text (the cache reads them on demand)."""
+
+    def __getitem__(self, slug: str) -> SummarizedArticle: ...
+
+
 # --- group ----------------------------------------------------------------
 
 
@@ -205,7 +239,7 @@ class Theme:
 class Entry:
     """One article as the pages show it: everything render needs, nothing it must compute."""
 
-    article: SummarizedArticle
+    article: ArticleRecord
     themes: tuple[str, ...]  # theme ids, strongest first
     related: tuple[str, ...] = ()  # slugs of other stories' articles, most similar first
     story: str | None = None  # id of the story it belongs to, when that story has other articles
@@ -216,7 +250,7 @@ class Entry:
 
     @property
     def meta(self) -> ArticleMeta:
-        return self.article.translated.clean.source.meta
+        return self.article.meta
 
 
 @dataclass(frozen=True)
@@ -254,6 +288,7 @@ class SiteModel:
     briefings: tuple[Briefing, ...]  # newest first
     stories: tuple[Story, ...] = ()  # latest report first
     undated: tuple[str, ...] = ()  # slugs of articles without a date (listed, but in no briefing)
+    articles: Articles = field(default_factory=dict, repr=False, compare=False)  # whole, by slug, read on demand
     by_slug: dict[str, Entry] = field(init=False, repr=False, compare=False)
     story_by_id: dict[str, Story] = field(init=False, repr=False, compare=False)
 

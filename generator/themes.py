@@ -16,7 +16,7 @@ from functools import cached_property
 from itertools import repeat
 
 from .arabic import content_terms
-from .structure import SummarizedArticle, Theme
+from .structure import ArticleRecord, Articles, SummarizedArticle, Theme
 
 TITLE_WEIGHT = 3.0  # a keyword in the headline says more than one in the tenth paragraph
 THEME_MIN_SCORE = 3.0
@@ -62,10 +62,11 @@ class ThemeScores:
         self.known = dict(known or {})
         self.added = False  # whether any article was scored here (so the kept scores are out of date)
 
-    def of(self, article: SummarizedArticle) -> ThemeMatch:
+    def of(self, article: ArticleRecord, articles: Articles) -> ThemeMatch:
+        """The article's match, scored from the whole article (`articles`, by slug) when not known."""
         found = self.known.get(article.digest)
         if found is None:
-            found = self.known[article.digest] = match_themes(article, self.keywords)
+            found = self.known[article.digest] = match_themes(articles[article.slug], self.keywords)
             self.added = True
         return found
 

@@ -32,7 +32,7 @@ from generator.config import BuildOptions
 from generator.dates import month_key
 from generator.pipeline import build
 from generator.render import SiteRenderer
-from generator.structure import Briefing, BriefingSection, RenderedPage, SummarizedArticle
+from generator.structure import Briefing, BriefingSection, BuildFailed, RenderedPage, SummarizedArticle
 from generator.urls import LANGUAGES, page_path
 from generator.write import SiteWriter, spare_path
 
@@ -85,6 +85,51 @@ def test_an_edit_renders_only_the_pages_that_show_the_article(sample_site, tmp_p
     assert 0 < len(rendered) < everything / 2
     assert report.pages_written < 20  # those pages, and the search index files that changed (of 88 files)
     assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
+
+
+def test_a_rebuild_reads_whole_articles_only_for_the_pages_that_show_their_text(sample_site, tmp_path, rendered,
+                                                                              monkeypatch):
+    """Listing pages, cards, feeds and stories come from the index of article records: after an edit,
+    only the edited article and those whose own pages are rendered again are read whole. A cached
+    article whose pickle is damaged is then no problem unless a page needs its text, and when one
+    does the build stops naming the file and the fix."""
+    from generator.article_cache import FOLDER, INDEX, CachedArticles
+
+    build(BuildOptions(site_dir=sample_site))
+    read: list[str] = []
+    real_read = CachedArticles.__getitem__
+
+    def reading(self, slug):
+        read.append(slug)
+        return real_read(self, slug)
+
+    monkeypatch.setattr(CachedArticles, "__getitem__", reading)
+    rendered.clear()
+    stem = ARTICLES[0]
+    edit_article(sample_site, stem, "الصيني", "الصينى")
+    build(BuildOptions(site_dir=sample_site, jobs=1))  # pages rendered in this process, where `read` is
+    shown = {path.rsplit("/", 1)[1].removesuffix(".html") for path in rendered
+             if path.split("/")[1] in ("articles", "bilingual")}
+    assert stem in read and set(read) <= shown | {stem}
+    assert len(set(read)) < len(ARTICLES), "unchanged articles whose pages are kept are not read"
+
+    folder = next((sample_site / ".cache" / FOLDER).iterdir())
+    pickles = sorted(p for p in folder.iterdir() if p.name != INDEX)
+    assert len(pickles) == len(ARTICLES), "one pickle per article: the old version of the edited one is gone"
+    for pickle_file in pickles:
+        pickle_file.write_bytes(b"damaged")
+    template = sample_site / "templates" / "month.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}\n<!-- -->"),
+                        encoding="utf-8")
+    build(BuildOptions(site_dir=sample_site))  # month pages only: no article's text is needed
+    template = sample_site / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    before = files(sample_site / "output")
+    with pytest.raises(BuildFailed) as failure:
+        build(BuildOptions(site_dir=sample_site))
+    (problem,) = failure.value.diagnostics
+    assert problem.path.endswith(".pickle") and ".cache/articles" in problem.hint
+    assert files(sample_site / "output") == before
 
 
 def test_a_template_change_renders_the_pages_that_use_it(sample_site, tmp_path, rendered):
@@ -174,14 +219,15 @@ def test_theme_scores_are_kept_between_builds_and_redone_for_new_keywords(sample
 
 
 def test_a_process_that_builds_again_keeps_the_cached_articles_loaded(sample_site, tmp_path):
-    """serve's rebuilds take unchanged articles from memory: with the cache files gone they are still
-    reused, an edited one is prepared again, and new settings drop what was loaded."""
-    from generator.article_cache import FOLDER, LoadedArticles
+    """serve's rebuilds take the index of unchanged articles from memory: with the index file gone
+    they are still reused, an edited one is prepared again, and new settings drop what was loaded."""
+    from generator.article_cache import FOLDER, INDEX, LoadedArticles
 
     loaded = LoadedArticles()
     build(BuildOptions(site_dir=sample_site), loaded=loaded)
-    assert len(loaded.articles) == len(ARTICLES)
-    shutil.rmtree(sample_site / ".cache" / FOLDER)  # only what this process loaded is left
+    assert len(loaded.records) == len(ARTICLES)
+    (index,) = (sample_site / ".cache" / FOLDER).glob(f"*/{INDEX}")
+    index.unlink()  # only what this process loaded is left
     edit_article(sample_site, ARTICLES[2], "الصيني", "الصينى")
     report = build(BuildOptions(site_dir=sample_site), loaded=loaded)
     assert report.articles_reused == len(ARTICLES) - 1
@@ -189,7 +235,7 @@ def test_a_process_that_builds_again_keeps_the_cached_articles_loaded(sample_sit
 
     (sample_site / "content" / "articles" / f"{ARTICLES[0]}.md").unlink()
     build(BuildOptions(site_dir=sample_site), loaded=loaded)
-    assert len(loaded.articles) == len(ARTICLES) - 1, "a deleted article is let go"
+    assert len(loaded.records) == len(ARTICLES) - 1, "a deleted article is let go"
 
     config = sample_site / "site.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("  sentences: 3", "  sentences: 2"),
@@ -303,10 +349,10 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
     def prepared(workers):
         shutil.rmtree(config.cache_dir, ignore_errors=True)  # nothing kept: every article is cleaned and summarised
         report = BuildReport()
-        articles = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
-                                    strict=False, workers=workers)
+        records, _ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
+                                      strict=False, workers=workers)
         assert report.articles_reused == 0
-        return articles
+        return records
 
     alone = prepared(1)
     monkeypatch.setattr(generator.runtime, "MIN_ITEMS", 0)
@@ -314,8 +360,8 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
     shared = prepared(2)
     assert shared == alone and [a.digest for a in shared] == [a.digest for a in alone]
     report = BuildReport()  # a new process: only what the workers wrote to the cache's files
-    again = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
-                             strict=False, workers=2)
+    again, _ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
+                                strict=False, workers=2)
     assert again == alone and report.articles_reused == len(alone), "the workers cached every article they made"
 
 
@@ -397,7 +443,7 @@ def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
     """After each kind of change, the pages kept by their keys (or left unvisited by the page index)
     plus those rendered again are exactly the pages a clean render of the changed model gives: no
     page shows something its key missed, no page the index keeps has an input that changed."""
-    from test_render import make_config, make_model, with_meta
+    from test_render import make_config, make_model, with_article, with_meta
 
     monkeypatch.setattr(generator.pages.site, "THEME_LATEST", 1)  # every theme with a page per year, too
 
@@ -439,10 +485,9 @@ def test_page_keys_follow_what_the_pages_show(tmp_path, monkeypatch, change):
         extra = Briefing(day.isoformat(), day, day, (), (BriefingSection("diplomacy", ("talks",)),))
         model = dataclasses.replace(model, briefings=(model.briefings[0], extra, *model.briefings[1:]))
     else:
-        summary = dataclasses.replace(xi.article.summary, english=("New summary.",))
-        article = SummarizedArticle(xi.article.translated, summary, xi.article.profile)
-        model = dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article)
-                                                         if e is xi else e for e in model.entries))
+        whole = model.articles[xi.slug]
+        summary = dataclasses.replace(whole.summary, english=("New summary.",))
+        model = with_article(model, SummarizedArticle(whole.translated, summary, whole.profile))
     renderer = SiteRenderer(model, config)
     after = {p.path.as_posix(): p for p in renderer.pages(before, previous=index)}
     assert renderer.unchanged, "the page index left every page to be keyed again"

@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_render import counterpart, make_config, make_entry, make_model, resolve, with_meta
+from test_render import counterpart, make_config, make_entry, make_model, resolve, site_model, whole_articles, with_meta
 
 import generator.pages.site
 from generator.paging import ARTICLE_UNITS, PAGE_UNITS, STORY_UNITS, page_groups, pager_numbers, split_pages
@@ -108,7 +108,7 @@ def busy_day(articles: int, stories: int) -> SiteModel:
     briefings = (Briefing(DAY.isoformat(), DAY, DAY, tuple(story.id for story in story_list), sections),
                  Briefing("2023-03-16", DAY - dt.timedelta(days=1), DAY - dt.timedelta(days=1), (),
                           (BriefingSection(THEMES[0].id, ("earlier",)),)))
-    return SiteModel((*entries, earlier), THEMES, briefings, story_list)
+    return site_model((*entries, earlier), THEMES, briefings, story_list)
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +259,8 @@ def test_paged_listings_keep_their_keys_honest(tmp_path, monkeypatch, change):
         return dataclasses.replace(model, briefings=(briefing, *model.briefings[1:]))
 
     # briefing: the story (4 units) and extra-0; trade continued to extra-4, diplomacy's extra-5; the rest
-    model = with_sections(dataclasses.replace(base, entries=base.entries + extra),
+    model = with_sections(dataclasses.replace(base, entries=base.entries + extra,
+                                                          articles=whole_articles(base.entries + extra)),
                           BriefingSection("trade", slugs[:5]), BriefingSection("diplomacy", slugs[5:]))
     # March: the 17th (xi-visit, trade-up, extra-0 to 2) on page 1, the 16th on pages 2 and 3
     first = {p.path: p for p in SiteRenderer(model, config).pages()}

@@ -27,7 +27,7 @@ from generator.render import TEMPLATE_NAMES, SiteRenderer
 from generator.static import static_files
 from generator.ui import UI
 from generator.structure import (
-    ArticleMeta, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
+    ArticleMeta, ArticleRecord, Block, Briefing, CleanArticle, EnglishVersion, Entry, SiteModel, SourceArticle, Summary,
     SummarizedArticle, Story, Theme, TranslatedArticle, BriefingSection,
 )
 from generator.summarize import profile_article
@@ -61,7 +61,29 @@ def make_entry(slug, title, date, *, english=None, source="الجزيرة", url=
     source_article = SourceArticle(f"content/articles/{slug}.md", slug, meta, "", 1, "0" * 64)
     translated = TranslatedArticle(CleanArticle(source_article, ARABIC_BLOCKS), english)
     summary = Summary(((0, 0),), summary_ar, summary_en, tuple(tuple(content_terms(s)) for s in summary_ar))
-    return Entry(SummarizedArticle(translated, summary, profile_article(translated)), themes, related, story)
+    article = SummarizedArticle(translated, summary, profile_article(translated))
+    MADE[article.digest] = article
+    return Entry(ArticleRecord.of(article), themes, related, story)
+
+
+MADE: dict[str, SummarizedArticle] = {}  # digest → the whole article make_entry made a record of
+
+
+def site_model(entries, *arguments, **settings) -> SiteModel:
+    """A site model of make_entry's entries, with their whole articles."""
+    return SiteModel(tuple(entries), *arguments, **settings, articles=whole_articles(entries))
+
+
+def whole_articles(entries) -> dict[str, SummarizedArticle]:
+    return {entry.slug: MADE[entry.article.digest] for entry in entries}
+
+
+def with_article(model: SiteModel, article: SummarizedArticle) -> SiteModel:
+    """The model with one article's text changed (not grouped again)."""
+    MADE[article.digest] = article
+    entries = tuple(dataclasses.replace(e, article=ArticleRecord.of(article)) if e.slug == article.slug else e
+                    for e in model.entries)
+    return dataclasses.replace(model, entries=entries, articles=whole_articles(entries))
 
 
 def make_model() -> SiteModel:
@@ -87,19 +109,16 @@ def make_model() -> SiteModel:
         Briefing("2023-01-05", dt.date(2023, 1, 5), dt.date(2023, 1, 5), (),
                  (BriefingSection("diplomacy", ("talks",)),)),
     )
-    return SiteModel((editor, machine, pending, undated), themes, briefings, (story,), undated=("old-note",))
+    return site_model((editor, machine, pending, undated), themes, briefings, (story,), undated=("old-note",))
 
 
 def with_meta(model, slug: str, **changes):
     """The model with one article's front matter changed (not grouped again)."""
-    entry = model.by_slug[slug]
-    source = entry.article.translated.clean.source
+    whole = model.articles[slug]
+    source = whole.translated.clean.source
     source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, **changes))
-    translated = dataclasses.replace(entry.article.translated,
-                                     clean=dataclasses.replace(entry.article.translated.clean, source=source))
-    article = SummarizedArticle(translated, entry.article.summary, entry.article.profile)
-    return dataclasses.replace(model, entries=tuple(dataclasses.replace(e, article=article) if e is entry else e
-                                                    for e in model.entries))
+    translated = dataclasses.replace(whole.translated, clean=dataclasses.replace(whole.translated.clean, source=source))
+    return with_article(model, SummarizedArticle(translated, whole.summary, whole.profile))
 
 
 def make_config(tmp_path: Path, **settings) -> SiteConfig:
@@ -603,7 +622,7 @@ def test_the_archive_charts_the_largest_themes_and_links_to_all_of_them(tmp_path
     themes = tuple(Theme(f"t{i:02}", f"محور {i}", f"Theme {i}") for i in range(ARCHIVE_CHARTS + 2))
     entries = tuple(make_entry(f"a{i}-{k}", f"عنوان {i} {k}", dt.date(2023, 1 + k % 12, 1), themes=(theme.id,))
                     for i, theme in enumerate(themes) for k in range(1 + i % 5))  # 1 to 5 articles a theme
-    renderer = SiteRenderer(SiteModel(entries, themes, ()), make_config(tmp_path))
+    renderer = SiteRenderer(site_model(entries, themes, ()), make_config(tmp_path))
     page = lxml.html.fromstring(renderer.html(renderer.recipe("archive", "en")))
     charted = [href.rstrip("/").rsplit("/", 1)[-1] for href in page.xpath("//figcaption/a/@href")]
     sizes = {theme.id: 1 + i % 5 for i, theme in enumerate(themes)}
@@ -670,7 +689,7 @@ def test_arabic_indic_digits_and_weekly_briefings(tmp_path):
     model = make_model()
     weekly = Briefing("2023-03-13", dt.date(2023, 3, 13), dt.date(2023, 3, 19), model.briefings[0].stories,
                       model.briefings[0].sections)
-    model = SiteModel(model.entries, model.themes, (weekly,), model.stories, model.undated)
+    model = site_model(model.entries, model.themes, (weekly,), model.stories, model.undated)
     pages = {p.path: p.data for p in SiteRenderer(model, config).pages()}
     arabic = lxml.html.fromstring(pages[PurePosixPath("ar/briefings/2023-03-13.html")])
     assert arabic.xpath("//h1/text()") == ["موجز الأسبوع من ١٣ إلى ١٩ مارس ٢٠٢٣"]

@@ -29,7 +29,7 @@ from generator.arabic import normalize
 from generator.config import SiteConfig
 from generator.article_cache import ArticleCache
 from generator.config import site_config
-from generator.group import group
+from generator.group import regroup
 from generator.pipeline import BuildOptions, build, prepare_articles
 from generator.render import SiteRenderer
 from generator.search import OUTPUT_FOLDER, fold_table, search_files
@@ -57,9 +57,9 @@ def output(tmp_path_factory) -> Path:
 def renderer(output):
     """A renderer of the site `output` was built from, from the same stages."""
     config = site_config(BuildOptions(site_dir=output.parent, base_url="https://example.org" + BASE_PATH))
-    articles = prepare_articles(config, BuildReport(), ArticleCache(config, translation_identity(config)), None,
-                                strict=False)
-    return SiteRenderer(group(articles, config), config)
+    records, articles = prepare_articles(config, BuildReport(), ArticleCache(config, translation_identity(config)),
+                                         None, strict=False)
+    return SiteRenderer(regroup(records, articles, config, None)[0], config)
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def test_english_pages_awaiting_translation_stay_out_of_the_english_index(tmp_pa
     from test_render import make_config, make_model
 
     model = make_model()
-    pending = next(e for e in model.entries if e.article.translated.english is None)
+    pending = next(e for e in model.entries if e.article.english_title is None)
     searchable = {p.path.as_posix(): p.search for p in SiteRenderer(model, make_config(tmp_path)).pages()}
     assert searchable[f"en/articles/{pending.slug}.html"] is None
     assert searchable[f"ar/articles/{pending.slug}.html"].record.language == "ar"

@@ -21,7 +21,7 @@ import generator.group
 from generator.group import find_stories, group, regroup, term_vectors
 from generator.pipeline import BuildOptions, build
 from generator.stories import detect_stories, order_key, pick_sentences
-from generator.structure import ArticleMeta, Block, CleanArticle, SourceArticle, TranslatedArticle
+from generator.structure import ArticleMeta, ArticleRecord, Block, CleanArticle, SourceArticle, TranslatedArticle
 from generator.summarize import summarize
 from generator.themes import OTHER
 
@@ -179,8 +179,9 @@ def test_regrouping_from_the_previous_grouping_gives_a_clean_grouping(sites, sla
         kept = None
         for site in sites:
             articles = [VERSIONS[slug][version % len(VERSIONS[slug])] for slug, version in site.items()]
-            model, kept = regroup(articles, config, kept)
-            clean_model, clean = regroup(articles, config, None)
+            records, whole = [ArticleRecord.of(a) for a in articles], {a.slug: a for a in articles}
+            model, kept = regroup(records, whole, config, kept)
+            clean_model, clean = regroup(records, whole, config, None)
             assert model == clean_model
             assert (kept.rows, kept.neighbours, kept.placements) == (clean.rows, clean.neighbours, clean.placements)
 
@@ -192,7 +193,8 @@ def test_undated_articles_are_stories_of_their_own(articles):
                                                                    date=None)}),
         a.translated.clean.blocks), None), a.summary, a.profile) for a in articles]
     vectors, _ = term_vectors([a.profile for a in undated], background(None))
-    assert all(len(rows) == 1 for rows in find_stories(undated, vectors)[0].values())
+    records = [ArticleRecord.of(a) for a in undated]
+    assert all(len(rows) == 1 for rows in find_stories(records, vectors)[0].values())
 
 
 def test_story_sentences_skip_repeats_and_keep_the_best_first():

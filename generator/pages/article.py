@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from markupsafe import Markup
 
 from ..arabic import normalize
-from ..structure import Entry, SearchRecord
+from ..structure import Entry, SearchRecord, SummarizedArticle
 from ..urls import page_path, relative_url, search_path
 from .inputs import Inputs
 from .kind import PageKind
@@ -18,10 +18,11 @@ from .views import ArticleView, Chrome, PageRecipe, Text
 TEMPLATE = "article.html"
 
 
-def article_view(site: Site, entry: Entry, lang: str) -> ArticleView:
-    translated = entry.article.translated
+def article_view(site: Site, entry: Entry, article: SummarizedArticle, lang: str) -> ArticleView:
+    """The page of `entry`, whose whole article (its text) is `article`."""
+    translated = article.translated
     english = translated.english
-    summary = entry.article.summary
+    summary = article.summary
     meta = entry.meta
     if lang == "en" and english is not None:
         title, blocks, body_lang = Text(english.title, "en"), english.blocks, "en"
@@ -51,7 +52,8 @@ def article_view(site: Site, entry: Entry, lang: str) -> ArticleView:
 
 def recipe(site: Site, lang: str, slug: str) -> PageRecipe:
     entry = site.model.by_slug[slug]
-    view = article_view(site, entry, lang)
+    article = site.model.articles[slug]
+    view = article_view(site, entry, article, lang)
     if view.summary_lang == lang and view.summary:
         description = " ".join(view.summary)
     else:
@@ -60,7 +62,7 @@ def recipe(site: Site, lang: str, slug: str) -> PageRecipe:
                          counterpart=page_path("article", other_language(lang), entry.slug),
                          description=description, og_type="article", published=view.date_iso,
                          json_ld=script_json(structured_data(site, entry, lang, view)))
-    return PageRecipe(TEMPLATE, chrome, view, search=search_record(chrome, view, entry))
+    return PageRecipe(TEMPLATE, chrome, view, search=search_record(chrome, view, entry, article))
 
 
 def structured_data(site: Site, entry: Entry, lang: str, view: ArticleView) -> dict:
@@ -94,21 +96,21 @@ def structured_data(site: Site, entry: Entry, lang: str, view: ArticleView) -> d
 
 def article_page_kinds(entry: Entry) -> tuple[str, ...]:
     """An article's pages in each language: its own, and the bilingual view once it has English."""
-    return ("article", "bilingual") if entry.article.translated.english is not None else ("article",)
+    return ("article", "bilingual") if entry.article.english_title is not None else ("article",)
 
 
 def is_indexed(entry: Entry, lang: str) -> bool:
     """Whether the search index of `lang` holds the article: not while its English page shows the
     Arabic text, waiting for a translation."""
-    return lang == "ar" or entry.article.translated.english is not None
+    return lang == "ar" or entry.article.english_title is not None
 
 
-def search_record(chrome: Chrome, view: ArticleView, entry: Entry) -> SearchRecord | None:
+def search_record(chrome: Chrome, view: ArticleView, entry: Entry, article: SummarizedArticle
+                  ) -> SearchRecord | None:
     """What the search index holds of an article page: its text, in the page's language."""
     if not is_indexed(entry, chrome.lang):
         return None
-    blocks = entry.article.translated.english.blocks if view.body_lang == "en" else \
-        entry.article.translated.clean.blocks
+    blocks = article.translated.english.blocks if view.body_lang == "en" else article.translated.clean.blocks
     summary = view.summary if view.summary_lang == view.body_lang else ()
     text = " ".join([*summary, *(block.text for block in blocks)])
     return SearchRecord(href=relative_url(search_path(chrome.lang), chrome.path), language=chrome.lang,

@@ -18,9 +18,10 @@ TEMPLATE = "bilingual.html"
 
 def recipe(site: Site, lang: str, slug: str) -> PageRecipe:
     entry = site.model.by_slug[slug]
-    english = entry.article.translated.english
+    translated = site.model.articles[slug].translated
+    english = translated.english
     arabic_title, english_title = Text(entry.meta.title, "ar"), Text(english.title, "en")
-    arabic_blocks, english_blocks = entry.article.translated.clean.blocks, english.blocks
+    arabic_blocks, english_blocks = translated.clean.blocks, english.blocks
     arabic, translated = group_blocks_each(arabic_blocks), group_blocks_each(english_blocks)
     rows = []
     for ar_range, en_range in align_paragraphs([len(b.text) for b in arabic_blocks],

@@ -187,20 +187,20 @@ class Site:
 
     def card(self, entry: Entry, lang: str, teaser: bool = False) -> Card:
         """An article as an item of a list; with `teaser`, the first sentence of its summary too."""
-        english = entry.article.translated.english
+        english = entry.article.english_title
         pending = lang == "en" and english is None
         if lang == "en" and english is not None:
-            title = Text(english.title, "en")
+            title = Text(english, "en")
         else:
             title = Text(entry.meta.title, "ar")
         date = entry.meta.date
-        summary = entry.article.summary
+        record = entry.article
         first = None
         if teaser:
-            if lang == "en" and summary.english:
-                first = Text(summary.english[0], "en")
-            elif summary.arabic:
-                first = Text(summary.arabic[0], "ar")
+            if lang == "en" and record.summary_english:
+                first = Text(record.summary_english[0], "en")
+            elif record.summary_arabic:
+                first = Text(record.summary_arabic[0], "ar")
         return Card(page_path("article", lang, entry.slug), title, entry.meta.source,
                     date.isoformat() if date else "", self.date_text(date, lang), pending, first)
 
@@ -210,17 +210,17 @@ class Site:
         story = self.model.story_by_id[story_id]
         by_slug = self.model.by_slug
         lead = by_slug[story.headline]
-        english = lead.article.translated.english
-        headline = Text(english.title, "en") if lang == "en" and english is not None else Text(lead.meta.title, "ar")
-        arabic = tuple(by_slug[slug].article.summary.arabic[k] for slug, k in story.summary)
-        translated = [by_slug[slug].article.summary.english for slug, _ in story.summary]
+        english = lead.article.english_title
+        headline = Text(english, "en") if lang == "en" and english is not None else Text(lead.meta.title, "ar")
+        arabic = tuple(by_slug[slug].article.summary_arabic[k] for slug, k in story.summary)
+        translated = [by_slug[slug].article.summary_english for slug, _ in story.summary]
         complete = all(k < len(sentences) for (_, k), sentences in zip(story.summary, translated))
         if lang == "en" and complete:
             summary, summary_lang = tuple(sentences[k] for (_, k), sentences in zip(story.summary, translated)), "en"
         else:
             summary, summary_lang = arabic, "ar"
         machine = summary_lang == "en" and any(
-            by_slug[slug].article.translated.english.origin == "machine" for slug, _ in story.summary)
+            by_slug[slug].article.english_origin == "machine" for slug, _ in story.summary)
         coverage = UI[lang]["coverage"].format(articles=count_articles(len(story.slugs), lang, self.config.digits),
                                                outlets=count_outlets(len(story.outlets), lang, self.config.digits))
         return StoryCard(page_path("story", lang, story.id), headline, coverage, story.outlets, summary,
