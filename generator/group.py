@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sys
-from collections import ChainMap, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,8 +89,18 @@ def regroup(records: Sequence[ArticleRecord], articles: Articles, config: SiteCo
         previous = Grouping()
     digests = {article.slug: article.digest for article in ordered}
     fresh = {slug for slug, digest in digests.items() if previous.digests.get(slug) != digest}
-    whole = ChainMap({slug: articles[slug] for slug in slugs if slug in fresh}, articles)  # each read once here
-    made = iter(article_rows([whole[a.slug].profile for a in ordered if a.slug in fresh], weights, stemmed))
+    scored = scored if scored is not None else ThemeScores(config.themes)
+    profiles, sentence_terms = {}, {}
+    for article in ordered:  # each new or edited article read whole once, and only what grouping needs kept
+        if article.slug in fresh:
+            whole = articles[article.slug]
+            profiles[article.slug], sentence_terms[article.slug] = whole.profile, whole.summary.terms
+            scored.of(article, {article.slug: whole})
+
+    def summary_terms(slug: str) -> tuple[tuple[str, ...], ...]:
+        return sentence_terms[slug] if slug in sentence_terms else articles[slug].summary.terms
+
+    made = iter(article_rows([profiles[slug] for slug in slugs if slug in fresh], weights, stemmed))
     rows = {slug: next(made) if slug in fresh else previous.rows[slug] for slug in slugs}
     vectors, vocabulary = matrix_of([rows[slug] for slug in slugs])
 
@@ -98,9 +108,8 @@ def regroup(records: Sequence[ArticleRecord], articles: Articles, config: SiteCo
     resume = {placed: story for placed, story in previous.placements.items() if placed not in changed}
     story_rows, placements = find_stories(ordered, vectors, resume)
     story_of = {slugs[i]: story for story, members in story_rows.items() for i in members}
-    scored = scored if scored is not None else ThemeScores(config.themes)
     order = [theme.id for theme in config.themes]
-    themes_of = assign_themes([scored.of(article, whole) for article in ordered], list(story_rows.values()),
+    themes_of = assign_themes([scored.of(article, articles) for article in ordered], list(story_rows.values()),
                               order)
 
     neighbours = update_neighbours(vectors, slugs, k, previous.neighbours, fresh, workers)
@@ -109,7 +118,7 @@ def regroup(records: Sequence[ArticleRecord], articles: Articles, config: SiteCo
         if len(members) > 1:
             made_of = (tuple(slugs[i] for i in members), tuple(digests[slugs[i]] for i in members))
             assembled[made_of] = (previous.stories.get(made_of)
-                                  or assemble_story(members, ordered, whole, vectors, vocabulary))
+                                  or assemble_story(members, ordered, summary_terms, vectors, vocabulary))
     stories = list(assembled.values())
     in_story = {slug: story.id for story in stories for slug in story.slugs}
     entries = [
@@ -218,10 +227,12 @@ def find_stories(ordered: Sequence[ArticleRecord], vectors: sparse.csr_matrix,
     return stories, dict(zip(keys, found))
 
 
-def assemble_story(rows: list[int], ordered: Sequence[ArticleRecord], articles: Articles,
-                   vectors: sparse.csr_matrix, vocabulary: Sequence[str]) -> Story:
+def assemble_story(rows: list[int], ordered: Sequence[ArticleRecord],
+                   summary_terms: Callable[[str], tuple[tuple[str, ...], ...]], vectors: sparse.csr_matrix,
+                   vocabulary: Sequence[str]) -> Story:
     """A story's headline (the title that best covers its articles' common terms, not a question),
-    its summary (STORY_SUMMARY_SENTENCES of its articles' summary sentences that best cover them,
+    its summary (STORY_SUMMARY_SENTENCES of its articles' summary sentences, whose terms
+    `summary_terms(slug)` gives, that best cover them,
     none repeating another, one per article first) and its outlets."""
     members = [ordered[i] for i in rows]
     block = vectors[rows]
@@ -238,7 +249,7 @@ def assemble_story(rows: list[int], ordered: Sequence[ArticleRecord], articles: 
                                                         -centrality[k], k))
     candidates, places = [], []
     for k, article in enumerate(members):
-        for s, terms in enumerate(articles[article.slug].summary.terms):
+        for s, terms in enumerate(summary_terms(article.slug)):
             candidates.append((coverage(terms) + (LEAD_BONUS if s == 0 else 0.0), frozenset(terms), k))
             places.append((article.slug, s))
     summary = tuple(places[c] for c in pick_sentences(candidates, STORY_SUMMARY_SENTENCES))
