@@ -1,13 +1,8 @@
 """Per-article results kept between builds, so an unchanged article is not read, cleaned, translated
 or summarised again — in a rebuild or in the `serve` loop.
 
-What grouping made of them (each article's vector and nearest articles, where story detection
-placed it, the stories assembled: group.Grouping) is kept in .cache/grouping.pickle, so a rebuild
-works out only what new and edited articles change.
-
-The configured themes each article scored (themes.ThemeScores) are kept beside them, in one pickle
-under .cache/themes/, named after the code and the themes' keywords: editing a keyword scores every
-article again, and keeps their other results.
+What grouping and theme matching made of them is kept by `incremental`, the owner of all that one
+build hands the next.
 
 Each article's whole results are one pickle under .cache/articles/<settings>/, named after its file
 and its digest, and written by the worker that summarised it; the listing record of every article
@@ -38,13 +33,10 @@ from pathlib import Path
 from .config import SiteConfig
 from .digests import code_digest
 from .files import replace_file
-from .group import Grouping
 from .structure import ArticleMeta, ArticleRecord, BuildFailed, Diagnostic, Removal, SummarizedArticle
 
 FOLDER = "articles"
 INDEX = "index.marshal"  # rel → CachedArticle as plain values, for every article the cache holds
-THEMES_FOLDER = "themes"
-GROUPING_FILE = "grouping.pickle"  # vectors, neighbours, story placements: what an add-one rebuild keeps
 
 
 @dataclass(frozen=True)
@@ -199,46 +191,6 @@ def _cached(plain: tuple) -> CachedArticle:
     record = ArticleRecord(path, slug, meta, content_hash, digest, summary_arabic, summary_english, title_terms,
                            english_title, english_origin, tuple(Removal(*removal) for removal in removals))
     return CachedArticle(stamp, tuple(Diagnostic(*diagnostic) for diagnostic in diagnostics), record)
-
-
-def kept_theme_scores(config: SiteConfig) -> dict[str, tuple]:
-    """Article digest → configured themes, as the last build scored them with the same code and keywords."""
-    try:
-        kept = pickle.loads(_theme_scores_path(config).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return {}
-    return kept if isinstance(kept, dict) else {}
-
-
-def keep_theme_scores(config: SiteConfig, scores: dict[str, tuple]) -> None:
-    """Replace the kept scores (and those of other code or keywords) with `scores`."""
-    path = _theme_scores_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(path, pickle.dumps(scores, protocol=pickle.HIGHEST_PROTOCOL))
-    for other in path.parent.iterdir():
-        if other != path:
-            other.unlink(missing_ok=True)
-
-
-def kept_grouping(config: SiteConfig) -> Grouping | None:
-    """What the last build kept of grouping (`group.regroup` checks that it still applies), if anything."""
-    try:
-        kept = pickle.loads((config.cache_dir / GROUPING_FILE).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None
-    return kept if isinstance(kept, Grouping) else None
-
-
-def keep_grouping(config: SiteConfig, grouping: Grouping) -> None:
-    path = config.cache_dir / GROUPING_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(path, pickle.dumps(grouping, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _theme_scores_path(config: SiteConfig) -> Path:
-    keywords = [(theme.id, theme.keywords_ar) for theme in config.themes]
-    digest = hashlib.sha256(repr((code_digest(), keywords)).encode()).hexdigest()[:20]
-    return config.cache_dir / THEMES_FOLDER / f"{digest}.pickle"
 
 
 def settings_digest(config: SiteConfig, translation_identity: str) -> str:

@@ -9,15 +9,14 @@ from functools import partial
 from pathlib import Path
 from typing import Iterator
 
-from .article_cache import (ArticleCache, CachedArticles, LoadedArticles, keep_grouping, keep_theme_scores, kept_grouping,
-                            kept_theme_scores)
+from .article_cache import ArticleCache, CachedArticles
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
 from .fingerprint import forget, input_fingerprint, record
 from .background import background
 from .group import regroup
 from .load import LoadResult, load_articles
-from .page_index import keep_page_index, kept_page_index
+from .incremental import BuildState, keep_state, previous_state
 from .runtime import fork_map, long_lived, unfreeze
 from .publish import publish_pages, size_problems
 from .render import SiteRenderer
@@ -101,13 +100,13 @@ def check(options: BuildOptions) -> BuildReport:
     return report
 
 
-def build(options: BuildOptions, engines: EngineCache | None = None,
-          loaded: LoadedArticles | None = None) -> BuildReport:
+def build(options: BuildOptions, engines: EngineCache | None = None, state: BuildState | None = None) -> BuildReport:
     """Run every stage; on any error raise BuildFailed and leave output/ exactly as it was.
-    A process that builds again and again (serve) passes the same `engines` and `loaded` each time,
-    so the translation model and the cached articles stay loaded between builds."""
+    A process that builds again and again (serve) passes the same `engines` each time and the `state`
+    the last successful build handed on (`report.state`), so the translation model and the
+    incremental state stay in memory between builds."""
     try:
-        return _build(options, engines, loaded)
+        return _build(options, engines, state)
     except OSError as exc:  # disk full or a read-only cache while translating, indexing, caching
         where = exc.filename if isinstance(exc.filename, str) else str(options.site_dir)
         raise BuildFailed([Diagnostic("error", where, f"cannot write: {exc.strerror or exc}",
@@ -117,30 +116,29 @@ def build(options: BuildOptions, engines: EngineCache | None = None,
         unfreeze()
 
 
-def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArticles | None) -> BuildReport:
+def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState | None) -> BuildReport:
     report = BuildReport()
     config = site_config(options)
     output = options.output_dir
     _refuse_unsafe_output(output, config)
     with build_lock(config.cache_dir):
         inputs = input_fingerprint(config, options, output)  # taken first: edits during the build count
-        cache = ArticleCache(config, translation_identity(config), loaded)
+        previous = previous_state(config, held)
+        cache = ArticleCache(config, translation_identity(config), previous.articles)
         with long_lived():
             with _timed(report, "load, clean, translate, summarize"):
                 records, articles = prepare_articles(config, report, cache, engines, options.strict,
                                                      options.workers)
             _stop_on_errors(report, options.strict)
             with _timed(report, "group"):
-                scored = ThemeScores(config.themes, kept_theme_scores(config))
+                scored = ThemeScores(config.themes, previous.theme_scores)
                 glossary, _ = load_glossary(config.glossary_path, config.translation.glossary, config.root)
-                previous = kept_grouping(config)
-                model, grouping = regroup(records, articles, config, previous, options.workers, scored,
+                model, grouping = regroup(records, articles, config, previous.grouping, options.workers, scored,
                                           background(config.cache_dir),
                                           names=[" ".join(term.words) for term in glossary.terms])
-                if previous is None or (grouping.key, grouping.digests) != (previous.key, previous.digests):
-                    keep_grouping(config, grouping)
+                theme_scores = previous.theme_scores
                 if scored.added or len(scored.known) > len(records):  # new articles, or some are gone
-                    keep_theme_scores(config, {a.digest: scored.known[a.digest] for a in records})
+                    theme_scores = {a.digest: scored.known[a.digest] for a in records}
         forget(config)  # a build killed from here on must not look up to date next time
         with SiteWriter(output, config.cache_dir) as writer:
             reusable = writer.reusable_keys()
@@ -148,7 +146,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
             pages = []
             with _timed(report, "render"):
                 for page, stored in renderer.pages(reusable, options.workers, then=partial(_store_page, writer),
-                                                   previous=kept_page_index(config.cache_dir)):
+                                                   previous=previous.page_index):
                     writer.add(stored)
                     pages.append(page)
                 for kept in renderer.unchanged:
@@ -168,11 +166,14 @@ def _build(options: BuildOptions, engines: EngineCache | None, loaded: LoadedArt
                 report.diagnostics += size_problems(report.site_bytes, config)
                 _stop_on_errors(report, options.strict)  # a site the host would refuse is not published
                 result = writer.commit()
-            keep_page_index(config.cache_dir, renderer.page_index(pages))
+            state = BuildState(previous.articles, theme_scores, previous.theme_keywords, grouping,
+                               renderer.page_index(pages))
+            keep_state(config, previous, state)
         record(config, inputs, pending=bool(report.pending_translations), published=result.published)
     report.pages_written = result.written
     report.pages_unchanged = result.unchanged
     report.model = model
+    report.state = state
     return report
 
 

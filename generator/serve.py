@@ -21,10 +21,10 @@ from typing import Iterable, Sequence
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
-from .article_cache import LoadedArticles
 from .commands.report import print_diagnostics, print_summary, stage_times
 from .config import CONFIG_NAME, SiteConfig, load_config, site_config
 from .draft import Drafts, draft_pages
+from .incremental import BuildState
 from .pipeline import BuildOptions, build
 from .serve_http import OutputApp, listen, served_prefix
 from .structure import BuildFailed, Diagnostic, SiteModel
@@ -140,8 +140,8 @@ class SiteServer:
     """One serve session: the HTTP + websocket server in its own thread, and a watcher thread that rebuilds.
 
     Builds are serialised (the first runs in start(), the rest in the watcher thread) and share one
-    EngineCache and one LoadedArticles, so the translation model and the cached articles load once
-    per session.
+    EngineCache, and each starts from the incremental state the last successful one handed on, so
+    the translation model loads once per session and a rebuild reads no cache file it need not.
     """
 
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
@@ -155,7 +155,7 @@ class SiteServer:
         self.output = options.output_dir
         self.prefix = served_prefix(self.options.base_url)
         self.engines = EngineCache()
-        self.loaded_articles = LoadedArticles()
+        self.state: BuildState | None = None  # what the last successful build handed on
         self.builds = 0  # finished builds, failed ones included
         self.problems: tuple[Diagnostic, ...] = ()  # why the last build failed; empty when it succeeded
         self.model: SiteModel | None = None  # what the last successful build grouped, for drafts
@@ -206,7 +206,7 @@ class SiteServer:
         with self._building:
             started = time.perf_counter()
             try:
-                report = build(self.options, self.engines, self.loaded_articles)
+                report = build(self.options, self.engines, self.state)
             except BuildFailed as failure:
                 problems = tuple(failure.diagnostics)
                 print_diagnostics(failure.diagnostics)
@@ -218,6 +218,7 @@ class SiteServer:
             else:
                 problems = ()
                 self.model = report.model
+                self.state = report.state
                 self.build_seconds = time.perf_counter() - started
                 print_diagnostics(report.diagnostics)
                 print_summary(report, str(self.output))

@@ -376,6 +376,7 @@ class BuildReport:
     inferred: dict[str, list[str]] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for --verbose
     model: SiteModel | None = None  # what grouping made: serve drafts a saved article's pages on it
+    state: object = None  # the incremental.BuildState this build hands the next (serve keeps it in memory)
 
     @property
     def errors(self) -> list[Diagnostic]:

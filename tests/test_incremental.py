@@ -20,6 +20,7 @@ from conftest import REPO
 from test_browser import SECOND_REPORT, add_second_report
 
 import generator.article_cache
+import generator.incremental
 import generator.load
 import generator.runtime
 import generator.page_index
@@ -218,30 +219,40 @@ def test_theme_scores_are_kept_between_builds_and_redone_for_new_keywords(sample
     assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
 
 
-def test_a_process_that_builds_again_keeps_the_cached_articles_loaded(sample_site, tmp_path):
-    """serve's rebuilds take the index of unchanged articles from memory: with the index file gone
-    they are still reused, an edited one is prepared again, and new settings drop what was loaded."""
-    from generator.article_cache import FOLDER, INDEX, LoadedArticles
+def test_a_process_that_builds_again_takes_the_incremental_state_from_memory(sample_site, tmp_path, monkeypatch):
+    """serve's rebuilds start from the state the last build handed on and read none of its files (the
+    articles' index, theme scores, grouping, page index), yet give a clean build's bytes; a deleted
+    article is let go, and new settings drop what was held."""
+    from generator.article_cache import FOLDER, INDEX
 
-    loaded = LoadedArticles()
-    build(BuildOptions(site_dir=sample_site), loaded=loaded)
-    assert len(loaded.records) == len(ARTICLES)
+    add_second_report(sample_site)  # a story, so grouping has something to keep
+    report = build(BuildOptions(site_dir=sample_site))
+    assert len(report.state.articles.records) == len(ARTICLES) + 1 and report.state.page_index.pages
+    assert report.state.grouping.stories and report.state.theme_scores
+
+    def unread(*_):
+        raise AssertionError("a state file was read although the state was handed over")
+
+    for module, reader in [(generator.article_cache, "_read_index"), (generator.incremental, "kept_page_index"),
+                           (generator.incremental, "_read_grouping"), (generator.incremental, "_read_theme_scores")]:
+        monkeypatch.setattr(module, reader, unread)
     (index,) = (sample_site / ".cache" / FOLDER).glob(f"*/{INDEX}")
-    index.unlink()  # only what this process loaded is left
+    index.unlink()  # only what this process holds is left
     edit_article(sample_site, ARTICLES[2], "الصيني", "الصينى")
-    report = build(BuildOptions(site_dir=sample_site), loaded=loaded)
-    assert report.articles_reused == len(ARTICLES) - 1
-    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)
-
+    report = build(BuildOptions(site_dir=sample_site), state=report.state)
+    assert report.articles_reused == len(ARTICLES)
     (sample_site / "content" / "articles" / f"{ARTICLES[0]}.md").unlink()
-    build(BuildOptions(site_dir=sample_site), loaded=loaded)
-    assert len(loaded.records) == len(ARTICLES) - 1, "a deleted article is let go"
+    report = build(BuildOptions(site_dir=sample_site), state=report.state)
+    assert len(report.state.articles.records) == len(ARTICLES), "a deleted article is let go"
+    monkeypatch.undo()
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path / "after-edits")
 
     config = sample_site / "site.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("  sentences: 3", "  sentences: 2"),
                       encoding="utf-8")
-    report = build(BuildOptions(site_dir=sample_site), loaded=loaded)
-    assert report.articles_reused == 0, "other settings: nothing loaded earlier applies"
+    report = build(BuildOptions(site_dir=sample_site), state=report.state)
+    assert report.articles_reused == 0, "other settings: nothing held earlier applies"
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path / "after-settings")
 
 
 def test_the_spare_folder_is_the_previous_site_and_is_updated_not_copied(sample_site):
@@ -566,7 +577,7 @@ EDITS = {  # the editor's changes a rebuild must follow (grouping kept, pages ke
 def test_a_rebuild_after_each_kind_of_edit_gives_the_bytes_of_a_clean_build(sample_site, tmp_path, edit):
     add_second_report(sample_site)  # the sample site then has a story
     assert not build(BuildOptions(site_dir=sample_site)).errors
-    assert (sample_site / ".cache" / generator.article_cache.GROUPING_FILE).is_file()
+    assert (sample_site / ".cache" / generator.incremental.GROUPING_FILE).is_file()
     EDITS[edit](sample_site)
     assert not build(BuildOptions(site_dir=sample_site)).errors
     assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path)

@@ -25,6 +25,7 @@ import yaml
 from conftest import REPO, copy_sample_site, indexed_pages, run_cli
 
 import generator.article_cache
+import generator.incremental
 import generator.publish
 import generator.search
 import generator.translate
@@ -386,7 +387,7 @@ def test_workflow_carries_the_caches_that_stay_valid_from_run_to_run():
     steps = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
     config = SiteConfig(root=REPO)
     kept = {(config.cache_dir / folder).relative_to(REPO).as_posix()
-            for folder in (generator.search.OUTPUT_FOLDER, generator.article_cache.THEMES_FOLDER,
+            for folder in (generator.search.OUTPUT_FOLDER, generator.incremental.THEMES_FOLDER,
                            generator.article_cache.FOLDER, generator.translate.MEMORY_RECORD)}
     (restore,) = [step for step in steps if step.get("id") == "build-cache"]
     (save,) = [step for step in steps if step.get("with", {}).get("key") ==

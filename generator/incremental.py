@@ -1,0 +1,113 @@
+"""What one build hands the next, with one owner.
+
+A build starts from the previous state (`BuildState`): read from the site's .cache/ by
+`previous_state`, or handed over in memory by a process that builds again and again (serve), which
+then reads nothing. The stages take their part as a value and give the next one back (grouping the
+`Grouping`, the renderer the `PageIndex`, theme matching the scores); the build ends by handing the
+next state to `keep_state`, which writes the parts that changed, once `output/` holds the site they
+describe. A build that fails hands nothing on: the previous state stays, on disk and in memory.
+
+Parts of the state:
+- the article records (`article_cache.LoadedArticles`): the index of what the article cache keeps;
+- the theme scores: article digest → `themes.ThemeMatch`, for one code and set of keywords;
+- the grouping (`group.Grouping`): vectors, neighbours, story placements, assembled stories;
+- the page index (`page_index.PageIndex`): what each page was made from.
+
+Written as the work happens, by the code that does it, and so not here: the articles' pickles (by
+the summarising workers), the manifest (by the writer, in step with output/), Pagefind's shard
+indexes (search), Jinja's bytecode (render) and the inputs' fingerprint (fingerprint.py). Each of
+those is checked against what it was made from before it is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from .article_cache import LoadedArticles
+from .config import SiteConfig
+from .digests import code_digest
+from .files import replace_file
+from .group import Grouping
+from .page_index import PageIndex, keep_page_index, kept_page_index
+
+THEMES_FOLDER = "themes"
+GROUPING_FILE = "grouping.pickle"
+
+
+@dataclass(frozen=True)
+class BuildState:
+    articles: LoadedArticles = field(default_factory=LoadedArticles)
+    theme_scores: Mapping[str, tuple] = field(default_factory=dict)  # article digest → ThemeMatch
+    theme_keywords: str = ""  # digest of the code and keywords the scores are for
+    grouping: Grouping | None = None
+    page_index: PageIndex = field(default_factory=PageIndex)
+
+
+def previous_state(config: SiteConfig, held: BuildState | None = None) -> BuildState:
+    """The state the last build handed on: `held` in memory when given (its theme scores only for the
+    same keywords), else what .cache/ holds. Parts missing or unreadable are empty: rebuilt in full."""
+    keywords = _keywords_digest(config)
+    if held is not None:
+        if held.theme_keywords == keywords:
+            return held
+        return BuildState(held.articles, _read_theme_scores(config, keywords), keywords, held.grouping,
+                          held.page_index)
+    return BuildState(LoadedArticles(), _read_theme_scores(config, keywords), keywords,
+                      _read_grouping(config.cache_dir / GROUPING_FILE), kept_page_index(config.cache_dir))
+
+
+def keep_state(config: SiteConfig, previous: BuildState, state: BuildState) -> None:
+    """Write the parts of `state` that differ from `previous` (the article records are written by
+    the article cache as the articles are)."""
+    if state.theme_scores is not previous.theme_scores or not _theme_scores_path(config, state.theme_keywords).exists():
+        _write_theme_scores(config, state.theme_keywords, state.theme_scores)
+    if state.grouping is not None and (previous.grouping is None or (state.grouping.key, state.grouping.digests)
+                                       != (previous.grouping.key, previous.grouping.digests)):
+        _write(config.cache_dir / GROUPING_FILE, pickle.dumps(state.grouping, protocol=pickle.HIGHEST_PROTOCOL))
+    if state.page_index != previous.page_index:
+        keep_page_index(config.cache_dir, state.page_index)
+
+
+def _keywords_digest(config: SiteConfig) -> str:
+    keywords = [(theme.id, theme.keywords_ar) for theme in config.themes]
+    return hashlib.sha256(repr((code_digest(), keywords)).encode()).hexdigest()[:20]
+
+
+def _theme_scores_path(config: SiteConfig, keywords: str) -> Path:
+    return config.cache_dir / THEMES_FOLDER / f"{keywords}.pickle"
+
+
+def _read_theme_scores(config: SiteConfig, keywords: str) -> dict[str, tuple]:
+    kept = _read(_theme_scores_path(config, keywords))
+    return kept if isinstance(kept, dict) else {}
+
+
+def _write_theme_scores(config: SiteConfig, keywords: str, scores: Mapping[str, tuple]) -> None:
+    """Replace the kept scores (and those of other code or keywords) with `scores`."""
+    path = _theme_scores_path(config, keywords)
+    _write(path, pickle.dumps(dict(scores), protocol=pickle.HIGHEST_PROTOCOL))
+    for other in path.parent.iterdir():
+        if other != path:
+            other.unlink(missing_ok=True)
+
+
+def _read_grouping(path: Path) -> Grouping | None:
+    """What the last build kept of grouping (`group.regroup` checks that it still applies), if anything."""
+    kept = _read(path)
+    return kept if isinstance(kept, Grouping) else None
+
+
+def _read(path: Path) -> object:
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace_file(path, data)
