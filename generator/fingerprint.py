@@ -52,15 +52,32 @@ def unchanged(config: SiteConfig, fingerprint: str, output: Path) -> bool:
     stored = read_json_object(config.cache_dir / FINGERPRINT)
     if stored.get("fingerprint") != fingerprint or stored.get("pending"):
         return False
-    files = stored.get("published")
-    base = f"{output}{os.sep}"
-    return isinstance(files, list) and bool(files) and all(os.path.isfile(base + name) for name in files)
+    folders = stored.get("folders")
+    return isinstance(folders, list) and bool(folders) and folders == _folder_stamps(output, [f for f, *_ in folders])
 
 
-def record(config: SiteConfig, fingerprint: str, pending: bool, published: list[str]) -> None:
-    """Remember a good build: its inputs' fingerprint and the files it published (checked cheaply next time)."""
+def record(config: SiteConfig, fingerprint: str, pending: bool, output: Path, published: list[str]) -> None:
+    """Remember a good build: its inputs' fingerprint, and the folders of output/ holding the files it
+    published as they are now: removing, adding or renaming a file changes its folder's modification
+    time, so one look per folder tells that the site is all there (at 10,000 articles, 3,700 folders
+    against 70,000 files: a look per file took 0.24 s, two thirds of a rebuild with nothing to do)."""
+    folders = sorted({name.rpartition("/")[0] for name in published} | {""})
     replace_file(config.cache_dir / FINGERPRINT,
-                 json.dumps({"fingerprint": fingerprint, "pending": pending, "published": published}).encode())
+                 json.dumps({"fingerprint": fingerprint, "pending": pending,
+                             "folders": _folder_stamps(output, folders)}).encode())
+
+
+def _folder_stamps(output: Path, folders: list[str]) -> list[list] | None:
+    """[folder, inode, modification time] of each folder below output/ ("" for output/ itself); None
+    when one is missing."""
+    stamps = []
+    for folder in folders:
+        try:
+            stat = os.stat(os.path.join(output, folder))
+        except (OSError, TypeError):
+            return None
+        stamps.append([folder, stat.st_ino, stat.st_mtime_ns])
+    return stamps
 
 
 def forget(config: SiteConfig) -> None:

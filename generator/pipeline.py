@@ -169,7 +169,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState 
             state = BuildState(previous.articles, theme_scores, previous.theme_keywords, grouping,
                                renderer.page_index(pages))
             keep_state(config, previous, state)
-        record(config, inputs, pending=bool(report.pending_translations), published=result.published)
+        record(config, inputs, pending=bool(report.pending_translations), output=output, published=result.published)
     report.pages_written = result.written
     report.pages_unchanged = result.unchanged
     report.model = model

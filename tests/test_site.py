@@ -230,6 +230,9 @@ def test_unchanged_inputs_skip_the_build_and_any_edit_rebuilds(sample_site):
     assert "Built 5 article(s)" in edited.stdout
     shutil.rmtree(sample_site / "output" / "en")
     assert "Built 5 article(s)" in run_cli("build", "--site", str(sample_site)).stdout
+    (sample_site / "output" / "ar" / "articles" / f"{ARTICLES[0]}.html").unlink()  # one file of a full folder
+    assert "Built 5 article(s)" in run_cli("build", "--site", str(sample_site)).stdout
+    assert "Nothing changed since the last build" in run_cli("build", "--site", str(sample_site)).stdout
 
 
 def test_incremental_build_equals_a_clean_build_and_deleted_articles_vanish(sample_site, tmp_path):
