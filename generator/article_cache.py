@@ -33,6 +33,7 @@ from pathlib import Path
 from .config import SiteConfig
 from .digests import code_digest
 from .files import replace_file
+from .runtime import paused_collection
 from .structure import ArticleMeta, ArticleRecord, BuildFailed, Diagnostic, Removal, SummarizedArticle
 
 FOLDER = "articles"
@@ -136,19 +137,23 @@ class CachedArticles:
     """Whole articles by slug (structure.Articles), each read from its pickle when first asked for."""
 
     def __init__(self, folder: Path, names: dict[str, str], pending: dict[str, SummarizedArticle]):
-        self.folder, self._names, self._read = folder, names, dict(pending)
+        self.folder, self._names, self._pending = folder, names, dict(pending)
+        self._last: tuple[str, SummarizedArticle] | None = None  # an article's pages are rendered one after another
 
     def __getitem__(self, slug: str) -> SummarizedArticle:
-        article = self._read.get(slug)
+        article = self._pending.get(slug)
+        if article is None and self._last is not None and self._last[0] == slug:
+            article = self._last[1]
         if article is None:
             path = self.folder / self._names[slug]
             try:
-                article = pickle.loads(path.read_bytes())
+                with paused_collection():
+                    article = pickle.loads(path.read_bytes())
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as exc:
                 raise BuildFailed([Diagnostic("error", str(path), f"the cached article cannot be read: {exc}",
                                               hint="delete the site's .cache/articles/ folder and build again")]
                                   ) from None
-            self._read[slug] = article
+            self._last = (slug, article)
         return article
 
 

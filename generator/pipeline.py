@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections import ChainMap
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from .article_cache import ArticleCache, CachedArticles
 from .clean import clean_article
@@ -23,7 +24,7 @@ from .render import SiteRenderer
 from .search import search_files
 from .static import static_files
 from .structure import (ArticleRecord, BuildFailed, BuildReport, CleanArticle, Diagnostic, RenderedPage,
-                        SearchEntry)
+                        SearchEntry, SummarizedArticle)
 from .summarize import summarize
 from .themes import ThemeScores
 from .translate import EngineCache, translate_articles, translation_identity
@@ -56,11 +57,16 @@ def read_content(config: SiteConfig, report: BuildReport, cache: ArticleCache | 
     return cleaned, loaded
 
 
+class Prepared(NamedTuple):
+    records: list[ArticleRecord]  # every article's, in file order
+    articles: CachedArticles  # whole articles, read from the cache on demand
+    made: dict[str, SummarizedArticle]  # by slug, the whole articles this build made: grouping needs them
+
+
 def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCache, engines: EngineCache | None,
-                     strict: bool, workers: int = 1) -> tuple[list[ArticleRecord], CachedArticles]:
+                     strict: bool, workers: int = 1) -> Prepared:
     """load → clean → translate → summarize, each article once: what the cache kept is reused as it
-    is. Cleaning and summarising share `workers` processes; translating is batched in this one.
-    Every article's record, in file order, and the whole articles, read from the cache on demand."""
+    is. Cleaning and summarising share `workers` processes; translating is batched in this one."""
     fresh, loaded = read_content(config, report, cache, workers)
     _stop_on_errors(report, strict)
     translated, stats = translate_articles(fresh, config, engines, workers)
@@ -72,15 +78,15 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
     report.translation_device = stats.device
     report.pending_translations = stats.pending
     records = dict(loaded.reused)
-    pending = {}
+    made = {}
     for article in summarize(translated, config.summary_sentences, workers, then=cache.write):
         records[article.translated.clean.source.path] = ArticleRecord.of(article)
-        if article.translated.english is None:
-            pending[article.slug] = article
+        made[article.slug] = article
     for path, stamp in loaded.stamps.items():  # read anew, or touched: kept under the stamp they were read with
         cache.remember(path, stamp, loaded.file_diagnostics[path], records[path])
     cache.save()
-    return [records[path] for path in loaded.order], cache.articles(pending)
+    pending = {slug: article for slug, article in made.items() if article.translated.english is None}
+    return Prepared([records[path] for path in loaded.order], cache.articles(pending), made)
 
 
 def check(options: BuildOptions) -> BuildReport:
@@ -127,15 +133,17 @@ def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState 
         cache = ArticleCache(config, translation_identity(config), previous.articles)
         with long_lived():
             with _timed(report, "load, clean, translate, summarize"):
-                records, articles = prepare_articles(config, report, cache, engines, options.strict,
-                                                     options.workers)
+                records, articles, made = prepare_articles(config, report, cache, engines, options.strict,
+                                                           options.workers)
             _stop_on_errors(report, options.strict)
             with _timed(report, "group"):
                 scored = ThemeScores(config.themes, previous.theme_scores)
                 glossary, _ = load_glossary(config.glossary_path, config.translation.glossary, config.root)
-                model, grouping = regroup(records, articles, config, previous.grouping, options.workers, scored,
-                                          background(config.cache_dir),
+                model, grouping = regroup(records, ChainMap(made, articles), config, previous.grouping,
+                                          options.workers, scored, background(config.cache_dir),
                                           names=[" ".join(term.words) for term in glossary.terms])
+                model = replace(model, articles=articles)  # not those made here: render reads from the cache
+                del made  # so their memory goes back before the render workers are forked
                 theme_scores = previous.theme_scores
                 if scored.added or len(scored.known) > len(records):  # new articles, or some are gone
                     theme_scores = {a.digest: scored.known[a.digest] for a in records}

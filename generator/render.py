@@ -98,6 +98,14 @@ def template_problem(error: TemplateError, config: SiteConfig, page: PurePosixPa
                                       "generator/pages/views.py (the *View classes)")
 
 
+def _article_pages_together(item: tuple[tuple, str | None]) -> tuple:
+    """Render order: an article's pages (its own and the bilingual view, in each language) one after
+    the other, so the worker that renders them reads the article from the cache once (a full build
+    read 40,000 pickles instead of 10,000: +6 s); the other pages after them, in their order."""
+    kind, *arguments = item[0]
+    return (0, arguments[-1]) if KINDS[kind].shows_text else (1,)
+
+
 class SiteRenderer:
     """One build's Jinja environment over the page kinds: `pages()` renders the site, `search_record()`
     gives the search index what one article page shows."""
@@ -164,6 +172,7 @@ class SiteRenderer:
                 else:
                     self._keyed[path.as_posix()] = (spec, inputs)
                     pending.append((spec, key))
+        pending.sort(key=_article_pages_together)
         yield from fork_map(lambda item: then(self.finished(item[0], reusable, item[1])), pending, workers)
 
     def _unchanged_pages(self, previous: PageIndex, reusable: Mapping[str, str]) -> dict[tuple, KeptPage]:

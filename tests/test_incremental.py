@@ -360,8 +360,8 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
     def prepared(workers):
         shutil.rmtree(config.cache_dir, ignore_errors=True)  # nothing kept: every article is cleaned and summarised
         report = BuildReport()
-        records, _ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
-                                      strict=False, workers=workers)
+        records, _, _ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
+                                         strict=False, workers=workers)
         assert report.articles_reused == 0
         return records
 
@@ -371,8 +371,8 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
     shared = prepared(2)
     assert shared == alone and [a.digest for a in shared] == [a.digest for a in alone]
     report = BuildReport()  # a new process: only what the workers wrote to the cache's files
-    again, _ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
-                                strict=False, workers=2)
+    again, _, _ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
+                                   strict=False, workers=2)
     assert again == alone and report.articles_reused == len(alone), "the workers cached every article they made"
 
 

@@ -131,4 +131,5 @@ def addresses(site: Site, lang: str, slug: str) -> tuple[PurePosixPath, PurePosi
     return page_path("article", lang, slug), page_path("article", other_language(lang), slug)
 
 
-KIND = PageKind("article", TEMPLATE, specs=specs, recipe=recipe, sources=sources, addresses=addresses)
+KIND = PageKind("article", TEMPLATE, specs=specs, recipe=recipe, sources=sources, addresses=addresses,
+                shows_text=True)

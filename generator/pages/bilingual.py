@@ -54,4 +54,5 @@ def addresses(site: Site, lang: str, slug: str) -> tuple[PurePosixPath, PurePosi
     return page_path("bilingual", lang, slug), page_path("bilingual", other_language(lang), slug)
 
 
-KIND = PageKind("bilingual", TEMPLATE, specs=specs, recipe=recipe, sources=sources, addresses=addresses)
+KIND = PageKind("bilingual", TEMPLATE, specs=specs, recipe=recipe, sources=sources, addresses=addresses,
+                shows_text=True)

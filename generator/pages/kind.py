@@ -38,3 +38,4 @@ class PageKind:
     sources: Callable[..., tuple] | None = None
     addresses: Callable[..., tuple[PurePosixPath, PurePosixPath]] | None = None
     in_languages: bool = True  # False: one page outside the language folders (the landing page, the root 404)
+    shows_text: bool = False  # its last argument is an article whose whole text it shows (SiteModel.articles)
