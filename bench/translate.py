@@ -45,7 +45,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from argos_model import build_argos_model  # noqa: E402  (tests/ holds the model builder)
 
 from generator.config import TranslationSettings  # noqa: E402
-from generator.load import split_front_matter  # noqa: E402
+from generator.front_matter import split_front_matter  # noqa: E402
 from generator.sentences import split_sentences  # noqa: E402
 from generator.translate import CHUNK_BATCHES  # noqa: E402
 from generator.translate.engine import LENGTH_PENALTY, Engine, InstalledModel  # noqa: E402

@@ -1,7 +1,7 @@
 """The `sources:` key of site.yaml: the feeds `import --feeds` reads every morning.
 
-Kept beside config.py, which walks the rest of site.yaml with the same reader, so these errors name
-file, line and key like every other.
+Kept beside config.py, which walks the rest of site.yaml with the same reader (config_reader.py), so
+these errors name file, line and key like every other.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .config_reader import YamlReader
 from .yamlsafe import quoted
 
 
@@ -19,8 +20,8 @@ class FeedSource:
     outlet: str | None = None  # the outlet's name for `source:`; default: what its pages say
 
 
-def read_sources(reader: Any, value: Any) -> tuple[FeedSource, ...]:
-    """`sources:` as a list of `{url: …, outlet: …}` (or bare URLs); `reader` is config.py's _Reader."""
+def read_sources(reader: YamlReader, value: Any) -> tuple[FeedSource, ...]:
+    """`sources:` as a list of `{url: …, outlet: …}` (or bare URLs)."""
     if value is None:
         return ()
     if not isinstance(value, list):

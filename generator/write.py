@@ -17,7 +17,6 @@ import ctypes
 import errno
 import fcntl
 import hashlib
-import marshal
 import os
 import shutil
 import sys
@@ -26,23 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator, NamedTuple
 
-from .files import files_below, replace_file
+from .files import files_below
+from .manifest import FileRecord, Manifest
 from .structure import BuildFailed, Diagnostic
 
-MANIFEST = "manifest.marshal"  # plain data in marshal's format: loads and saves in a third of JSON's time
-OLD_MANIFEST = "manifest.json"  # what versions before the marshal one wrote: removed when found
-SPARE_CHANGING = "manifest.spare-changing"  # present while a build changes the spare: its records are void
 DIGEST_LENGTH = 32  # hex digits of sha256 kept: 128 bits, and a manifest of 60,000 files half the size
 _RENAME_EXCHANGE = 2
-
-
-class FileRecord(NamedTuple):
-    """One published file as the manifest remembers it."""
-
-    key: str  # digest of what the file was made from (for rendered pages), else its own digest
-    digest: str  # sha256 of the bytes, its first DIGEST_LENGTH hex digits
-    size: int
-    mtime_ns: int
 
 
 class StoredFile(NamedTuple):
@@ -91,48 +79,6 @@ def spare_path(output: Path) -> Path:
 def _leftover_paths(output: Path) -> list[Path]:
     """Folders older versions of the writer used, removed when found."""
     return [output.with_name(f".{output.name}.staging"), output.with_name(f".{output.name}.previous")]
-
-
-class Manifest:
-    """The records of output/ and of the spare folder, read once per build."""
-
-    def __init__(self, cache_dir: Path, output: Path):
-        self.path = cache_dir / MANIFEST
-        self.spare_changing = cache_dir / SPARE_CHANGING
-        self.output = output
-        try:
-            data = marshal.loads(self.path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):  # missing, or written by another Python version
-            data = {}
-        valid = isinstance(data, dict) and data.get("output") == str(output)
-        self.published = _records(data.get("files")) if valid else {}
-        trusted = valid and data.get("spare") is not None and not self.spare_changing.exists()
-        self.spare = _records(data.get("spare")) if trusted else None
-        (cache_dir / OLD_MANIFEST).unlink(missing_ok=True)
-
-    def save(self, published: dict[str, FileRecord], spare: dict[str, FileRecord] | None) -> None:
-        data = {"output": str(self.output), "files": _plain(published),
-                "spare": None if spare is None else _plain(spare)}
-        replace_file(self.path, marshal.dumps(data))
-        self.spare_changing.unlink(missing_ok=True)
-
-    def mark_spare_changing(self) -> None:
-        """Until the next save, the spare's records are not to be trusted (cheaper than saving them all)."""
-        self.spare_changing.touch()
-
-
-def _records(raw: object) -> dict[str, FileRecord]:
-    if not isinstance(raw, dict):
-        return {}
-    try:
-        return {path: FileRecord._make(record) for path, record in raw.items()}
-    except TypeError:
-        return {}
-
-
-def _plain(records: dict[str, FileRecord]) -> dict[str, tuple]:
-    """The records as tuples: marshal writes built-in types only."""
-    return {path: tuple(record) for path, record in records.items()}
 
 
 class SiteWriter:

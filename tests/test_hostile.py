@@ -27,7 +27,8 @@ import yaml
 from conftest import FUZZ, REPO, run_cli
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
-from generator.load import KNOWN_KEYS, load_articles
+from generator.front_matter import KNOWN_KEYS
+from generator.load import load_articles
 from generator.config import load_config
 from generator.pipeline import BuildOptions, build, check
 from generator.structure import BuildFailed, Diagnostic

@@ -24,7 +24,7 @@ from generator.clean import markdown_parser
 from generator.imports.extract import Article
 from generator.imports.fetch import MAX_BYTES, USER_AGENT
 from generator.imports.write import article_text
-from generator.load import split_front_matter
+from generator.front_matter import split_front_matter
 
 OUTLET = "جريدة الأفق"  # og:site_name of the pages that have one
 RSS_OUTLET = "صحيفة النهار"  # what site.yaml calls the RSS feed's outlet

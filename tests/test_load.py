@@ -14,7 +14,8 @@ from generator.clean import clean_article, parse_blocks
 from generator.config import DEFAULT_CLEANING, load_config
 from generator.decoding import decode
 from generator.inference import infer_date, infer_source, infer_title
-from generator.load import article_file, display_path, load_articles, read_article, split_front_matter
+from generator.front_matter import split_front_matter
+from generator.load import article_file, display_path, load_articles, read_article
 from generator.slugs import slug_from_filename, slug_from_title
 from generator.structure import BuildFailed
 

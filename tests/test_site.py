@@ -12,7 +12,7 @@ import pytest
 from conftest import run_cli
 
 from generator.arabic import normalize
-from generator.load import split_front_matter
+from generator.front_matter import split_front_matter
 from generator.pipeline import BuildOptions, build, check
 from generator.sentences import split_sentences
 from generator.structure import BuildFailed
