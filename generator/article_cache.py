@@ -15,8 +15,8 @@ glossary and what the translation memory gives that model (translate.memory.memo
 copy of the same file keeps the cache, an edited one does not). An article is
 reused when its file (and its editor translation) have the size, modification time and inode they
 had, or else when their bytes hash the same. Articles still waiting for a translation are never
-kept: the next build may have a model for them. A long-running process (`serve`) also keeps the
-index loaded (`LoadedArticles`).
+kept: the next build may have a model for them. The index as read (`LoadedArticles`) is part of
+the state a build hands the next (`incremental`), which `serve` holds in memory.
 """
 
 from __future__ import annotations
@@ -100,12 +100,12 @@ class ArticleCache:
                          pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
         return article
 
-    def remember(self, rel: str, stamp: tuple, diagnostics: list[Diagnostic], article: ArticleRecord) -> None:
+    def remember(self, rel: str, stamp: tuple, diagnostics: list[Diagnostic], record: ArticleRecord) -> None:
         """Index what `write` wrote (in the building process), for the next build."""
         self._seen.add(rel)
         self._changed = True
-        if article.english_title is not None:
-            self._loaded.records[rel] = CachedArticle(stamp, tuple(diagnostics), article)
+        if record.english_title is not None:
+            self._loaded.records[rel] = CachedArticle(stamp, tuple(diagnostics), record)
         else:
             self._loaded.records.pop(rel, None)
 
@@ -134,11 +134,12 @@ class ArticleCache:
 
 
 class CachedArticles:
-    """Whole articles by slug (structure.Articles), each read from its pickle when first asked for."""
+    """Whole articles by slug (structure.Articles), read from their pickles when asked for; the last
+    one read is kept, since an article's pages are rendered one after another."""
 
     def __init__(self, folder: Path, names: dict[str, str], pending: dict[str, SummarizedArticle]):
         self.folder, self._names, self._pending = folder, names, dict(pending)
-        self._last: tuple[str, SummarizedArticle] | None = None  # an article's pages are rendered one after another
+        self._last: tuple[str, SummarizedArticle] | None = None
 
     def __getitem__(self, slug: str) -> SummarizedArticle:
         article = self._pending.get(slug)

@@ -74,7 +74,8 @@ def regroup(records: Sequence[ArticleRecord], articles: Articles, config: SiteCo
     one a clean grouping gives (tests/test_stories.py compares them after random edits).
 
     Each article is its record; the whole article (`articles`, by slug) is read only for what is
-    worked out anew: the vectors of new and edited articles, the themes of articles not scored before.
+    worked out anew: the vectors of new and edited articles, the themes of articles not scored
+    before, the summary terms of the stories assembled again.
     `scored` holds the theme matches of the articles an earlier build scored (the article cache
     keeps them); the others are scored here and added to it. `weights` is the background (read from
     the site's cache when not given); `names` the glossary's Arabic terms, which weigh more. The
