@@ -67,7 +67,7 @@ def keep_state(config: SiteConfig, previous: BuildState, state: BuildState) -> N
         _write_theme_scores(config, state.theme_keywords, state.theme_scores)
     if state.grouping is not None and (previous.grouping is None or (state.grouping.key, state.grouping.digests)
                                        != (previous.grouping.key, previous.grouping.digests)):
-        _write(config.cache_dir / GROUPING_FILE, pickle.dumps(state.grouping, protocol=pickle.HIGHEST_PROTOCOL))
+        replace_file(config.cache_dir / GROUPING_FILE, pickle.dumps(state.grouping, protocol=pickle.HIGHEST_PROTOCOL))
     if state.page_index != previous.page_index:
         keep_page_index(config.cache_dir, state.page_index)
 
@@ -89,7 +89,7 @@ def _read_theme_scores(config: SiteConfig, keywords: str) -> dict[str, tuple]:
 def _write_theme_scores(config: SiteConfig, keywords: str, scores: Mapping[str, tuple]) -> None:
     """Replace the kept scores (and those of other code or keywords) with `scores`."""
     path = _theme_scores_path(config, keywords)
-    _write(path, pickle.dumps(dict(scores), protocol=pickle.HIGHEST_PROTOCOL))
+    replace_file(path, pickle.dumps(dict(scores), protocol=pickle.HIGHEST_PROTOCOL))
     for other in path.parent.iterdir():
         if other != path:
             other.unlink(missing_ok=True)
@@ -107,7 +107,3 @@ def _read(path: Path) -> object:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
 
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(path, data)

@@ -187,14 +187,14 @@ class Site:
 
     def card(self, entry: Entry, lang: str, teaser: bool = False) -> Card:
         """An article as an item of a list; with `teaser`, the first sentence of its summary too."""
-        english = entry.article.english_title
+        record = entry.article
+        english = record.english_title
         pending = lang == "en" and english is None
         if lang == "en" and english is not None:
             title = Text(english, "en")
         else:
-            title = Text(entry.meta.title, "ar")
-        date = entry.meta.date
-        record = entry.article
+            title = Text(record.meta.title, "ar")
+        date = record.meta.date
         first = None
         if teaser:
             if lang == "en" and record.summary_english:
