@@ -66,12 +66,14 @@ class LoadedArticles:
 
     folder: Path | None = None
     records: dict[str, CachedArticle] = field(default_factory=dict)
+    unsaved: bool = False  # the records differ from the index file: `keep_articles` writes them
 
 
 class ArticleCache:
     """Load with `lookup`; keep a new result by `write` (in any process: the summarising workers
-    write their own) and `remember` (in the building process); then `save` once the build succeeded.
-    `loaded` is what this process read or kept in earlier builds (serve keeps it between them)."""
+    write their own) and `remember` (in the building process); `finish` hands the index on, which
+    `keep_articles` writes once the build succeeded. `loaded` is what this process read or kept in
+    earlier builds (serve keeps it between them)."""
 
     def __init__(self, config: SiteConfig, translation_identity: str, loaded: LoadedArticles | None = None):
         self.folder = config.cache_dir / FOLDER / settings_digest(config, translation_identity)
@@ -79,9 +81,9 @@ class ArticleCache:
         if self._loaded.folder != self.folder:  # other settings, or not read yet
             self._loaded.folder = self.folder
             self._loaded.records = _read_index(self.folder / INDEX)
+            self._loaded.unsaved = False
         self._present = _names(self.folder)  # a record whose pickle is gone is not reused
         self._seen: set[str] = set()
-        self._changed = False
 
     def lookup(self, rel: str) -> CachedArticle | None:
         """What an earlier build kept for the file `rel` (the caller checks it still matches the file)."""
@@ -103,7 +105,7 @@ class ArticleCache:
     def remember(self, rel: str, stamp: tuple, diagnostics: list[Diagnostic], record: ArticleRecord) -> None:
         """Index what `write` wrote (in the building process), for the next build."""
         self._seen.add(rel)
-        self._changed = True
+        self._loaded.unsaved = True
         if record.english_title is not None:
             self._loaded.records[rel] = CachedArticle(stamp, tuple(diagnostics), record)
         else:
@@ -116,21 +118,29 @@ class ArticleCache:
                  for rel, cached in self._loaded.records.items()}
         return CachedArticles(self.folder, names, pending)
 
-    def save(self) -> None:
-        """Write the index; drop the results of files that are gone and of other settings."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def finish(self) -> LoadedArticles:
+        """The index as this build leaves it: without the files that are gone."""
         records = self._loaded.records
-        for rel in records.keys() - self._seen:  # files that are gone
+        for rel in records.keys() - self._seen:
             del records[rel]
-            self._changed = True
-        if self._changed or not (self.folder / INDEX).exists():
-            replace_file(self.folder / INDEX, marshal.dumps({rel: _plain(cached) for rel, cached in records.items()}))
-        wanted = {_file_name(rel, cached.record.digest) for rel, cached in records.items()} | {INDEX}
-        for name in _names(self.folder) - wanted:
-            os.unlink(self.folder / name)
-        for other in self.folder.parent.iterdir():
-            if other != self.folder:
-                shutil.rmtree(other, ignore_errors=True)
+            self._loaded.unsaved = True
+        return self._loaded
+
+
+def keep_articles(loaded: LoadedArticles) -> None:
+    """Write the index when it changed; drop the results of files that are gone and of other settings."""
+    folder = loaded.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    records = loaded.records
+    if loaded.unsaved or not (folder / INDEX).exists():
+        replace_file(folder / INDEX, marshal.dumps({rel: _plain(cached) for rel, cached in records.items()}))
+        loaded.unsaved = False
+    wanted = {_file_name(rel, cached.record.digest) for rel, cached in records.items()} | {INDEX}
+    for name in _names(folder) - wanted:
+        os.unlink(folder / name)
+    for other in folder.parent.iterdir():
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 class CachedArticles:

@@ -3,35 +3,45 @@
 A build starts from the previous state (`BuildState`): read from the site's .cache/ by
 `previous_state`, or handed over in memory by a process that builds again and again (serve), which
 then reads nothing. The stages take their part as a value and give the next one back (grouping the
-`Grouping`, the renderer the `PageIndex`, theme matching the scores); the build ends by handing the
-next state to `keep_state`, which writes the parts that changed, once `output/` holds the site they
-describe. A build that fails hands nothing on: the previous state stays, on disk and in memory.
+`Grouping`, the renderer the `PageIndex`, the writer the `SiteFiles`, theme matching the scores);
+the build ends by handing the next state to `keep_state`, which writes the parts that changed, once
+`output/` holds the site they describe. A build that fails hands nothing on: the previous state
+stays, on disk and in memory. Serve has the browsers reload before `keep_state` writes (0.8 s of a
+rebuild at 10,000 articles), still under the build lock, so no other build reads a state half kept.
 
 Parts of the state:
 - the article records (`article_cache.LoadedArticles`): the index of what the article cache keeps;
 - the theme scores: article digest → `themes.ThemeMatch`, for one code and set of keywords;
 - the grouping (`group.Grouping`): vectors, neighbours, story placements, assembled stories;
-- the page index (`page_index.PageIndex`): what each page was made from.
+- the page index (`page_index.PageIndex`): what each page was made from;
+- the writer's records of output/ and its spare (`manifest.SiteFiles`).
 
+A state held in memory is used only while the manifest on disk is the one `keep_state` wrote for
+it: any other build of the site since (another process, or a failed build, which saves the
+records of the spare it changed) and the state is read from disk again.
+
+Any part may be older than output/ (a build killed before `keep_state` finished): each is checked
+against what it was made from before it is used, so an old part costs work, never a wrong page.
 Written as the work happens, by the code that does it, and so not here: the articles' pickles (by
-the summarising workers), the manifest (by the writer, in step with output/), Pagefind's shard
-indexes (search), Jinja's bytecode (render) and the inputs' fingerprint (fingerprint.py). Each of
-those is checked against what it was made from before it is used.
+the summarising workers), Pagefind's shard indexes (search), Jinja's bytecode (render) and the
+inputs' fingerprint (fingerprint.py, after `keep_state`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
-from .article_cache import LoadedArticles
+from .article_cache import LoadedArticles, keep_articles
 from .config import SiteConfig
 from .digests import code_digest
 from .files import replace_file
 from .group import Grouping
+from .manifest import MANIFEST, SiteFiles, read_site_files, save_site_files
 from .page_index import PageIndex, keep_page_index, kept_page_index
 
 THEMES_FOLDER = "themes"
@@ -45,24 +55,28 @@ class BuildState:
     theme_keywords: str = ""  # digest of the code and keywords the scores are for
     grouping: Grouping | None = None
     page_index: PageIndex = field(default_factory=PageIndex)
+    files: SiteFiles = field(default_factory=SiteFiles)
+    manifest_stamp: tuple | None = None  # of the manifest `keep_state` wrote (held states only)
 
 
-def previous_state(config: SiteConfig, held: BuildState | None = None) -> BuildState:
-    """The state the last build handed on: `held` in memory when given (its theme scores only for the
-    same keywords), else what .cache/ holds. Parts missing or unreadable are empty: rebuilt in full."""
+def previous_state(config: SiteConfig, output: Path, held: BuildState | None = None) -> BuildState:
+    """The state the last build handed on: `held` in memory when given and still the last build's
+    (its theme scores only for the same keywords), else what .cache/ holds. Parts missing or
+    unreadable are empty: rebuilt in full."""
     keywords = _keywords_digest(config)
-    if held is not None:
+    if held is not None and held.manifest_stamp is not None and held.manifest_stamp == _stamp(config):
         if held.theme_keywords == keywords:
             return held
-        return BuildState(held.articles, _read_theme_scores(config, keywords), keywords, held.grouping,
-                          held.page_index)
+        return replace(held, theme_scores=_read_theme_scores(config, keywords), theme_keywords=keywords)
     return BuildState(LoadedArticles(), _read_theme_scores(config, keywords), keywords,
-                      _read_grouping(config.cache_dir / GROUPING_FILE), kept_page_index(config.cache_dir))
+                      _read_grouping(config.cache_dir / GROUPING_FILE), kept_page_index(config.cache_dir),
+                      read_site_files(config.cache_dir, output))
 
 
-def keep_state(config: SiteConfig, previous: BuildState, state: BuildState) -> None:
-    """Write the parts of `state` that differ from `previous` (the article records are written by
-    the article cache as the articles are)."""
+def keep_state(config: SiteConfig, previous: BuildState, state: BuildState) -> BuildState:
+    """Write the parts of `state` that differ from `previous`; give back `state` as a process that
+    builds again may hold it."""
+    keep_articles(state.articles)
     if state.theme_scores is not previous.theme_scores or not _theme_scores_path(config, state.theme_keywords).exists():
         _write_theme_scores(config, state.theme_keywords, state.theme_scores)
     if state.grouping is not None and (previous.grouping is None or (state.grouping.key, state.grouping.digests)
@@ -70,6 +84,16 @@ def keep_state(config: SiteConfig, previous: BuildState, state: BuildState) -> N
         replace_file(config.cache_dir / GROUPING_FILE, pickle.dumps(state.grouping, protocol=pickle.HIGHEST_PROTOCOL))
     if state.page_index != previous.page_index:
         keep_page_index(config.cache_dir, state.page_index)
+    save_site_files(config.cache_dir, state.files)  # last: it stamps the state as the last build's
+    return replace(state, files=replace(state.files, as_left=True), manifest_stamp=_stamp(config))
+
+
+def _stamp(config: SiteConfig) -> tuple | None:
+    try:
+        stat = os.stat(config.cache_dir / MANIFEST)
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def _keywords_digest(config: SiteConfig) -> str:

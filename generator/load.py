@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import AbstractSet
 
 from .arabic import normalize
 from .article_cache import ArticleCache, CachedArticle, file_stamp
@@ -40,11 +41,15 @@ class LoadResult:
     file_diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)  # likewise: what reading said
 
 
-def load_articles(config: SiteConfig, cache: ArticleCache | None = None, workers: int = 1) -> LoadResult:
+def load_articles(config: SiteConfig, cache: ArticleCache | None = None, workers: int = 1,
+                  changed: AbstractSet[str] | None = None) -> LoadResult:
     """Read every article under content/articles/ (sorted, so builds are deterministic).
 
     With a cache, a file unchanged since an earlier build is not read: its kept record comes back in
-    `reused` (and its diagnostics are reported again). The files to read are decoded and parsed on
+    `reused` (and its diagnostics are reported again). Unchanged means: the same stamp, else the
+    same bytes; or, when `changed` lists every path changed since the cache's last build (serve's
+    watcher does), neither the article nor its translation among them (20,000 looks at 10,000
+    articles saved). The files to read are decoded and parsed on
     up to `workers` processes (10,000 of them took 2.7 s in this process alone); the checks across
     articles (slugs, titles) follow in file order, so the result does not depend on how.
     """
@@ -55,7 +60,7 @@ def load_articles(config: SiteConfig, cache: ArticleCache | None = None, workers
         diagnostics.append(Diagnostic("error", display_path(folder, config.root), "the articles folder is missing",
                                       hint="create content/articles/ and put .md or .txt articles in it"))
         return result
-    steps = _load_steps(folder, config.root, cache)
+    steps = _load_steps(folder, config.root, cache, changed)
     unread = [step for step in steps if isinstance(step, _Unread)]
     read = iter(list(fork_map(partial(_read, theme_ids={t.id for t in config.themes}, root=config.root,
                                       rules=config.cleaning),
@@ -115,22 +120,35 @@ class _Unread:
     stamp: tuple
 
 
-def _load_steps(folder: Path, root: Path, cache: ArticleCache | None) -> list[Diagnostic | _Kept | _Unread]:
+def _load_steps(folder: Path, root: Path, cache: ArticleCache | None,
+                changed: AbstractSet[str] | None) -> list[Diagnostic | _Kept | _Unread]:
     """What each file under `folder` comes to, in file order: a problem to report, or an article
     the cache holds, or one to read."""
     steps: list[Diagnostic | _Kept | _Unread] = []
+    touched = None if changed is None else {_article_key(name) for name in changed}
     for found in article_files(folder, root):
         if isinstance(found, Diagnostic):
             steps.append(found)
             continue
         path, rel = found
-        stamp = file_stamp(path, translation_path(path))
         cached = cache.lookup(rel) if cache is not None else None
+        if cached is not None and touched is not None and _article_key(str(path)) not in touched:
+            steps.append(_Kept(rel, cached.stamp, cached))
+            continue
+        stamp = file_stamp(path, translation_path(path))
         if cached is not None and (cached.stamp == stamp or _same_bytes(path, root, cached.record.content_hash)):
             steps.append(_Kept(rel, stamp, cached))
         else:
             steps.append(_Unread(path, rel, stamp))
     return steps
+
+
+def _article_key(path: str) -> str:
+    """An article's path without its suffix, the same for its editor translation: `a/b.md`,
+    `a/b.en.md` → `a/b`. Plain strings: it runs for every article of a serve rebuild."""
+    folder, _, name = path.rpartition(os.sep)
+    stem = name[: -len(TRANSLATION_SUFFIX)] if name.endswith(TRANSLATION_SUFFIX) else article_stem(name) or name
+    return f"{folder}{os.sep}{stem}"
 
 
 def load_article(config: SiteConfig, path: Path) -> tuple[SourceArticle | None, list[Diagnostic]]:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import AbstractSet, Callable, Iterator, NamedTuple
 
 from .article_cache import ArticleCache, CachedArticles
 from .clean import clean_article
@@ -31,12 +31,14 @@ from .translate import EngineCache, translate_articles, translation_identity
 from .translate.glossary import load_glossary
 from .write import SiteWriter, StoredFile, build_lock
 
+Changed = AbstractSet[str] | None  # absolute paths changed since the held state's build; None: not known
+
 
 def read_content(config: SiteConfig, report: BuildReport, cache: ArticleCache | None = None,
-                 workers: int = 1) -> tuple[list[CleanArticle], LoadResult]:
+                 workers: int = 1, changed: Changed = None) -> tuple[list[CleanArticle], LoadResult]:
     """Load and clean the articles the cache does not hold (every article, without a cache), and
     record what was inferred and removed in each article, kept or not."""
-    loaded = load_articles(config, cache, workers)
+    loaded = load_articles(config, cache, workers, changed)
     report.diagnostics.extend(loaded.diagnostics)
     cleaned = list(fork_map(partial(clean_article, rules=config.cleaning), loaded.articles, workers))
     by_path = {article.source.path: (article.source.meta, article.removals) for article in cleaned}
@@ -64,10 +66,10 @@ class Prepared(NamedTuple):
 
 
 def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCache, engines: EngineCache | None,
-                     strict: bool, workers: int = 1) -> Prepared:
+                     strict: bool, workers: int = 1, changed: Changed = None) -> Prepared:
     """load → clean → translate → summarize, each article once: what the cache kept is reused as it
     is. Cleaning and summarising share `workers` processes; translating is batched in this one."""
-    fresh, loaded = read_content(config, report, cache, workers)
+    fresh, loaded = read_content(config, report, cache, workers, changed)
     _stop_on_errors(report, strict)
     translated, stats = translate_articles(fresh, config, engines, workers)
     report.diagnostics.extend(stats.diagnostics)
@@ -84,7 +86,7 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
         made[article.slug] = article
     for path, stamp in loaded.stamps.items():  # read anew, or touched: kept under the stamp they were read with
         cache.remember(path, stamp, loaded.file_diagnostics[path], records[path])
-    cache.save()
+    cache.finish()
     pending = {slug: article for slug, article in made.items() if article.translated.english is None}
     return Prepared([records[path] for path in loaded.order], cache.articles(pending), made)
 
@@ -106,13 +108,18 @@ def check(options: BuildOptions) -> BuildReport:
     return report
 
 
-def build(options: BuildOptions, engines: EngineCache | None = None, state: BuildState | None = None) -> BuildReport:
+def build(options: BuildOptions, engines: EngineCache | None = None, state: BuildState | None = None,
+          changed: Changed = None, then: Callable[[BuildReport], None] | None = None) -> BuildReport:
     """Run every stage; on any error raise BuildFailed and leave output/ exactly as it was.
+
     A process that builds again and again (serve) passes the same `engines` each time and the `state`
     the last successful build handed on (`report.state`), so the translation model and the
-    incremental state stay in memory between builds."""
+    incremental state stay in memory between builds; with it, `changed`: every path that changed
+    since that build (as serve's watcher saw them), so that no other article file is looked at.
+    `then` runs once output/ holds the new site, before the state is written (serve reloads the
+    browsers there)."""
     try:
-        return _build(options, engines, state)
+        return _build(options, engines, state, changed, then)
     except OSError as exc:  # disk full or a read-only cache while translating, indexing, caching
         where = exc.filename if isinstance(exc.filename, str) else str(options.site_dir)
         raise BuildFailed([Diagnostic("error", where, f"cannot write: {exc.strerror or exc}",
@@ -122,19 +129,22 @@ def build(options: BuildOptions, engines: EngineCache | None = None, state: Buil
         unfreeze()
 
 
-def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState | None) -> BuildReport:
+def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState | None, changed: Changed,
+           then: Callable[[BuildReport], None] | None) -> BuildReport:
     report = BuildReport()
     config = site_config(options)
     output = options.output_dir
     _refuse_unsafe_output(output, config)
     with build_lock(config.cache_dir):
         inputs = input_fingerprint(config, options, output)  # taken first: edits during the build count
-        previous = previous_state(config, held)
+        previous = previous_state(config, output, held)
+        if previous is not held:  # the changes were seen since the held state, not since what was read
+            changed = None
         cache = ArticleCache(config, translation_identity(config), previous.articles)
         with long_lived():
             with _timed(report, "load, clean, translate, summarize"):
                 records, articles, made = prepare_articles(config, report, cache, engines, options.strict,
-                                                           options.workers)
+                                                           options.workers, changed)
             _stop_on_errors(report, options.strict)
             with _timed(report, "group"):
                 scored = ThemeScores(config.themes, previous.theme_scores)
@@ -148,7 +158,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState 
                 if scored.added or len(scored.known) > len(records):  # new articles, or some are gone
                     theme_scores = {a.digest: scored.known[a.digest] for a in records}
         forget(config)  # a build killed from here on must not look up to date next time
-        with SiteWriter(output, config.cache_dir) as writer:
+        with SiteWriter(output, config.cache_dir, previous.files) as writer:
             reusable = writer.reusable_keys()
             renderer = SiteRenderer(model, config)
             pages = []
@@ -174,14 +184,15 @@ def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState 
                 report.diagnostics += size_problems(report.site_bytes, config)
                 _stop_on_errors(report, options.strict)  # a site the host would refuse is not published
                 result = writer.commit()
-            state = BuildState(previous.articles, theme_scores, previous.theme_keywords, grouping,
-                               renderer.page_index(pages))
-            keep_state(config, previous, state)
+        state = BuildState(previous.articles, theme_scores, previous.theme_keywords, grouping,
+                           renderer.page_index(pages), result.files)
+        report.pages_written = result.written
+        report.pages_unchanged = result.unchanged
+        report.model = model
+        if then is not None:
+            then(report)
+        report.state = keep_state(config, previous, state)
         record(config, inputs, pending=bool(report.pending_translations), output=output, published=result.published)
-    report.pages_written = result.written
-    report.pages_unchanged = result.unchanged
-    report.model = model
-    report.state = state
     return report
 
 

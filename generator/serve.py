@@ -27,7 +27,7 @@ from .draft import Drafts, draft_pages
 from .incremental import BuildState
 from .pipeline import BuildOptions, build
 from .serve_http import OutputApp, listen, served_prefix
-from .structure import BuildFailed, Diagnostic, SiteModel
+from .structure import BuildFailed, BuildReport, Diagnostic, SiteModel
 from .translate import EngineCache
 from .write import spare_path
 
@@ -156,6 +156,7 @@ class SiteServer:
         self.prefix = served_prefix(self.options.base_url)
         self.engines = EngineCache()
         self.state: BuildState | None = None  # what the last successful build handed on
+        self._unbuilt: set[str] | None = set()  # paths changed since that build (None: not known)
         self.builds = 0  # finished builds, failed ones included
         self.problems: tuple[Diagnostic, ...] = ()  # why the last build failed; empty when it succeeded
         self.model: SiteModel | None = None  # what the last successful build grouped, for drafts
@@ -201,12 +202,20 @@ class SiteServer:
         with self._built:
             return self._built.wait_for(lambda: self.builds >= count, timeout)
 
-    def rebuild(self) -> None:
-        """Build, tell the terminal how it went, remember any problems for the error page, reload browsers."""
+    def rebuild(self, changed: Iterable[str] | None = None) -> None:
+        """Build, tell the terminal how it went, remember any problems for the error page, reload browsers.
+        `changed`: the paths the watcher saw change; with those of builds that failed since the last
+        good one, they are all the build looks at (None: not known, every file is looked at)."""
         with self._building:
+            if changed is None or self._unbuilt is None:
+                self._unbuilt = None
+            else:
+                self._unbuilt.update(changed)
             started = time.perf_counter()
             try:
-                report = build(self.options, self.engines, self.state)
+                report = build(self.options, self.engines, self.state,
+                               None if self._unbuilt is None else frozenset(self._unbuilt),
+                               then=lambda built: self._publish(built, started))
             except BuildFailed as failure:
                 problems = tuple(failure.diagnostics)
                 print_diagnostics(failure.diagnostics)
@@ -217,17 +226,26 @@ class SiteServer:
                                        hint="the traceback is in the terminal"),)
             else:
                 problems = ()
-                self.model = report.model
                 self.state = report.state
-                self.build_seconds = time.perf_counter() - started
-                print_diagnostics(report.diagnostics)
-                print_summary(report, str(self.output))
-                print(f"Built in {self.build_seconds:.2f} s ({stage_times(report)}).")
+                self._unbuilt = set()
             with self._built:
                 self.problems = problems
                 self.drafts = {}
                 self.builds += 1
                 self._built.notify_all()
+        if problems:
+            self._reload_browsers()
+
+    def _publish(self, report: BuildReport, started: float) -> None:
+        """Once output/ holds the new site (the build writes its state after): report, reload browsers."""
+        self.model = report.model
+        self.build_seconds = time.perf_counter() - started
+        print_diagnostics(report.diagnostics)
+        print_summary(report, str(self.output))
+        print(f"Built in {self.build_seconds:.2f} s ({stage_times(report)}).")
+        with self._built:
+            self.problems = ()
+            self.drafts = {}
         self._reload_browsers()
 
     def show_drafts(self, changed: Sequence[str]) -> None:
@@ -274,7 +292,7 @@ class SiteServer:
             print(f"[{dt.datetime.now():%H:%M:%S}] {names}{more} changed: rebuilding…")
             if self.drafts_worth_it():
                 self.show_drafts(changed)
-            self.rebuild()
+            self.rebuild(changed)
             watcher.watch(watched_paths(self.options.site_dir))
 
     def _start_http(self) -> None:

@@ -6,9 +6,11 @@ hard-linking unchanged pages from output/), then exchanges the two folders with 
 The old output/ becomes the next spare. So a build costs what changed, not the size of the site,
 and a build killed at any moment leaves the previous output/ complete.
 
-The manifest in .cache/ (manifest.marshal) records every file of both folders (digest, size,
-modification time, and the key of the inputs the page was rendered from), which is how the renderer
-knows a page it may skip: same inputs as last time, and output/ still holds the file as written.
+The manifest (`manifest.SiteFiles`) records every file of both folders (digest, size, modification
+time, and the key of the inputs the page was rendered from), which is how the renderer knows a page
+it may skip: same inputs as last time, and output/ still holds the file as written. The writer takes
+the last build's records in and hands the new ones out (`WriteResult.files`); the state owner saves
+them (`incremental`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator, NamedTuple
 
 from .files import files_below
-from .manifest import FileRecord, Manifest
+from .manifest import FileRecord, SiteFiles, mark_spare_changing, read_site_files, save_site_files
 from .structure import BuildFailed, Diagnostic
 
 DIGEST_LENGTH = 32  # hex digits of sha256 kept: 128 bits, and a manifest of 60,000 files half the size
@@ -47,6 +49,7 @@ class WriteResult:
     unchanged: int
     removed: int
     published: list[str]  # every file of the new output/, sorted
+    files: SiteFiles  # the records of the new output/ and of its spare, for the next build
 
 
 @contextmanager
@@ -87,17 +90,20 @@ class SiteWriter:
     Use as a context manager: `put` every file of the new site, then `commit`. `put` is `store`
     (write the file into the spare, in any process: render workers store their own pages) then `add`
     (count it in, in this process). Leaving the block without committing (an error anywhere in the
-    build) leaves output/ exactly as it was, and records the spare's files so that the next build
-    rewrites what this one changed.
+    build) leaves output/ exactly as it was, and saves the records of the spare's files so that the
+    next build rewrites what this one changed. `files` are the last build's records (read from the
+    manifest when not given).
     """
 
-    def __init__(self, output: Path, cache_dir: Path):
+    def __init__(self, output: Path, cache_dir: Path, files: SiteFiles | None = None):
         self.output = output.resolve()
         if self.output.exists() and not self.output.is_dir():
             raise BuildFailed([Diagnostic("error", str(self.output), "the output path exists and is not a folder",
                                           hint="remove that file or choose another --output")])
         self.written = self.unchanged = 0
-        self._manifest = Manifest(cache_dir, self.output)
+        self._cache_dir = cache_dir
+        self._files = files if files is not None and files.output == str(self.output) \
+            else read_site_files(cache_dir, self.output)
         self._spare = spare_path(self.output)
         self._present: dict[str, FileRecord] = {}  # the manifest's records of files output/ still holds
         self._spare_records: dict[str, FileRecord] = {}
@@ -107,8 +113,8 @@ class SiteWriter:
 
     def __enter__(self) -> SiteWriter:
         # output/ deleted by hand: nothing the manifest records is there (known from one look, not a look per file)
-        published = self._manifest.published if self.output.is_dir() else {}
-        self._present = _still_as_recorded(self.output, published)
+        published = self._files.published if self.output.is_dir() else {}
+        self._present = published if self._files.as_left else _still_as_recorded(self.output, published)
         self._guard(self._prepare_spare)
         return self
 
@@ -118,8 +124,8 @@ class SiteWriter:
             # checks it; a file it added (here or in a worker) is recorded as matching nothing: it
             # is rewritten, or removed, next time.
             unknown = FileRecord("", "", -1, -1)
-            self._manifest.save(self._present,
-                                {**dict.fromkeys(files_below(self._spare), unknown), **self._spare_records})
+            spare = {**dict.fromkeys(files_below(self._spare), unknown), **self._spare_records}
+            save_site_files(self._cache_dir, SiteFiles(str(self.output), self._present, spare))
 
     def reusable_keys(self) -> dict[str, str]:
         """path → input key of every page output/ still holds exactly as the last build wrote it."""
@@ -128,7 +134,10 @@ class SiteWriter:
     def put(self, path: PurePosixPath, data: bytes | None, key: str | None = None, source: Path | None = None) -> None:
         """Add one file. `data` None means "as output/ has it now" (a page the renderer skipped);
         `source`, a file holding `data` that is never changed in place: linked rather than copied."""
-        self.add(self.store(path, data, key, source))
+        if data is None:
+            self.keep(path.as_posix())
+        else:
+            self.add(self.store(path, data, key, source))
 
     def store(self, path: PurePosixPath, data: bytes | None, key: str | None = None,
               source: Path | None = None) -> StoredFile:
@@ -151,7 +160,7 @@ class SiteWriter:
         """`put` of a page as output/ holds it, by its path as text: mostly no look at the disk."""
         same = self._same_in_spare(name)
         if same is None or name in self._new:
-            self.put(PurePosixPath(name), None, self._present[name].key)
+            self.add(self.store(PurePosixPath(name), None, self._present[name].key))
         else:
             self._new[name] = same
             self.unchanged += 1
@@ -170,14 +179,14 @@ class SiteWriter:
     def _prepare_spare(self) -> None:
         for leftover in _leftover_paths(self.output):
             shutil.rmtree(leftover, ignore_errors=True)
-        records = self._manifest.spare
+        records = self._files.spare
         if records is None or not self._spare.is_dir():
             shutil.rmtree(self._spare, ignore_errors=True)  # unknown state: start from an empty folder
             records = {}
         self._spare.mkdir(parents=True, exist_ok=True)
-        self._spare_records = _still_as_recorded(self._spare, records)
+        self._spare_records = records if self._files.as_left else _still_as_recorded(self._spare, records)
         # From here the spare changes: a build killed outright must not let the next one trust the records.
-        self._manifest.mark_spare_changing()
+        mark_spare_changing(self._cache_dir)
 
     def _store(self, path: PurePosixPath, data: bytes | None, key: str | None, source: Path | None) -> StoredFile:
         name = _checked(path)
@@ -221,8 +230,8 @@ class SiteWriter:
             previous = self._new if _link_tree(self.output, self._spare, self._new) else None
         removed = len(set(self._present) - set(self._new))
         self._committed = True
-        self._manifest.save(self._new, previous)
-        return WriteResult(self.written, self.unchanged, removed, sorted(self._new))
+        return WriteResult(self.written, self.unchanged, removed, sorted(self._new),
+                           SiteFiles(str(self.output), self._new, previous))
 
     def _ensure_folder(self, name: str) -> None:
         """Make the folders above the spare's file `name`."""

@@ -221,8 +221,9 @@ def test_theme_scores_are_kept_between_builds_and_redone_for_new_keywords(sample
 
 def test_a_process_that_builds_again_takes_the_incremental_state_from_memory(sample_site, tmp_path, monkeypatch):
     """serve's rebuilds start from the state the last build handed on and read none of its files (the
-    articles' index, theme scores, grouping, page index), yet give a clean build's bytes; a deleted
-    article is let go, and new settings drop what was held."""
+    articles' index, theme scores, grouping, page index, the writer's manifest) nor look at each file
+    of output/, yet give a clean build's bytes; a deleted article is let go, and new settings drop
+    what was held."""
     from generator.article_cache import FOLDER, INDEX
 
     add_second_report(sample_site)  # a story, so grouping has something to keep
@@ -234,7 +235,9 @@ def test_a_process_that_builds_again_takes_the_incremental_state_from_memory(sam
         raise AssertionError("a state file was read although the state was handed over")
 
     for module, reader in [(generator.article_cache, "_read_index"), (generator.incremental, "kept_page_index"),
-                           (generator.incremental, "_read_grouping"), (generator.incremental, "_read_theme_scores")]:
+                           (generator.incremental, "_read_grouping"), (generator.incremental, "_read_theme_scores"),
+                           (generator.incremental, "read_site_files"), (generator.write, "read_site_files"),
+                           (generator.write, "_still_as_recorded")]:
         monkeypatch.setattr(module, reader, unread)
     (index,) = (sample_site / ".cache" / FOLDER).glob(f"*/{INDEX}")
     index.unlink()  # only what this process holds is left
@@ -253,6 +256,64 @@ def test_a_process_that_builds_again_takes_the_incremental_state_from_memory(sam
     report = build(BuildOptions(site_dir=sample_site), state=report.state)
     assert report.articles_reused == 0, "other settings: nothing held earlier applies"
     assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path / "after-settings")
+
+
+def test_the_state_is_written_after_the_site_is_published_and_a_build_stopped_in_between_costs_no_wrong_page(
+        sample_site, tmp_path):
+    """`then` (serve reloads the browsers there) runs once output/ holds the new site and before the
+    state is written; a build stopped there (killed, as here by an error) leaves the old state
+    beside the new site, and the next build still gives a clean build's bytes."""
+    from generator.manifest import MANIFEST, SPARE_CHANGING
+
+    cache, output = sample_site / ".cache", sample_site / "output"
+    build(BuildOptions(site_dir=sample_site))
+    manifest = (cache / MANIFEST).stat().st_ino
+    page = output / page_path("article", "ar", ARTICLES[2])
+    seen = []
+
+    def then(report):
+        seen.append(("الصينى" in page.read_text(encoding="utf-8"), (cache / MANIFEST).stat().st_ino == manifest,
+                     (cache / SPARE_CHANGING).exists()))
+        raise RuntimeError("stopped before the state is written")
+
+    edit_article(sample_site, ARTICLES[2], "الصيني", "الصينى")
+    with pytest.raises(RuntimeError):
+        build(BuildOptions(site_dir=sample_site), then=then)
+    assert seen == [(True, True, True)], "published, with the old records still on disk"
+    edit_article(sample_site, ARTICLES[3], "الصيني", "الصينى")
+    report = build(BuildOptions(site_dir=sample_site))
+    assert report.pages_unchanged > 0 and (cache / MANIFEST).stat().st_ino != manifest
+    assert not (cache / SPARE_CHANGING).exists()
+    assert files(output) == clean_build_of(sample_site, tmp_path)
+
+
+def test_a_held_state_looks_only_at_the_files_said_to_have_changed_until_another_build_voids_it(
+        sample_site, tmp_path, monkeypatch):
+    """serve passes the paths its watcher saw change since the held state's build: no other article
+    file is looked at. A build by another process since makes the held state void: it is read from
+    disk again, and every file is looked at, whatever the list says."""
+    folder = sample_site / "content" / "articles"
+    report = build(BuildOptions(site_dir=sample_site))
+    looked: list[str] = []
+    stamp = generator.load.file_stamp
+    monkeypatch.setattr(generator.load, "file_stamp", lambda *paths: looked.append(paths[0].name) or stamp(*paths))
+    edit_article(sample_site, ARTICLES[2], "الصيني", "الصينى")
+    translation = folder / f"{ARTICLES[1]}.en.md"  # an editor translation counts for its article
+    translation.write_text(translation.read_text(encoding="utf-8").replace("President", "Leader", 1), encoding="utf-8")
+    report = build(BuildOptions(site_dir=sample_site), state=report.state,
+                   changed={str(folder / f"{ARTICLES[2]}.md"), str(translation)})
+    assert sorted(looked) == [f"{ARTICLES[1]}.md", f"{ARTICLES[2]}.md"]
+    assert report.articles_reused == len(ARTICLES) - 2
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path / "edited")
+
+    held = report.state
+    edit_article(sample_site, ARTICLES[3], "الصيني", "الصينى")
+    build(BuildOptions(site_dir=sample_site))  # another process builds the site meanwhile
+    edit_article(sample_site, ARTICLES[4], "الصيني", "الصينى")
+    looked.clear()
+    build(BuildOptions(site_dir=sample_site), state=held, changed=set())  # the list is of changes since `held`
+    assert len(looked) == len(ARTICLES), "the held state is void: every file is looked at"
+    assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path / "after-another-build")
 
 
 def test_the_spare_folder_is_the_previous_site_and_is_updated_not_copied(sample_site):
@@ -349,7 +410,7 @@ print("stopped")
 
 
 def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, monkeypatch):
-    from generator.article_cache import ArticleCache
+    from generator.article_cache import ArticleCache, keep_articles
     from generator.config import site_config
     from generator.pipeline import prepare_articles
     from generator.structure import BuildReport
@@ -360,9 +421,10 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
     def prepared(workers):
         shutil.rmtree(config.cache_dir, ignore_errors=True)  # nothing kept: every article is cleaned and summarised
         report = BuildReport()
-        records, _, _ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
-                                         strict=False, workers=workers)
+        cache = ArticleCache(config, translation_identity(config))
+        records, _, _ = prepare_articles(config, report, cache, None, strict=False, workers=workers)
         assert report.articles_reused == 0
+        keep_articles(cache.finish())  # the index, as a successful build writes it
         return records
 
     alone = prepared(1)
@@ -370,7 +432,7 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
     monkeypatch.setattr(generator.runtime, "CHUNK", 2)
     shared = prepared(2)
     assert shared == alone and [a.digest for a in shared] == [a.digest for a in alone]
-    report = BuildReport()  # a new process: only what the workers wrote to the cache's files
+    report = BuildReport()  # a new process: only the index and what the workers wrote to the cache's files
     again, _, _ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
                                    strict=False, workers=2)
     assert again == alone and report.articles_reused == len(alone), "the workers cached every article they made"
