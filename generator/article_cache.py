@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import marshal
 import os
 import pickle
 import shutil
@@ -34,10 +33,11 @@ from .config import SiteConfig
 from .digests import code_digest
 from .files import replace_file
 from .runtime import paused_collection
+from .state_log import LOG_SUFFIX, Part, read_part, update_part, write_part
 from .structure import ArticleMeta, ArticleRecord, BuildFailed, Diagnostic, Removal, SummarizedArticle
 
 FOLDER = "articles"
-INDEX = "index.marshal"  # rel → CachedArticle as plain values, for every article the cache holds
+INDEX = "index.marshal"  # rel → CachedArticle as plain values, for every article the cache holds (`state_log`)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ class LoadedArticles:
 
     folder: Path | None = None
     records: dict[str, CachedArticle] = field(default_factory=dict)
-    unsaved: bool = False  # the records differ from the index file: `keep_articles` writes them
+    on_disk: bool = False  # the index file holds `records` but those in `unsaved`, which are appended to it
+    unsaved: set[str] = field(default_factory=set)  # rel of each record set or removed since it was read or written
 
 
 class ArticleCache:
@@ -80,8 +81,8 @@ class ArticleCache:
         self._loaded = loaded if loaded is not None else LoadedArticles()
         if self._loaded.folder != self.folder:  # other settings, or not read yet
             self._loaded.folder = self.folder
-            self._loaded.records = _read_index(self.folder / INDEX)
-            self._loaded.unsaved = False
+            records = _read_index(self.folder / INDEX)
+            self._loaded.records, self._loaded.on_disk, self._loaded.unsaved = records or {}, records is not None, set()
         self._present = _names(self.folder)  # a record whose pickle is gone is not reused
         self._seen: set[str] = set()
 
@@ -105,7 +106,7 @@ class ArticleCache:
     def remember(self, rel: str, stamp: tuple, diagnostics: list[Diagnostic], record: ArticleRecord) -> None:
         """Index what `write` wrote (in the building process), for the next build."""
         self._seen.add(rel)
-        self._loaded.unsaved = True
+        self._loaded.unsaved.add(rel)
         if record.english_title is not None:
             self._loaded.records[rel] = CachedArticle(stamp, tuple(diagnostics), record)
         else:
@@ -123,19 +124,27 @@ class ArticleCache:
         records = self._loaded.records
         for rel in records.keys() - self._seen:
             del records[rel]
-            self._loaded.unsaved = True
+            self._loaded.unsaved.add(rel)
         return self._loaded
 
 
 def keep_articles(loaded: LoadedArticles) -> None:
-    """Write the index when it changed; drop the results of files that are gone and of other settings."""
+    """Write what changed in the index (`state_log`); drop the results of files that are gone and of
+    other settings."""
     folder = loaded.folder
     folder.mkdir(parents=True, exist_ok=True)
     records = loaded.records
-    if loaded.unsaved or not (folder / INDEX).exists():
-        replace_file(folder / INDEX, marshal.dumps({rel: _plain(cached) for rel, cached in records.items()}))
-        loaded.unsaved = False
-    wanted = {_file_name(rel, cached.record.digest) for rel, cached in records.items()} | {INDEX}
+
+    def whole() -> Part:
+        return Part(None, {"records": {rel: _plain(cached) for rel, cached in records.items()}})
+
+    if not loaded.on_disk:
+        write_part(folder / INDEX, whole(), None)
+    elif loaded.unsaved:
+        changed = {rel: _plain(records[rel]) for rel in loaded.unsaved if rel in records}
+        update_part(folder / INDEX, None, {"records": (changed, sorted(loaded.unsaved - changed.keys()))}, whole)
+    loaded.on_disk, loaded.unsaved = True, set()
+    wanted = {_file_name(rel, cached.record.digest) for rel, cached in records.items()} | {INDEX, INDEX + LOG_SUFFIX}
     for name in _names(folder) - wanted:
         os.unlink(folder / name)
     for other in folder.parent.iterdir():
@@ -180,12 +189,13 @@ def _names(folder: Path) -> set[str]:
         return set()
 
 
-def _read_index(path: Path) -> dict[str, CachedArticle]:
-    """The index, or nothing when it is missing or unreadable (every article is then read again)."""
+def _read_index(path: Path) -> dict[str, CachedArticle] | None:
+    """The index, or None when it is missing or unreadable (every article is then read again)."""
+    part = read_part(path)
     try:
-        return {rel: _cached(plain) for rel, plain in marshal.loads(path.read_bytes()).items()}
-    except (OSError, EOFError, ValueError, TypeError, AttributeError):
-        return {}
+        return {rel: _cached(plain) for rel, plain in part.tables["records"].items()}
+    except (AttributeError, KeyError, ValueError, TypeError):
+        return None
 
 
 def _plain(cached: CachedArticle) -> tuple:

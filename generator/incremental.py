@@ -17,8 +17,10 @@ Parts of the state:
 - the writer's records of output/ and its spare (`manifest.SiteFiles`).
 
 A state held in memory is used only while the manifest on disk is the one `keep_state` wrote for
-it: any other build of the site since (another process, or a failed build, which saves the
-records of the spare it changed) and the state is read from disk again.
+it and no build has started changing the spare since (its mark stays until `keep_state` ends): any
+other build of the site since (another process; a failed build, which saves the records of the
+spare it changed; a build stopped between publishing and writing its state) and the state is read
+from disk again.
 
 Any part may be older than output/ (a build killed before `keep_state` finished): each is checked
 against what it was made from before it is used, so an old part costs work, never a wrong page.
@@ -31,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
@@ -41,8 +42,9 @@ from .config import SiteConfig
 from .digests import code_digest
 from .files import replace_file
 from .group import Grouping
-from .manifest import MANIFEST, SiteFiles, read_site_files, save_site_files
+from .manifest import MANIFEST, SPARE_CHANGING, SiteFiles, read_site_files, save_site_files
 from .page_index import PageIndex, keep_page_index, kept_page_index
+from .state_log import stamp
 
 THEMES_FOLDER = "themes"
 GROUPING_FILE = "grouping.pickle"
@@ -64,7 +66,9 @@ def previous_state(config: SiteConfig, output: Path, held: BuildState | None = N
     (its theme scores only for the same keywords), else what .cache/ holds. Parts missing or
     unreadable are empty: rebuilt in full."""
     keywords = _keywords_digest(config)
-    if held is not None and held.manifest_stamp is not None and held.manifest_stamp == _stamp(config):
+    if held is not None and held.manifest_stamp is not None \
+            and held.manifest_stamp == stamp(config.cache_dir / MANIFEST) \
+            and not (config.cache_dir / SPARE_CHANGING).exists():  # else a build stopped before keep_state
         if held.theme_keywords == keywords:
             return held
         return replace(held, theme_scores=_read_theme_scores(config, keywords), theme_keywords=keywords)
@@ -82,18 +86,10 @@ def keep_state(config: SiteConfig, previous: BuildState, state: BuildState) -> B
     if state.grouping is not None and (previous.grouping is None or (state.grouping.key, state.grouping.digests)
                                        != (previous.grouping.key, previous.grouping.digests)):
         replace_file(config.cache_dir / GROUPING_FILE, pickle.dumps(state.grouping, protocol=pickle.HIGHEST_PROTOCOL))
-    if state.page_index != previous.page_index:
-        keep_page_index(config.cache_dir, state.page_index)
-    save_site_files(config.cache_dir, state.files)  # last: it stamps the state as the last build's
-    return replace(state, files=replace(state.files, as_left=True), manifest_stamp=_stamp(config))
-
-
-def _stamp(config: SiteConfig) -> tuple | None:
-    try:
-        stat = os.stat(config.cache_dir / MANIFEST)
-    except OSError:
-        return None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    page_index = keep_page_index(config.cache_dir, state.page_index, previous.page_index)
+    files = save_site_files(config.cache_dir, state.files, previous.files)  # last: it stamps the state
+    return replace(state, page_index=page_index, files=replace(files, as_left=True),
+                   manifest_stamp=stamp(config.cache_dir / MANIFEST))
 
 
 def _keywords_digest(config: SiteConfig) -> str:

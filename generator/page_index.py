@@ -11,22 +11,21 @@ an added article changes a few dozen.
 The index holds for one salt (code and configuration) and one set of template digests: any change
 to those and it is dropped whole, or for the kinds whose template changed. It is a cache, never
 trusted alone: a page it keeps must also be in output/ exactly as the manifest says it was written
-with that key. It is plain data in marshal's format (`.cache/pages.marshal`), taken in as the
-previous state and handed out as the next by `SiteRenderer`; the build saves it once output/ holds
-the site it describes.
+with that key. It is plain data in marshal's format (`.cache/pages.marshal`, a snapshot and a log
+of changes: `state_log`), taken in as the previous state and handed out as the next by
+`SiteRenderer`; the build saves it once output/ holds the site it describes.
 """
 
 from __future__ import annotations
 
-import marshal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .files import replace_file
+from .state_log import Part, read_part, write_part
 
 FILE = "pages.marshal"
-VERSION = 1
+VERSION = 2
 
 
 class KeptPage(NamedTuple):
@@ -45,22 +44,29 @@ class PageIndex:
     templates: dict[str, str] = field(default_factory=dict)  # page kind → digest of its template
     fingerprints: dict[tuple, str] = field(default_factory=dict)  # input → fingerprint of what it read
     pages: dict[tuple, KeptPage] = field(default_factory=dict)  # spec → page
+    on_disk: bool = field(default=False, compare=False)  # what .cache/ holds, read or written: changes append to it
 
 
 def kept_page_index(cache_dir: Path) -> PageIndex:
     """The index the last build left, or an empty one (none, another version, unreadable)."""
+    part = read_part(cache_dir / FILE)
     try:
-        raw = marshal.loads((cache_dir / FILE).read_bytes())
-        version, salt, templates, fingerprints, pages = raw
+        version, salt, templates = part.header
         if version != VERSION:
             return PageIndex()
-        return PageIndex(salt, templates, fingerprints, {spec: KeptPage._make(page) for spec, page in pages.items()})
-    except (OSError, EOFError, ValueError, TypeError):
+        pages = {spec: KeptPage._make(page) for spec, page in part.tables["pages"].items()}
+        return PageIndex(salt, templates, part.tables["fingerprints"], pages, on_disk=True)
+    except (AttributeError, KeyError, ValueError, TypeError):
         return PageIndex()
 
 
-def keep_page_index(cache_dir: Path, index: PageIndex) -> None:
-    data = (VERSION, index.salt, index.templates, index.fingerprints,
-            {spec: tuple(page) for spec, page in index.pages.items()})
-    replace_file(cache_dir / FILE, marshal.dumps(data))
+def keep_page_index(cache_dir: Path, index: PageIndex, previous: PageIndex = PageIndex()) -> PageIndex:
+    """Write `index` (appending what differs from `previous`, when that is what .cache/ holds);
+    give it back as what .cache/ now holds."""
+    write_part(cache_dir / FILE, _part(index), _part(previous) if previous.on_disk else None,
+               plain={"pages": tuple})  # marshal writes no named tuples
+    return PageIndex(index.salt, index.templates, index.fingerprints, index.pages, on_disk=True)
 
+
+def _part(index: PageIndex) -> Part:
+    return Part((VERSION, index.salt, index.templates), {"fingerprints": index.fingerprints, "pages": index.pages})

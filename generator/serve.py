@@ -22,118 +22,19 @@ from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
 from .commands.report import print_diagnostics, print_summary, stage_times
-from .config import CONFIG_NAME, SiteConfig, load_config, site_config
+from .config import site_config
 from .draft import Drafts, draft_pages
 from .incremental import BuildState
 from .pipeline import BuildOptions, build
 from .serve_http import OutputApp, listen, served_prefix
 from .structure import BuildFailed, BuildReport, Diagnostic, SiteModel
 from .translate import EngineCache
+from .watch import Watcher, watched_paths
 from .write import spare_path
-
-Snapshot = dict[str, tuple[int, int]]  # path -> (mtime_ns, size)
 
 # Seconds within which a rebuild makes the whole site consistent after a save (the editor-loop
 # issue's target): a site whose last build took no longer gets no drafts, so one reload only.
 CONSISTENT_WITHIN = 1.0
-POLL_COST_FACTOR = 10  # the watcher waits at least this many times as long as a look at the files took
-
-
-def is_editor_leftover(name: str) -> bool:
-    """Swap, lock and backup files editors write while you type: saving them is not a change to the site."""
-    return name.startswith(".#") or name.endswith(("~", ".swp", ".swx"))
-
-
-class Watcher:
-    """Polls files and folders and reports a burst of saves as one settled change.
-
-    Polling (not inotify) works the same on every system and every editor's way of saving. It looks
-    every `poll_interval` seconds, or less often on a big site: at least POLL_COST_FACTOR times as
-    long as the last look took, so watching never takes more than a tenth of a core (a look over
-    10,000 articles and their translations takes ~60 ms: then every ~0.6 s). After a change it
-    looks again `debounce` seconds later, and reports once a look finds nothing new.
-    """
-
-    def __init__(self, paths: Iterable[Path], ignored: Iterable[Path] = (),
-                 poll_interval: float = 0.1, debounce: float = 0.2):
-        self.paths = tuple(paths)
-        self.ignored = tuple(ignored)
-        self.poll_interval = poll_interval
-        self.debounce = debounce
-        self._last = self.snapshot()
-
-    def watch(self, paths: Iterable[Path]) -> None:
-        """Follow a new set of paths (site.yaml may have moved the glossary), starting from how they are now."""
-        paths = tuple(paths)
-        if paths != self.paths:
-            self.paths = paths
-            self._last = self.snapshot()
-
-    def snapshot(self) -> Snapshot:
-        """(mtime_ns, size) of every watched file; a path that does not exist simply has no entry."""
-        found: Snapshot = {}
-        for root in self.paths:
-            if self._is_ignored(root):
-                continue
-            if not root.is_dir():
-                self._record(str(root), found)
-                continue
-            for folder, subfolders, names in os.walk(root):
-                subfolders[:] = [d for d in subfolders if not self._is_ignored(Path(folder, d))]
-                for name in names:
-                    if not is_editor_leftover(name):
-                        self._record(os.path.join(folder, name), found)
-        return found
-
-    def changes(self) -> set[str]:
-        """The paths added, removed or modified since the previous call (or since the watcher was made)."""
-        current = self.snapshot()
-        changed = {path for path in self._last.keys() | current.keys() if self._last.get(path) != current.get(path)}
-        self._last = current
-        return changed
-
-    def wait_for_change(self, stop: threading.Event) -> list[str]:
-        """Block until files changed and then stayed quiet for `debounce` seconds; return them, sorted.
-
-        An empty list means `stop` was set first.
-        """
-        pending: set[str] = set()
-        last_change = 0.0
-        interval = self.poll_interval
-        while not stop.wait(interval):
-            looked = time.monotonic()
-            changed = self.changes()
-            cost = time.monotonic() - looked
-            if changed:
-                pending |= changed
-                last_change = time.monotonic()
-            elif pending and time.monotonic() - last_change >= self.debounce:
-                return sorted(pending)
-            # Idle, the pause stretches with the cost of a look; once saves came, the next look is when
-            # they may have settled.
-            interval = self.debounce if pending else max(self.poll_interval, POLL_COST_FACTOR * cost)
-        return []
-
-    def _is_ignored(self, path: Path) -> bool:
-        return any(path.is_relative_to(ignored) for ignored in self.ignored)
-
-    @staticmethod
-    def _record(path: str, found: Snapshot) -> None:
-        try:
-            info = os.stat(path)
-        except OSError:  # removed between listing and stat, or a broken link
-            return
-        found[path] = (info.st_mtime_ns, info.st_size)
-
-
-def watched_paths(site_dir: Path) -> tuple[Path, ...]:
-    """Everything a build reads: site.yaml, content/, templates/, static/ and the glossary, wherever it is."""
-    try:
-        config = load_config(site_dir)
-    except BuildFailed:  # a broken site.yaml: watch the default layout until it is fixed
-        config = SiteConfig(root=Path(site_dir).resolve())
-    return (config.root / CONFIG_NAME, config.content_dir, config.templates_dir, config.static_dir,
-            config.glossary_path)
 
 
 class SiteServer:
@@ -176,7 +77,8 @@ class SiteServer:
 
     def start(self) -> None:
         """Listen (raising OSError if the port is taken), build once, then watch; returns once all are running."""
-        watcher = Watcher(watched_paths(self.options.site_dir), self._ignored(), self.poll_interval, self.debounce)
+        watcher = Watcher(watched_paths(self.options.site_dir), self._ignored(), self.poll_interval, self.debounce,
+                          notices=True)
         self._start_http()
         self.rebuild()
         self._watch_thread = threading.Thread(target=self._watch, args=(watcher,), name="serve-watcher", daemon=True)

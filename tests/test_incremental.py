@@ -94,7 +94,7 @@ def test_a_rebuild_reads_whole_articles_only_for_the_pages_that_show_their_text(
     only the edited article and those whose own pages are rendered again are read whole. A cached
     article whose pickle is damaged is then no problem unless a page needs its text, and when one
     does the build stops naming the file and the fix."""
-    from generator.article_cache import FOLDER, INDEX, CachedArticles
+    from generator.article_cache import FOLDER, CachedArticles
 
     build(BuildOptions(site_dir=sample_site))
     read: list[str] = []
@@ -115,7 +115,7 @@ def test_a_rebuild_reads_whole_articles_only_for_the_pages_that_show_their_text(
     assert len(set(read)) < len(ARTICLES), "unchanged articles whose pages are kept are not read"
 
     folder = next((sample_site / ".cache" / FOLDER).iterdir())
-    pickles = sorted(p for p in folder.iterdir() if p.name != INDEX)
+    pickles = sorted(folder.glob("*.pickle"))
     assert len(pickles) == len(ARTICLES), "one pickle per article: the old version of the edited one is gone"
     for pickle_file in pickles:
         pickle_file.write_bytes(b"damaged")
@@ -262,11 +262,12 @@ def test_the_state_is_written_after_the_site_is_published_and_a_build_stopped_in
         sample_site, tmp_path):
     """`then` (serve reloads the browsers there) runs once output/ holds the new site and before the
     state is written; a build stopped there (killed, as here by an error) leaves the old state
-    beside the new site, and the next build still gives a clean build's bytes."""
+    beside the new site, and the next build still gives a clean build's bytes, even handed the
+    state held from before (the stopped build voided it)."""
     from generator.manifest import MANIFEST, SPARE_CHANGING
 
     cache, output = sample_site / ".cache", sample_site / "output"
-    build(BuildOptions(site_dir=sample_site))
+    held = build(BuildOptions(site_dir=sample_site)).state
     manifest = (cache / MANIFEST).stat().st_ino
     page = output / page_path("article", "ar", ARTICLES[2])
     seen = []
@@ -281,7 +282,8 @@ def test_the_state_is_written_after_the_site_is_published_and_a_build_stopped_in
         build(BuildOptions(site_dir=sample_site), then=then)
     assert seen == [(True, True, True)], "published, with the old records still on disk"
     edit_article(sample_site, ARTICLES[3], "الصيني", "الصينى")
-    report = build(BuildOptions(site_dir=sample_site))
+    report = build(BuildOptions(site_dir=sample_site), state=held, changed={str(sample_site / "content" / "articles"
+                                                                                 / f"{ARTICLES[3]}.md")})
     assert report.pages_unchanged > 0 and (cache / MANIFEST).stat().st_ino != manifest
     assert not (cache / SPARE_CHANGING).exists()
     assert files(output) == clean_build_of(sample_site, tmp_path)

@@ -31,7 +31,8 @@ from tornado.websocket import websocket_connect
 import generator.serve
 from generator.commands import serve as serve_command
 from generator.pipeline import BuildOptions
-from generator.serve import POLL_COST_FACTOR, SiteServer, Watcher
+from generator.serve import SiteServer
+from generator.watch import POLL_COST_FACTOR, Watcher
 from generator.serve_http import OutputApp, error_page, served_prefix
 from generator.structure import BuildReport, Diagnostic
 
@@ -492,6 +493,46 @@ def test_the_watcher_waits_for_a_burst_to_settle_and_stops_on_request(tmp_path):
     waiting.join(TIMEOUT)
     assert result == [[str(tmp_path / f"{n}.md") for n in range(4)]]
     assert time.monotonic() - started >= 0.15 + 0.15
+    stop.set()
+    assert watcher.wait_for_change(stop) == []
+
+
+def test_the_watcher_hears_of_saves_in_its_folders_at_once_and_polls_single_files(tmp_path):
+    """With notices, a save in a watched folder is reported without waiting for a look (here one
+    look every 30 s), saves made while nobody waits (during a build) are kept for the next wait,
+    leftovers and ignored folders are not reported, and a folder replaced is polled from then on."""
+    content, config = tmp_path / "content", tmp_path / "site.yaml"
+    (content / "articles").mkdir(parents=True)
+    (content / "out").mkdir()
+    article = content / "articles" / "a.md"
+    article.write_text("one", encoding="utf-8")
+    config.write_text("x: 1", encoding="utf-8")
+    watcher = Watcher([config, content], ignored=[content / "out"], poll_interval=30.0, debounce=0.1, notices=True)
+    assert list(watcher.snapshot()) == [str(config)], "only the single file is polled"
+    stop = threading.Event()
+
+    def waited() -> tuple[list[str], float]:
+        started = time.monotonic()
+        return watcher.wait_for_change(stop), time.monotonic() - started
+
+    threading.Timer(0.3, lambda: article.write_text("two", encoding="utf-8")).start()
+    changed, seconds = waited()
+    assert changed == [str(article)] and seconds < 5.0
+    for leftover in ("articles/.a.md.swp", "articles/a.md~", "out/index.html"):
+        (content / leftover).write_text("x", encoding="utf-8")
+    added = content / "articles" / "b.md"
+    added.write_text("new", encoding="utf-8")  # while no one waits: a build is under way
+    changed, seconds = waited()
+    assert changed == [str(added)] and seconds < 5.0
+
+    content.rename(tmp_path / "content-old")
+    (content / "articles").mkdir(parents=True)
+    (content / "articles" / "c.md").write_text("three", encoding="utf-8")
+    changed, _ = waited()
+    assert str(content / "articles" / "c.md") in changed
+    watcher.poll_interval = 0.05
+    threading.Timer(0.3, lambda: (content / "articles" / "c.md").write_text("four", encoding="utf-8")).start()
+    assert waited()[0] == [str(content / "articles" / "c.md")], "the new folder is polled"
     stop.set()
     assert watcher.wait_for_change(stop) == []
 
