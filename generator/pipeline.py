@@ -172,12 +172,14 @@ def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState 
             with _timed(report, "search index"):
                 searchable = [page.search for page in pages if page.search is not None]
                 searchable += [SearchEntry(*kept.search, None) for kept in renderer.unchanged if kept.search]
-                files = search_files(searchable, config, reusable, renderer.search_record, workers=options.workers)
+                search = search_files(searchable, config, reusable, renderer.search_record, workers=options.workers)
             with _timed(report, "feeds, sitemap, static files"):
                 sitemap = [(page.path.as_posix(), page.sitemap) for page in pages]
                 sitemap += [(kept.path, kept.sitemap) for kept in renderer.unchanged]
-                files += static_files(config) + publish_pages(model, config, sitemap)
+                files = search.pages + static_files(config) + publish_pages(model, config, sitemap)
             with _timed(report, "write"):
+                for name in search.kept:
+                    writer.keep(name)
                 for file in files:
                     writer.put(file.path, file.data, file.key, file.source)
                 report.site_bytes = writer.size

@@ -212,7 +212,9 @@ class SiteWriter:
     def _same_in_spare(self, name: str) -> FileRecord | None:
         """The spare's record of `name`, keyed as output/'s, when the spare holds the same bytes as output/."""
         record, known = self._present[name], self._spare_records.get(name)
-        return known._replace(key=record.key) if known is not None and known.digest == record.digest else None
+        if known is None or known.digest != record.digest:
+            return None
+        return known if known.key == record.key else known._replace(key=record.key)
 
     def _commit(self) -> WriteResult:
         stale = sorted(set(self._spare_records) - set(self._new))

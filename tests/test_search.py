@@ -195,9 +195,10 @@ def test_only_the_shard_whose_articles_changed_is_indexed_again(output, entries,
         return renderer.search_record(lang, slug)
 
     first = search_files(unrendered(entries), config, {}, record_of)
-    assert runs == [] and asked == [] and sorted((p.path, p.data) for p in first) == read_published_index(output)
-    published = {p.path.as_posix(): p.key for p in first}
-    assert all(p.data is None for p in search_files(entries, config, published, record_of)), "output/ has them"
+    assert runs == [] and asked == [] and sorted((p.path, p.data) for p in first.pages) == read_published_index(output)
+    published = {p.path.as_posix(): p.key for p in first.pages}
+    again = search_files(entries, config, published, record_of)
+    assert not again.pages and sorted(again.kept) == sorted(published), "output/ has them"
     edited = entries[0]
     shards = generator.search._shards(entries)
     (name, shard), = [(name, members) for (_, name), members in shards.items() if edited in members]
@@ -208,7 +209,8 @@ def test_only_the_shard_whose_articles_changed_is_indexed_again(output, entries,
     assert runs == [sorted(generator.search.record_page_name(e) for e in shard)]  # one run, over that shard
     assert sorted(asked) == sorted((e.language, e.slug) for e in shard if e is not edited), \
         "the shard's other pages, not rendered again, were asked for (the copied cache has no record pages)"
-    rewritten = {p.path.as_posix() for p in second if p.data is not None}
+    rewritten = {p.path.as_posix() for p in second.pages}
+    assert second.kept and rewritten.isdisjoint(second.kept) and set(second.kept) <= published.keys()
     prefix = f"{OUTPUT_FOLDER}/{edited.language}/{name}/"
     assert rewritten and all(path.startswith(prefix) for path in rewritten), rewritten
     assert len(list((config.cache_dir / "pagefind").iterdir())) == len(shards)  # the stale one was removed
