@@ -5,9 +5,9 @@ added article changes a few dozen of their entries. Rewriting them whole took 0.
 add-one (marshal's dumps and the writes); appending the changed entries takes milliseconds.
 
 A part is a small `header` and named tables (dicts of marshal-able keys and values). The snapshot
-(`<name>`) holds them whole after a generation id (random bytes); the log (`<name>.log`) holds records of
-(generation, header, per table: the entries set and the keys removed), each framed by its length
-and CRC-32. Reading applies the log's records of the snapshot's generation, in order, and stops at
+(`<name>`) holds them whole after a generation id (random bytes); the log (`<name>.log`) holds
+records of (generation, header, per table: the entries set and the keys removed), each framed by
+its length and CRC-32. Reading applies the log's records of the snapshot's generation, in order, and stops at
 the first damaged one (a build killed while appending): the part is then as an earlier build left
 it, which its owner checks before use like any other part older than output/. Once the log has
 grown past a quarter of the snapshot, the next write is a new snapshot (a new generation: the old
@@ -23,6 +23,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
+
 from .files import replace_file
 
 LOG_SUFFIX = ".log"
@@ -96,7 +97,9 @@ def update_part(path: Path, header: object, changes: dict[str, tuple[dict, list]
         snapshot_bytes, log_bytes = path.stat().st_size, log.stat().st_size if log.exists() else 0
     except OSError:
         generation = None
-    if generation is None or log_bytes > COMPACT_AT * snapshot_bytes:
+    # A damaged tail (a build killed while appending) would hide every record appended after it.
+    intact = sum(_FRAME.size + len(record) for record in _log_records(log)) == log_bytes
+    if generation is None or not intact or log_bytes > COMPACT_AT * snapshot_bytes:
         _write_snapshot(path, whole())
         return
     record = marshal.dumps((generation, header, changes))
