@@ -93,6 +93,7 @@ def update_part(path: Path, header: object, changes: dict[str, tuple[dict, list]
     with no snapshot to append to or a log grown big, write the whole part (`whole()`)."""
     log = _log_path(path)
     generation = _generation(path)
+    snapshot_bytes = log_bytes = 0
     try:
         snapshot_bytes, log_bytes = path.stat().st_size, log.stat().st_size if log.exists() else 0
     except OSError:

@@ -73,8 +73,11 @@ def test_a_big_log_is_folded_into_a_new_snapshot_and_the_old_log_never_applies_t
     assert read_part(path) == part, "records of an older generation are not applied"
 
 
-def test_a_missing_or_unreadable_snapshot_reads_as_nothing(tmp_path):
+def test_a_missing_or_unreadable_snapshot_reads_as_nothing_and_changes_to_it_are_written_whole(tmp_path):
     path = tmp_path / "part.marshal"
     assert read_part(path) is None
+    part = Part(None, {"records": {"a": 1}})
+    update_part(path, None, {"records": ({"a": 1}, [])}, lambda: part)  # the index was deleted meanwhile
+    assert read_part(path) == part
     path.write_bytes(b"\xfa not marshal data at all")
     assert read_part(path) is None
