@@ -138,7 +138,7 @@ def keep_articles(loaded: LoadedArticles) -> None:
     def whole() -> Part:
         return Part(None, {"records": {rel: _plain(cached) for rel, cached in records.items()}})
 
-    if not loaded.on_disk:
+    if not loaded.on_disk or not (folder / INDEX).exists():  # never read, or removed since
         write_part(folder / INDEX, whole(), None)
     elif loaded.unsaved:
         changed = {rel: _plain(records[rel]) for rel in loaded.unsaved if rel in records}

@@ -248,6 +248,7 @@ def test_a_process_that_builds_again_takes_the_incremental_state_from_memory(sam
     report = build(BuildOptions(site_dir=sample_site), state=report.state)
     assert len(report.state.articles.records) == len(ARTICLES), "a deleted article is let go"
     monkeypatch.undo()
+    assert index.exists(), "the index a held state found deleted is written again, whole"
     assert files(sample_site / "output") == clean_build_of(sample_site, tmp_path / "after-edits")
 
     config = sample_site / "site.yaml"
