@@ -47,19 +47,6 @@ class CachedArticle:
     record: ArticleRecord
 
 
-def file_stamp(*paths: Path) -> tuple:
-    """What must stay the same for an article's files to count as unchanged without reading them."""
-    stamps = []
-    for candidate in paths:
-        try:
-            stat = os.stat(candidate)
-        except OSError:
-            stamps.append(None)
-        else:
-            stamps.append((stat.st_size, stat.st_mtime_ns, stat.st_ino))
-    return tuple(stamps)
-
-
 @dataclass
 class LoadedArticles:
     """The cache's index as one process has read it, for the cache folder of one set of settings."""

@@ -1,5 +1,5 @@
-"""Files the build keeps: small cache and record files replaced whole, listing a folder's files, and
-reading an editor's file only when it is a regular file."""
+"""Files the build keeps: small cache and record files replaced whole, listing a folder's files,
+reading an editor's file only when it is a regular file, and the stamp that tells a file unchanged."""
 
 from __future__ import annotations
 
@@ -71,3 +71,17 @@ def files_below(folder: Path) -> list[str]:
         prefix = "" if inside == "." else f"{inside}/"
         found.extend(prefix + name for name in names)
     return sorted(found)
+
+
+def file_stamp(*paths: Path) -> tuple:
+    """What must stay the same for files to count as unchanged without reading them: the size,
+    modification time and inode of each, None for one that is missing."""
+    stamps = []
+    for candidate in paths:
+        try:
+            info = os.stat(candidate)
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(stamps)

@@ -66,8 +66,7 @@ def previous_state(config: SiteConfig, output: Path, held: BuildState | None = N
     (its theme scores only for the same keywords), else what .cache/ holds. Parts missing or
     unreadable are empty: rebuilt in full."""
     keywords = _keywords_digest(config)
-    if held is not None and held.manifest_stamp is not None \
-            and held.manifest_stamp == stamp(config.cache_dir / MANIFEST) \
+    if held is not None and held.manifest_stamp == stamp(config.cache_dir / MANIFEST) \
             and not (config.cache_dir / SPARE_CHANGING).exists():  # else a build stopped before keep_state
         if held.theme_keywords == keywords:
             return held

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import AbstractSet
 
 from .arabic import normalize
-from .article_cache import ArticleCache, CachedArticle, file_stamp
+from .article_cache import ArticleCache, CachedArticle
 from .clean import clean_article, parse_blocks
 from .config import CleaningRule, SiteConfig
 from .content_files import (TRANSLATION_SUFFIX, article_files, article_stem, display_path, inside, read_file,
                             translated_article, translation_file, translation_path)
 from .decoding import clean_line, decode
-from .files import read_regular
+from .files import file_stamp, read_regular
 from .front_matter import build_meta, split_front_matter
 from .runtime import fork_map
 from .slugs import slug_from_filename

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .files import replace_file
+from .files import file_stamp, replace_file
 
 LOG_SUFFIX = ".log"
 COMPACT_AT = 0.25  # log bytes, as a share of the snapshot's, past which the part is written whole
@@ -108,14 +108,9 @@ def update_part(path: Path, header: object, changes: dict[str, tuple[dict, list]
         handle.write(_FRAME.pack(len(record), zlib.crc32(record)) + record)
 
 
-def stamp(path: Path) -> tuple | None:
-    """What changes whenever the part is written (by this process or another)."""
-    try:
-        snapshot = os.stat(path)
-        log = os.stat(_log_path(path)) if os.path.exists(_log_path(path)) else None
-    except OSError:
-        return None
-    return (snapshot.st_ino, snapshot.st_mtime_ns, log and (log.st_ino, log.st_size, log.st_mtime_ns))
+def stamp(path: Path) -> tuple:
+    """What changes whenever the part is written (by this process or another): its files' stamps."""
+    return file_stamp(path, _log_path(path))
 
 
 def _write_snapshot(path: Path, part: Part) -> None:
