@@ -18,9 +18,10 @@ of changes: `state_log`), taken in as the previous state and handed out as the n
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 from .state_log import Part, read_part, write_part
 
@@ -45,6 +46,44 @@ class PageIndex:
     fingerprints: dict[tuple, str] = field(default_factory=dict)  # input → fingerprint of what it read
     pages: dict[tuple, KeptPage] = field(default_factory=dict)  # spec → page
     on_disk: bool = field(default=False, compare=False)  # what .cache/ holds, read or written: changes append to it
+    # input → specs of the pages that read it: `pages` turned around, so that the pages a change
+    # touches are looked up, not searched for. Not kept on disk: made on the first rebuild that
+    # reads the index from .cache/, then handed on in memory (serve) updated by what each build changed.
+    readers: Mapping[tuple, frozenset] | None = field(default=None, compare=False, repr=False)
+
+    def pages_reading(self) -> Mapping[tuple, frozenset]:
+        """`readers`, made from `pages` when the index has not got them yet."""
+        if self.readers is not None:
+            return self.readers
+        readers = defaultdict(set)
+        for spec, page in self.pages.items():
+            for name in page.inputs:
+                readers[name].add(spec)
+        return {name: frozenset(specs) for name, specs in readers.items()}
+
+
+def updated_readers(readers: Mapping[tuple, frozenset], gone: Iterable[tuple], rekeyed: Mapping[tuple, tuple],
+                    previous: Mapping[tuple, KeptPage]) -> dict[tuple, frozenset]:
+    """`readers` without the pages `gone` and with those `rekeyed` (spec → the inputs they read now
+    instead of what `previous` says): a pass over what changed, not over the site. Inputs no page
+    reads any more are dropped."""
+    removed: dict[tuple, set] = defaultdict(set)
+    added: dict[tuple, set] = defaultdict(set)
+    for spec in (*gone, *rekeyed):
+        if spec in previous:
+            for name in previous[spec].inputs:
+                removed[name].add(spec)
+    for spec, inputs in rekeyed.items():
+        for name in inputs:
+            added[name].add(spec)
+    updated = dict(readers)
+    for name in removed.keys() | added.keys():
+        specs = (updated.get(name, frozenset()) - removed.get(name, set())) | added.get(name, set())
+        if specs:
+            updated[name] = frozenset(specs)
+        else:
+            updated.pop(name, None)
+    return updated
 
 
 def kept_page_index(cache_dir: Path) -> PageIndex:
@@ -65,7 +104,7 @@ def keep_page_index(cache_dir: Path, index: PageIndex, previous: PageIndex = Pag
     give it back as what .cache/ now holds."""
     write_part(cache_dir / FILE, _part(index), _part(previous) if previous.on_disk else None,
                plain={"pages": tuple})  # marshal writes no named tuples
-    return PageIndex(index.salt, index.templates, index.fingerprints, index.pages, on_disk=True)
+    return PageIndex(index.salt, index.templates, index.fingerprints, index.pages, on_disk=True, readers=index.readers)
 
 
 def _part(index: PageIndex) -> Part:

@@ -167,8 +167,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState 
                                                    previous=previous.page_index):
                     writer.add(stored)
                     pages.append(page)
-                for kept in renderer.unchanged:
-                    writer.keep(kept.path)
+                writer.keep(kept.path for kept in renderer.unchanged)
             with _timed(report, "search index"):
                 searchable = [page.search for page in pages if page.search is not None]
                 searchable += [SearchEntry(*kept.search, None) for kept in renderer.unchanged if kept.search]
@@ -178,8 +177,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState 
                 sitemap += [(kept.path, kept.sitemap) for kept in renderer.unchanged]
                 files = search.pages + static_files(config) + publish_pages(model, config, sitemap)
             with _timed(report, "write"):
-                for name in search.kept:
-                    writer.keep(name)
+                writer.keep(search.kept)
                 for file in files:
                     writer.put(file.path, file.data, file.key, file.source)
                 report.site_bytes = writer.size

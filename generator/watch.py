@@ -93,28 +93,34 @@ class Watcher:
         return changed
 
     def wait_for_change(self, stop: threading.Event) -> list[str]:
-        """Block until files changed and then stayed quiet for `debounce` seconds; return them, sorted.
+        """Block until files changed and then stayed quiet for `debounce` seconds (those seen by
+        change notices, for NOTICE_STEP_MS); return them, sorted.
 
         An empty list means `stop` was set first.
         """
         pending: set[str] = set()
         last_change = 0.0
+        settle = 0.0  # how long the burst under way must stay quiet
         interval = self.poll_interval
         while True:
             noticed = self._wait(interval, stop)
             if stop.is_set():
                 return []
             looked = time.monotonic()
-            changed = self.changes() | noticed
+            polled = self.changes()
             cost = time.monotonic() - looked
-            if changed:
-                pending |= changed
+            if polled or noticed:
+                # Notices come once a burst has been quiet for NOTICE_STEP_MS: a burst known from them
+                # alone has settled, so only a look at the polled files remains (0.2 s sooner at
+                # every save under serve). A burst with a polled change waits `debounce` to settle.
+                settle = self.debounce if polled or (pending and settle) else 0.0
+                pending |= polled | noticed
                 last_change = time.monotonic()
-            elif pending and time.monotonic() - last_change >= self.debounce:
+            elif pending and time.monotonic() - last_change >= settle:
                 return sorted(pending)
             # Idle, the pause stretches with the cost of a look; once saves came, the next look is when
             # they may have settled.
-            interval = self.debounce if pending else max(self.poll_interval, POLL_COST_FACTOR * cost)
+            interval = settle if pending else max(self.poll_interval, POLL_COST_FACTOR * cost)
 
     def _wait(self, seconds: float, stop: threading.Event) -> set[str]:
         """Wait `seconds` (less once notices come, then until they stop coming); the paths noticed."""

@@ -586,6 +586,37 @@ def stale_pages(first: dict, after: dict, clean: dict) -> set[PurePosixPath]:
     return {path for path in incremental.keys() | clean.keys() if incremental.get(path) != clean.get(path)}
 
 
+def test_an_index_handed_on_in_memory_through_several_edits_keeps_giving_the_clean_pages(tmp_path):
+    """As under serve: each render starts from the index the last one handed on, with its readers
+    (input → pages) updated rather than made again. After each edit, the pages kept and rendered
+    are a clean render's, and the readers handed on are those of the index's own pages."""
+    from test_render import make_config, make_model, with_meta
+
+    config = make_config(tmp_path)
+    model = make_model()
+    renderer = SiteRenderer(model, config)
+    pages = {p.path: p for p in renderer.pages()}
+    index = renderer.page_index(pages.values())
+    edits = [lambda m: with_meta(m, "talks", title="محادثات جديدة في بكين"),
+             lambda m: with_meta(m, "talks", date=dt.date(2023, 2, 10)),  # a new month between two others
+             lambda m: with_meta(m, "trade-up", source="Another Outlet"),
+             lambda m: with_meta(m, "talks", date=dt.date(2023, 1, 5))]  # and gone again
+    for edit in edits:
+        model = edit(model)
+        renderer = SiteRenderer(model, config)
+        keys = {path.as_posix(): page.key for path, page in pages.items()}
+        after = {p.path.as_posix(): p for p in renderer.pages(keys, previous=index)}
+        assert renderer.unchanged and index.readers is not None
+        after.update((kept.path, RenderedPage(PurePosixPath(kept.path), kept.key, None, kept.sitemap))
+                     for kept in renderer.unchanged)
+        clean = {p.path: p for p in SiteRenderer(model, config).pages()}
+        assert stale_pages(pages, after, {path: page.data for path, page in clean.items()}) == set()
+        index = renderer.page_index(p for p in after.values() if p.data is not None)
+        assert index.readers == dataclasses.replace(index, readers=None).pages_reading()
+        assert set(index.fingerprints) == set(index.readers)
+        pages = clean
+
+
 def test_a_kind_whose_sources_miss_what_its_view_reads_is_caught(tmp_path, monkeypatch):
     """The check above has teeth: a month kind that declares its articles by slug only, not by digest,
     keeps its month page when a title on it changes, and the comparison with a clean render says so."""

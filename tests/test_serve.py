@@ -537,6 +537,27 @@ def test_the_watcher_hears_of_saves_in_its_folders_at_once_and_polls_single_file
     assert watcher.wait_for_change(stop) == []
 
 
+def test_a_save_heard_by_notice_has_settled_and_a_polled_one_waits_the_debounce(tmp_path):
+    """Notices come once a burst has been quiet: a save in a noticed folder is reported without the
+    polling debounce (here 30 s), a change to a polled file only after it, even with a save beside it."""
+    content, config = tmp_path / "content", tmp_path / "site.yaml"
+    content.mkdir()
+    config.write_text("x: 1", encoding="utf-8")
+    stop = threading.Event()
+    watcher = Watcher([config, content], poll_interval=0.02, debounce=30.0, notices=True)
+    threading.Timer(0.3, lambda: (content / "a.md").write_text("one", encoding="utf-8")).start()
+    started = time.monotonic()
+    assert watcher.wait_for_change(stop) == [str(content / "a.md")]
+    assert time.monotonic() - started < 10.0, "a noticed save waited for the polling debounce"
+
+    watcher = Watcher([config, content], poll_interval=0.02, debounce=1.0, notices=True)
+    started = time.monotonic()
+    config.write_text("x: 2", encoding="utf-8")
+    threading.Timer(0.3, lambda: (content / "b.md").write_text("two", encoding="utf-8")).start()
+    assert watcher.wait_for_change(stop) == sorted([str(config), str(content / "b.md")])
+    assert time.monotonic() - started >= 1.0, "a polled change was reported before it settled"
+
+
 def test_the_watcher_looks_less_often_when_looking_is_slow(tmp_path, monkeypatch):
     """A big site: the pause between looks stretches to POLL_COST_FACTOR times a look's cost."""
     watcher = Watcher([tmp_path], poll_interval=0.001, debounce=0.1)
