@@ -60,15 +60,22 @@ def update_neighbours(vectors: sparse.csr_matrix, slugs: Sequence[str], k: int,
     lists = {slugs[i]: tuple((slugs[j], float(s)) for j, s in zip(row, sims) if j >= 0)
              for i, row, sims in zip(searched.tolist(), indices.tolist(), similarities.tolist())}
     added = np.array([i for i, slug in enumerate(slugs) if slug in fresh], dtype=np.int64)
+    grown = set()
     if kept and len(added):
-        rows = np.array([i for i, slug in enumerate(slugs) if slug in kept], dtype=np.int64)
-        # each kept row against the fresh columns, summed in the row's own order as a clean search does
-        block = (vectors[rows] @ vectors[added].T).tocoo()
+        # every row against the fresh columns (the kept ones read below), each summed in the row's own
+        # order as a clean search does; all rows, as slicing most of the matrix costs more than it saves
+        block = (vectors @ vectors[added].T).tocoo()
         close = block.data >= np.float32(floor)  # compared in float32, as `_search` compares
         for r, c, value in zip(block.row[close].tolist(), block.col[close].tolist(), block.data[close].tolist()):
-            kept[slugs[rows[r]]].append((slugs[added[c]], value))
+            slug = slugs[r]
+            if slug in kept:
+                kept[slug].append((slugs[added[c]], value))
+                grown.add(slug)
     for slug, candidates in kept.items():
-        lists[slug] = tuple(sorted(candidates, key=lambda n: (-n[1], n[0]))[:k])
+        if slug in grown or len(candidates) != len(previous[slug]):
+            lists[slug] = tuple(sorted(candidates, key=lambda n: (-n[1], n[0]))[:k])
+        else:  # the same list: nothing lost, nothing gained
+            lists[slug] = previous[slug]
     return lists
 
 
