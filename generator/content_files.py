@@ -10,7 +10,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from .files import file_kind, read_regular
 from .structure import Diagnostic
@@ -71,20 +74,104 @@ def read_file(path: Path, rel: str, diagnostics: list[Diagnostic]) -> bytes | No
         return None
 
 
-def article_files(folder: Path, root: Path) -> list[Diagnostic | tuple[Path, str]]:
-    """The article files under `folder` as (path, display path), in file order, with a problem for every
-    other entry but dot-files and the translations that have their article."""
-    entries, found = _entries(folder, root)
-    stems = {(path.parent, article_stem(path.name)) for _, path, _ in entries}
+Listed = Diagnostic | tuple[Path, str]  # a problem to report, or an article to read as (path, display path)
+
+
+@dataclass(frozen=True)
+class ArticleListing:
+    """What listing content/articles/ found: for every entry in file order (by its path's parts),
+    its path, kind and what it is to the build (`found`). Held between the builds of one serve
+    session, so that a rebuild told which paths changed looks at those, not at every file
+    (listing and classifying 20,000 files: 0.2 s at 10,000 articles)."""
+
+    folder: str
+    entries: Mapping[tuple[str, ...], tuple[Path, str, Listed | None]]
+    problems: tuple[Diagnostic, ...]  # the folders that could not be listed
+    stems: Mapping[tuple[Path, str | None], int]  # (folder, article stem) → entries with it
+
+    @property
+    def found(self) -> list[Listed]:
+        """The article files as (path, display path), in file order, with a problem for every other
+        entry but dot-files and the translations that have their article."""
+        return [*self.problems, *(item for _, _, item in self.entries.values() if item is not None)]
+
+
+def article_files(folder: Path, root: Path) -> list[Listed]:
+    """`list_articles(folder, root).found`."""
+    return list_articles(folder, root).found
+
+
+def list_articles(folder: Path, root: Path) -> ArticleListing:
+    """Every entry under `folder`, each classified (`ArticleListing.found`)."""
+    entries, problems = _entries(folder, root)
+    stems = Counter((path.parent, article_stem(path.name)) for _, path, _ in entries)
     folder_inside = inside(folder, root)  # links inside it are followed nowhere else: only they can leave it
-    for _, path, kind in sorted(entries, key=lambda entry: entry[0]):
-        rel = display_path(path, root)
-        if not (inside(path, root) if kind == "link" else folder_inside):
-            found.append(Diagnostic("error", rel, "this is a link to a place outside the site",
-                                    hint="copy the article into content/articles/ instead of linking it"))
-        elif not path.name.startswith("."):
-            found.append(_classify(path, rel, None if kind == "file" else _not_regular(path), stems))
-    return [item for item in found if item is not None]
+    classified = {parts: (path, kind, _listed(path, kind, root, folder_inside, stems))
+                  for parts, path, kind in sorted(entries, key=lambda entry: entry[0])}
+    return ArticleListing(str(folder), classified, tuple(problems), stems)
+
+
+def relist_articles(listing: ArticleListing | None, changed: Iterable[str], folder: Path,
+                    root: Path) -> ArticleListing | None:
+    """`listing` brought up to date with `changed`, every path changed since it was made: the changed
+    entries, and the translations beside changed articles, classified again. None when a change is
+    more than regular files added, changed or removed in folders the listing knows (a new or removed
+    folder, a link, a pipe): then the folder is listed again."""
+    if listing is None or listing.folder != str(folder) or listing.problems:
+        return None
+    top = str(folder) + os.sep
+    folders = {parts[:-1] for parts in listing.entries} | {()}
+    updates: dict[tuple[str, ...], bool] = {}  # parts → whether a regular file is there now
+    for name in changed:
+        if not name.startswith(top):
+            continue  # not an article: site.yaml, a template
+        parts = tuple(name[len(top):].split(os.sep))
+        if any(part.startswith(".") for part in parts[:-1]):
+            continue  # dot-folders are not listed
+        if parts[:-1] not in folders:
+            return None
+        try:
+            mode = os.lstat(name).st_mode
+        except FileNotFoundError:
+            if parts not in listing.entries and any(known[:len(parts)] == parts for known in listing.entries):
+                return None  # a folder removed
+            updates[parts] = False
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISREG(mode):
+            return None
+        updates[parts] = True
+    if not updates:
+        return listing
+    entries, stems = dict(listing.entries), Counter(listing.stems)
+    for parts, present in updates.items():
+        known = entries.pop(parts, None)
+        if known is not None:
+            stems[(known[0].parent, article_stem(known[0].name))] -= 1
+        if present:
+            path = Path(top + os.sep.join(parts))
+            entries[parts] = (path, "file", None)
+            stems[(path.parent, article_stem(path.name))] += 1
+    stems = +stems  # without the counts that fell to nothing
+    beside = {parts[:-1] + (stem + TRANSLATION_SUFFIX,) for parts in updates if (stem := article_stem(parts[-1]))}
+    folder_inside = inside(folder, root)
+    for parts in updates.keys() | beside:
+        if parts in entries:
+            path, kind, _ = entries[parts]
+            entries[parts] = (path, kind, _listed(path, kind, root, folder_inside, stems))
+    return ArticleListing(listing.folder, {parts: entries[parts] for parts in sorted(entries)}, (), stems)
+
+
+def _listed(path: Path, kind: str, root: Path, folder_inside: bool, stems: Mapping) -> Listed | None:
+    """What one entry is to the build: an article, a problem, or nothing (a dot-file, a translation)."""
+    rel = display_path(path, root)
+    if not (inside(path, root) if kind == "link" else folder_inside):
+        return Diagnostic("error", rel, "this is a link to a place outside the site",
+                          hint="copy the article into content/articles/ instead of linking it")
+    if path.name.startswith("."):
+        return None
+    return _classify(path, rel, None if kind == "file" else _not_regular(path), stems)
 
 
 def _entries(folder: Path, root: Path) -> tuple[list[tuple[tuple[str, ...], Path, str]], list[Diagnostic]]:
@@ -112,8 +199,7 @@ def _entries(folder: Path, root: Path) -> tuple[list[tuple[tuple[str, ...], Path
     return entries, problems
 
 
-def _classify(path: Path, rel: str, kind: tuple[str, str | None] | None,
-              stems: set) -> Diagnostic | tuple[Path, str] | None:
+def _classify(path: Path, rel: str, kind: tuple[str, str | None] | None, stems: Mapping) -> Listed | None:
     """An article to read (path, rel), nothing (a translation read with its article), or a problem;
     `kind` says why the entry is no regular file (and what to do about a link), None when it is one."""
     name = path.name

@@ -14,7 +14,8 @@ Parts of the state:
 - the theme scores: article digest → `themes.ThemeMatch`, for one code and set of keywords;
 - the grouping (`group.Grouping`): vectors, neighbours, story placements, assembled stories;
 - the page index (`page_index.PageIndex`): what each page was made from;
-- the writer's records of output/ and its spare (`manifest.SiteFiles`).
+- the writer's records of output/ and its spare (`manifest.SiteFiles`);
+- held in memory only, the listing of content/articles/ (`content_files.ArticleListing`).
 
 A state held in memory is used only while the manifest on disk is the one `keep_state` wrote for
 it and no build has started changing the spare since (its mark stays until `keep_state` ends): any
@@ -39,6 +40,7 @@ from typing import Mapping
 
 from .article_cache import LoadedArticles, keep_articles
 from .config import SiteConfig
+from .content_files import ArticleListing
 from .digests import code_digest
 from .files import replace_file
 from .group import Grouping
@@ -59,6 +61,8 @@ class BuildState:
     page_index: PageIndex = field(default_factory=PageIndex)
     files: SiteFiles = field(default_factory=SiteFiles)
     manifest_stamp: tuple | None = None  # of the manifest `keep_state` wrote (held states only)
+    listing: ArticleListing | None = None  # what listing content/articles/ found (held only: serve's watcher
+    # names the paths changed since, so the next build updates it instead of listing the folder)
 
 
 def previous_state(config: SiteConfig, output: Path, held: BuildState | None = None) -> BuildState:

@@ -18,8 +18,9 @@ from .arabic import normalize
 from .article_cache import ArticleCache, CachedArticle
 from .clean import clean_article, parse_blocks
 from .config import CleaningRule, SiteConfig
-from .content_files import (TRANSLATION_SUFFIX, article_files, article_stem, display_path, inside, read_file,
-                            translated_article, translation_file, translation_path)
+from .content_files import (TRANSLATION_SUFFIX, ArticleListing, Listed, article_stem, display_path, inside,
+                            list_articles, read_file, relist_articles, translated_article, translation_file,
+                            translation_path)
 from .decoding import clean_line, decode
 from .files import file_stamp, read_regular
 from .front_matter import build_meta, split_front_matter
@@ -39,28 +40,31 @@ class LoadResult:
     order: list[str] = field(default_factory=list)  # the path of every article, read or reused, in file order
     stamps: dict[str, tuple] = field(default_factory=dict)  # path → file stamp, for articles read anew
     file_diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)  # likewise: what reading said
+    listing: ArticleListing | None = None  # what listing the folder found, for a rebuild told what changed
 
 
 def load_articles(config: SiteConfig, cache: ArticleCache | None = None, workers: int = 1,
-                  changed: AbstractSet[str] | None = None) -> LoadResult:
+                  changed: AbstractSet[str] | None = None, listing: ArticleListing | None = None) -> LoadResult:
     """Read every article under content/articles/ (sorted, so builds are deterministic).
 
     With a cache, a file unchanged since an earlier build is not read: its kept record comes back in
     `reused` (and its diagnostics are reported again). Unchanged means: the same stamp, else the
     same bytes; or, when `changed` lists every path changed since the cache's last build (serve's
     watcher does), neither the article nor its translation among them (20,000 looks at 10,000
-    articles saved). The files to read are decoded and parsed on
+    articles saved); with it, `listing` (the last build's) is updated, not the folder listed again.
+    The files to read are decoded and parsed on
     up to `workers` processes (10,000 of them took 2.7 s in this process alone); the checks across
     articles (slugs, titles) follow in file order, so the result does not depend on how.
     """
-    result = LoadResult([], [])
-    diagnostics = result.diagnostics
     folder = config.articles_dir
     if not folder.is_dir():
-        diagnostics.append(Diagnostic("error", display_path(folder, config.root), "the articles folder is missing",
-                                      hint="create content/articles/ and put .md or .txt articles in it"))
-        return result
-    steps = _load_steps(folder, config.root, cache, changed)
+        return LoadResult([], [Diagnostic("error", display_path(folder, config.root), "the articles folder is missing",
+                                          hint="create content/articles/ and put .md or .txt articles in it")])
+    if changed is None or (listing := relist_articles(listing, changed, folder, config.root)) is None:
+        listing = list_articles(folder, config.root)
+    result = LoadResult([], [], listing=listing)
+    diagnostics = result.diagnostics
+    steps = _load_steps(listing.found, config.root, cache, changed)
     unread = [step for step in steps if isinstance(step, _Unread)]
     read = iter(list(fork_map(partial(_read, theme_ids={t.id for t in config.themes}, root=config.root,
                                       rules=config.cleaning),
@@ -120,13 +124,13 @@ class _Unread:
     stamp: tuple
 
 
-def _load_steps(folder: Path, root: Path, cache: ArticleCache | None,
+def _load_steps(listed: list[Listed], root: Path, cache: ArticleCache | None,
                 changed: AbstractSet[str] | None) -> list[Diagnostic | _Kept | _Unread]:
-    """What each file under `folder` comes to, in file order: a problem to report, or an article
-    the cache holds, or one to read."""
+    """What each entry `listed` comes to, in file order: a problem to report, or an article the
+    cache holds, or one to read."""
     steps: list[Diagnostic | _Kept | _Unread] = []
     touched = None if changed is None else {_article_key(name) for name in changed}
-    for found in article_files(folder, root):
+    for found in listed:
         if isinstance(found, Diagnostic):
             steps.append(found)
             continue

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import AbstractSet, Callable, Iterator, NamedTuple
 
 from .article_cache import ArticleCache, CachedArticles
+from .content_files import ArticleListing
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
 from .fingerprint import forget, input_fingerprint, record
@@ -35,10 +36,11 @@ Changed = AbstractSet[str] | None  # absolute paths changed since the held state
 
 
 def read_content(config: SiteConfig, report: BuildReport, cache: ArticleCache | None = None,
-                 workers: int = 1, changed: Changed = None) -> tuple[list[CleanArticle], LoadResult]:
+                 workers: int = 1, changed: Changed = None,
+                 listing: ArticleListing | None = None) -> tuple[list[CleanArticle], LoadResult]:
     """Load and clean the articles the cache does not hold (every article, without a cache), and
     record what was inferred and removed in each article, kept or not."""
-    loaded = load_articles(config, cache, workers, changed)
+    loaded = load_articles(config, cache, workers, changed, listing)
     report.diagnostics.extend(loaded.diagnostics)
     cleaned = list(fork_map(partial(clean_article, rules=config.cleaning), loaded.articles, workers))
     by_path = {article.source.path: (article.source.meta, article.removals) for article in cleaned}
@@ -63,13 +65,15 @@ class Prepared(NamedTuple):
     records: list[ArticleRecord]  # every article's, in file order
     articles: CachedArticles  # whole articles, read from the cache on demand
     made: dict[str, SummarizedArticle]  # by slug, the whole articles this build made: grouping needs them
+    listing: ArticleListing | None  # what listing content/articles/ found
 
 
 def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCache, engines: EngineCache | None,
-                     strict: bool, workers: int = 1, changed: Changed = None) -> Prepared:
+                     strict: bool, workers: int = 1, changed: Changed = None,
+                     listing: ArticleListing | None = None) -> Prepared:
     """load → clean → translate → summarize, each article once: what the cache kept is reused as it
     is. Cleaning and summarising share `workers` processes; translating is batched in this one."""
-    fresh, loaded = read_content(config, report, cache, workers, changed)
+    fresh, loaded = read_content(config, report, cache, workers, changed, listing)
     _stop_on_errors(report, strict)
     translated, stats = translate_articles(fresh, config, engines, workers)
     report.diagnostics.extend(stats.diagnostics)
@@ -88,7 +92,7 @@ def prepare_articles(config: SiteConfig, report: BuildReport, cache: ArticleCach
         cache.remember(path, stamp, loaded.file_diagnostics[path], records[path])
     cache.finish()
     pending = {slug: article for slug, article in made.items() if article.translated.english is None}
-    return Prepared([records[path] for path in loaded.order], cache.articles(pending), made)
+    return Prepared([records[path] for path in loaded.order], cache.articles(pending), made, loaded.listing)
 
 
 def check(options: BuildOptions) -> BuildReport:
@@ -143,8 +147,8 @@ def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState 
         cache = ArticleCache(config, translation_identity(config), previous.articles)
         with long_lived():
             with _timed(report, "load, clean, translate, summarize"):
-                records, articles, made = prepare_articles(config, report, cache, engines, options.strict,
-                                                           options.workers, changed)
+                records, articles, made, listing = prepare_articles(config, report, cache, engines, options.strict,
+                                                                    options.workers, changed, previous.listing)
             _stop_on_errors(report, options.strict)
             with _timed(report, "group"):
                 scored = ThemeScores(config.themes, previous.theme_scores)
@@ -185,7 +189,7 @@ def _build(options: BuildOptions, engines: EngineCache | None, held: BuildState 
                 _stop_on_errors(report, options.strict)  # a site the host would refuse is not published
                 result = writer.commit()
         state = BuildState(previous.articles, theme_scores, previous.theme_keywords, grouping,
-                           renderer.page_index(pages), result.files)
+                           renderer.page_index(pages), result.files, listing=listing)
         report.pages_written = result.written
         report.pages_unchanged = result.unchanged
         report.model = model

@@ -281,3 +281,48 @@ def test_display_path_is_the_path_from_the_root_with_unprintables_escaped(parts,
     relative = path.relative_to(root).as_posix()
     assert display_path(path, root) == "".join(c if c.isprintable() else repr(c)[1:-1] for c in relative)
     assert display_path(Path("/elsewhere/x.md"), Path("/site")) == "/elsewhere/x.md"
+
+
+FOLDER_EDITS = st.lists(st.tuples(
+    st.sampled_from(["add", "remove", "folder", "link"]),
+    st.sampled_from(["a.md", "a.en.md", "b.MD", "b.en.md", "c.txt", "notes.pdf", ".hidden.md", "d.en.markdown",
+                     "sub/e.md", "sub/e.en.md"])), max_size=12)
+
+
+@settings(FUZZ, max_examples=FUZZ.max_examples // 4, deadline=None)
+@given(FOLDER_EDITS)
+def test_a_listing_updated_by_the_paths_that_changed_is_the_folder_listed_again(edits):
+    """serve's rebuilds update the last listing of content/articles/ with the paths its watcher saw
+    change; whatever was added or removed (articles, translations with or without their article,
+    other files, dot-files, files in a subfolder), the update is a fresh listing, or it declines
+    (a new folder, a link) and the folder is listed again."""
+    import tempfile
+
+    from generator.content_files import list_articles, relist_articles
+
+    with tempfile.TemporaryDirectory() as top:
+        root = Path(top)
+        folder = root / "content" / "articles"
+        (folder / "sub").mkdir(parents=True)
+        (folder / "sub" / "f.md").write_text("x", encoding="utf-8")
+        listing = list_articles(folder, root)
+        for action, name in edits:
+            path = folder / name
+            if action == "remove":
+                path.unlink(missing_ok=True)
+            elif action == "folder":
+                (folder / "new" / name).parent.mkdir(parents=True, exist_ok=True)
+                path = folder / "new" / name
+                path.write_text("x", encoding="utf-8")
+            elif action == "link" and not path.exists():
+                path.symlink_to(folder / "sub" / "f.md")
+            else:
+                path.unlink(missing_ok=True)
+                path.write_text("x", encoding="utf-8")
+            fresh = list_articles(folder, root)
+            updated = relist_articles(listing, {str(path)}, folder, root)
+            if action in ("add", "remove"):
+                assert updated is not None
+            assert updated is None or (updated.found, updated.entries, +updated.stems) == (
+                fresh.found, fresh.entries, +fresh.stems)
+            listing = fresh
