@@ -45,7 +45,7 @@ from .digests import code_digest
 from .files import replace_file
 from .group import Grouping
 from .manifest import MANIFEST, SPARE_CHANGING, SiteFiles, read_site_files, save_site_files
-from .page_index import PageIndex, keep_page_index, kept_page_index
+from .page_index import PageIndex, keep_page_index, kept_page_index, with_readers
 from .state_log import stamp
 
 THEMES_FOLDER = "themes"
@@ -93,6 +93,12 @@ def keep_state(config: SiteConfig, previous: BuildState, state: BuildState) -> B
     files = save_site_files(config.cache_dir, state.files, previous.files)  # last: it stamps the state
     return replace(state, page_index=page_index, files=replace(files, as_left=True),
                    manifest_stamp=stamp(config.cache_dir / MANIFEST))
+
+
+def held(state: BuildState) -> BuildState:
+    """`state` as a process that builds again (serve) keeps it between builds: with what only such a
+    process gains from, made once while it waits for the next save (the page index's readers)."""
+    return replace(state, page_index=with_readers(state.page_index))
 
 
 def _keywords_digest(config: SiteConfig) -> str:

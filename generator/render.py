@@ -139,7 +139,7 @@ class SiteRenderer:
         self._shared: dict[tuple, tuple] = {}
         self.unchanged: list[KeptPage] = []  # the pages `pages()` left unvisited, as the page index keeps them
         self._previous = PageIndex()  # the index `pages()` started from, when it could (same salt, output/ known)
-        self._readers: Mapping[tuple, frozenset] = {}  # its readers
+        self._readers: Mapping[tuple, frozenset] | None = None  # its readers, if it has them
 
     def pages(self, reusable: Mapping[str, str] = MappingProxyType({}), workers: int = 1,
               then: Callable[[RenderedPage], Result] = lambda page: page,
@@ -180,13 +180,13 @@ class SiteRenderer:
 
     def _unchanged_pages(self, previous: PageIndex, reusable: Mapping[str, str]) -> dict[tuple, KeptPage]:
         """The pages of the previous index that output/ holds as kept and whose inputs all read as
-        they did; each input is read once, for all the pages that read it, and the pages an input
-        that changed is read by are looked up (`PageIndex.readers`)."""
+        they did; each input is read once, for all the pages that read it. The pages an input that
+        changed is read by are looked up when the index has its readers (held by serve), else
+        searched for."""
         if previous.salt != self.salt or not reusable:
             return {}
-        self._previous = previous
-        readers = self._readers = previous.pages_reading()
-        touched: set[tuple] = set()
+        self._previous, self._readers = previous, previous.readers
+        changed = set()
         for name, was in previous.fingerprints.items():
             try:
                 value = self.values[name] = read(self.site, name)
@@ -196,7 +196,11 @@ class SiteRenderer:
                 now = fingerprint(value)
             self._fingerprints[name] = now
             if now != was:
-                touched.update(readers.get(name, ()))
+                changed.add(name)
+        if self._readers is not None:
+            touched = set().union(*(self._readers.get(name, ()) for name in changed))
+        else:
+            touched = {spec for spec, page in previous.pages.items() if not changed.isdisjoint(page.inputs)}
         fresh = {kind for kind, digest in self.kind_templates.items() if previous.templates.get(kind) == digest}
         every_kind = len(fresh) == len(self.kind_templates)
         return {spec: page for spec, page in previous.pages.items()
@@ -216,10 +220,12 @@ class SiteRenderer:
             keyed = self._keyed.get(page.path.as_posix())
             if keyed is not None:
                 self._index(keyed[0], keyed[1], page)
-        previous = self._previous
-        readers = updated_readers(self._readers, previous.pages.keys() - self._indexed.keys(), self._rekeyed,
-                                  previous.pages)
-        fingerprints = {name: self._fingerprints.get(name) or fingerprint(self.values[name]) for name in readers}
+        previous, readers = self._previous, None
+        if self._readers is not None:
+            readers = updated_readers(self._readers, previous.pages.keys() - self._indexed.keys(), self._rekeyed,
+                                      previous.pages)
+        names = readers if readers is not None else {name for page in self._indexed.values() for name in page.inputs}
+        fingerprints = {name: self._fingerprints.get(name) or fingerprint(self.values[name]) for name in names}
         return PageIndex(self.salt, dict(self.kind_templates), fingerprints, dict(self._indexed), readers=readers)
 
     def search_record(self, lang: str, slug: str) -> SearchRecord:

@@ -24,7 +24,7 @@ from tornado.ioloop import IOLoop
 from .commands.report import print_diagnostics, print_summary, stage_times
 from .config import site_config
 from .draft import Drafts, draft_pages
-from .incremental import BuildState
+from .incremental import BuildState, held
 from .pipeline import BuildOptions, build
 from .serve_http import OutputApp, listen, served_prefix
 from .structure import BuildFailed, BuildReport, Diagnostic, SiteModel
@@ -128,7 +128,7 @@ class SiteServer:
                                        hint="the traceback is in the terminal"),)
             else:
                 problems = ()
-                self.state = report.state
+                self.state = held(report.state)  # the browsers have reloaded: this is the time to spend
                 self._unbuilt = set()
             with self._built:
                 self.problems = problems

@@ -322,15 +322,15 @@ def test_a_held_state_looks_only_at_the_files_said_to_have_changed_until_another
 def test_a_held_state_updates_its_listing_of_the_articles_by_the_paths_that_changed(sample_site, tmp_path,
                                                                                      monkeypatch):
     """Under serve, an article added, an editor translation added and an article deleted update the
-    held listing of content/articles/: the folder is not listed again, and each rebuild gives the
-    bytes of a clean build. A new subfolder is more than the listing knows: the folder is listed."""
+    held listing of content/articles/ (and the page index's readers): the folder is not listed
+    again, and each rebuild gives the bytes of a clean build. A new subfolder is more than the listing knows: the folder is listed."""
     folder = sample_site / "content" / "articles"
     listed = []
     list_articles = generator.load.list_articles
     monkeypatch.setattr(generator.load, "list_articles", lambda *a: listed.append(a) or list_articles(*a))
     add_second_report(sample_site)
-    state = build(BuildOptions(site_dir=sample_site)).state
-    assert len(listed) == 1
+    state = generator.incremental.held(build(BuildOptions(site_dir=sample_site)).state)  # as serve holds it
+    assert len(listed) == 1 and state.page_index.readers
     article, translation = folder / "2023-06-01-kremlin-again.md", folder / "2023-06-01-kremlin-again.en.md"
     steps = [("added", {article}), ("translated", {translation}),
              ("deleted", {folder / f"{SECOND_REPORT}.md", folder / f"{SECOND_REPORT}.en.md"})]
@@ -349,6 +349,7 @@ def test_a_held_state_updates_its_listing_of_the_articles_by_the_paths_that_chan
         copy = shutil.copytree(sample_site, tmp_path / step, ignore=shutil.ignore_patterns(".cache", "output", ".*"))
         assert files(sample_site / "output") == clean_build_of(copy, copy), step  # not of this site: it would
         listed.clear()  # void the held state (another build of the site)
+        assert report.state.page_index.readers, "the readers are handed on, updated"
         state = report.state
     (folder / "2024").mkdir()
     shutil.copy(folder / f"{ARTICLES[0]}.md", folder / "2024" / "copy.md")
@@ -462,7 +463,7 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
         shutil.rmtree(config.cache_dir, ignore_errors=True)  # nothing kept: every article is cleaned and summarised
         report = BuildReport()
         cache = ArticleCache(config, translation_identity(config))
-        records, _, _ = prepare_articles(config, report, cache, None, strict=False, workers=workers)
+        records, *_ = prepare_articles(config, report, cache, None, strict=False, workers=workers)
         assert report.articles_reused == 0
         keep_articles(cache.finish())  # the index, as a successful build writes it
         return records
@@ -473,7 +474,7 @@ def test_worker_processes_clean_and_summarise_the_same_articles(sample_site, mon
     shared = prepared(2)
     assert shared == alone and [a.digest for a in shared] == [a.digest for a in alone]
     report = BuildReport()  # a new process: only the index and what the workers wrote to the cache's files
-    again, _, _ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
+    again, *_ = prepare_articles(config, report, ArticleCache(config, translation_identity(config)), None,
                                    strict=False, workers=2)
     assert again == alone and report.articles_reused == len(alone), "the workers cached every article they made"
 
@@ -624,9 +625,10 @@ def stale_pages(first: dict, after: dict, clean: dict) -> set[PurePosixPath]:
 
 
 def test_an_index_handed_on_in_memory_through_several_edits_keeps_giving_the_clean_pages(tmp_path):
-    """As under serve: each render starts from the index the last one handed on, with its readers
-    (input → pages) updated rather than made again. After each edit, the pages kept and rendered
-    are a clean render's, and the readers handed on are those of the index's own pages."""
+    """As under serve: the index is given its readers (input → pages) once, and each render starts
+    from the index the last one handed on, with the readers updated rather than made again. After
+    each edit, the pages kept and rendered are a clean render's, and the readers handed on are
+    those of the index's own pages. Without readers (the command line) they are not made."""
     from test_render import make_config, make_model, with_meta
 
     config = make_config(tmp_path)
@@ -634,6 +636,8 @@ def test_an_index_handed_on_in_memory_through_several_edits_keeps_giving_the_cle
     renderer = SiteRenderer(model, config)
     pages = {p.path: p for p in renderer.pages()}
     index = renderer.page_index(pages.values())
+    assert index.readers is None
+    index = generator.page_index.with_readers(index)
     edits = [lambda m: with_meta(m, "talks", title="محادثات جديدة في بكين"),
              lambda m: with_meta(m, "talks", date=dt.date(2023, 2, 10)),  # a new month between two others
              lambda m: with_meta(m, "trade-up", source="Another Outlet"),
@@ -643,13 +647,14 @@ def test_an_index_handed_on_in_memory_through_several_edits_keeps_giving_the_cle
         renderer = SiteRenderer(model, config)
         keys = {path.as_posix(): page.key for path, page in pages.items()}
         after = {p.path.as_posix(): p for p in renderer.pages(keys, previous=index)}
-        assert renderer.unchanged and index.readers is not None
+        assert renderer.unchanged
         after.update((kept.path, RenderedPage(PurePosixPath(kept.path), kept.key, None, kept.sitemap))
                      for kept in renderer.unchanged)
         clean = {p.path: p for p in SiteRenderer(model, config).pages()}
         assert stale_pages(pages, after, {path: page.data for path, page in clean.items()}) == set()
         index = renderer.page_index(p for p in after.values() if p.data is not None)
-        assert index.readers == dataclasses.replace(index, readers=None).pages_reading()
+        made = generator.page_index.with_readers(dataclasses.replace(index, readers=None))
+        assert index.readers is not None and index.readers == made.readers
         assert set(index.fingerprints) == set(index.readers)
         pages = clean
 

@@ -57,7 +57,7 @@ def output(tmp_path_factory) -> Path:
 def renderer(output):
     """A renderer of the site `output` was built from, from the same stages."""
     config = site_config(BuildOptions(site_dir=output.parent, base_url="https://example.org" + BASE_PATH))
-    records, articles, _ = prepare_articles(config, BuildReport(), ArticleCache(config, translation_identity(config)),
+    records, articles, *_ = prepare_articles(config, BuildReport(), ArticleCache(config, translation_identity(config)),
                                             None, strict=False)
     return SiteRenderer(regroup(records, articles, config, None)[0], config)
 

@@ -30,6 +30,7 @@ from tornado.websocket import websocket_connect
 
 import generator.serve
 from generator.commands import serve as serve_command
+from generator.incremental import BuildState
 from generator.pipeline import BuildOptions
 from generator.serve import SiteServer
 from generator.watch import POLL_COST_FACTOR, Watcher
@@ -159,6 +160,7 @@ def test_an_edit_is_rebuilt_with_no_browser_connected(server, small_site):
     assert eventually(lambda: EDITED_WORDS in get(server.port, ARTICLE_URL)[1])
     assert ORIGINAL_WORDS not in get(server.port, ARTICLE_URL)[1]
     assert server.wait_for_builds(2, TIMEOUT) and server.builds == 2
+    assert server.state.page_index.readers, "serve holds the page index turned around, for the next rebuild"
 
 
 def test_a_burst_of_saves_is_built_once(server, small_site):
@@ -283,14 +285,14 @@ def test_an_unexpected_error_in_a_build_is_reported_and_cleared_by_the_next_buil
     monkeypatch.setattr(generator.serve, "build", Mock(side_effect=RuntimeError("renderer exploded")))
     server.rebuild()
     assert [(d.level, d.message) for d in server.problems] == [("error", "unexpected RuntimeError: renderer exploded")]
-    monkeypatch.setattr(generator.serve, "build", Mock(return_value=BuildReport()))
+    monkeypatch.setattr(generator.serve, "build", Mock(return_value=BuildReport(state=BuildState())))
     server.rebuild()
     assert server.problems == () and server.builds == 2
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")  # tornado leaves the socket that failed to bind to the GC
 def test_stop_frees_the_port_and_a_taken_port_is_reported(small_site, monkeypatch):
-    monkeypatch.setattr(generator.serve, "build", Mock(return_value=BuildReport()))  # this test is about sockets
+    monkeypatch.setattr(generator.serve, "build", Mock(return_value=BuildReport(state=BuildState())))  # this test is about sockets
     with serving(small_site) as first:
         with pytest.raises(OSError):
             SiteServer(BuildOptions(site_dir=small_site), port=first.port).start()
