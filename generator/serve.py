@@ -142,13 +142,13 @@ class SiteServer:
         """Once output/ holds the new site (the build writes its state after): report, reload browsers."""
         self.model = report.model
         self.build_seconds = time.perf_counter() - started
-        print_diagnostics(report.diagnostics)
-        print_summary(report, str(self.output))
-        print(f"Built in {self.build_seconds:.2f} s ({stage_times(report)}).")
         with self._built:
             self.problems = ()
             self.drafts = {}
-        self._reload_browsers()
+        self._reload_browsers()  # first: a big site's warnings take a while to print
+        print_diagnostics(report.diagnostics)
+        print_summary(report, str(self.output))
+        print(f"Built in {self.build_seconds:.2f} s ({stage_times(report)}).")
 
     def show_drafts(self, changed: Sequence[str]) -> None:
         """Serve drafts of the saved articles' pages (when only articles changed and the last build
