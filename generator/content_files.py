@@ -96,11 +96,6 @@ class ArticleListing:
         return [*self.problems, *(item for _, _, item in self.entries.values() if item is not None)]
 
 
-def article_files(folder: Path, root: Path) -> list[Listed]:
-    """`list_articles(folder, root).found`."""
-    return list_articles(folder, root).found
-
-
 def list_articles(folder: Path, root: Path) -> ArticleListing:
     """Every entry under `folder`, each classified (`ArticleListing.found`)."""
     entries, problems = _entries(folder, root)

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import AbstractSet, Callable, Iterator, NamedTuple
 
 from .article_cache import ArticleCache, CachedArticles
-from .content_files import ArticleListing
 from .clean import clean_article
 from .config import BuildOptions, SiteConfig, site_config
+from .content_files import ArticleListing
 from .fingerprint import forget, input_fingerprint, record
 from .background import background
 from .group import regroup
