@@ -323,7 +323,8 @@ def test_a_held_state_updates_its_listing_of_the_articles_by_the_paths_that_chan
                                                                                      monkeypatch):
     """Under serve, an article added, an editor translation added and an article deleted update the
     held listing of content/articles/ (and the page index's readers): the folder is not listed
-    again, and each rebuild gives the bytes of a clean build. A new subfolder is more than the listing knows: the folder is listed."""
+    again, and each rebuild gives the bytes of a clean build. A new subfolder is more than the
+    listing knows: the folder is listed."""
     folder = sample_site / "content" / "articles"
     listed = []
     list_articles = generator.load.list_articles
@@ -346,9 +347,10 @@ def test_a_held_state_updates_its_listing_of_the_articles_by_the_paths_that_chan
                 path.unlink()
         report = build(BuildOptions(site_dir=sample_site), state=state, changed={str(path) for path in paths})
         assert not report.errors and not listed, step
+        # a clean build of a copy: one of this site would void the held state (another build of the site)
         copy = shutil.copytree(sample_site, tmp_path / step, ignore=shutil.ignore_patterns(".cache", "output", ".*"))
-        assert files(sample_site / "output") == clean_build_of(copy, copy), step  # not of this site: it would
-        listed.clear()  # void the held state (another build of the site)
+        assert files(sample_site / "output") == clean_build_of(copy, copy), step
+        listed.clear()
         assert report.state.page_index.readers, "the readers are handed on, updated"
         state = report.state
     (folder / "2024").mkdir()

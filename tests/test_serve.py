@@ -292,7 +292,8 @@ def test_an_unexpected_error_in_a_build_is_reported_and_cleared_by_the_next_buil
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")  # tornado leaves the socket that failed to bind to the GC
 def test_stop_frees_the_port_and_a_taken_port_is_reported(small_site, monkeypatch):
-    monkeypatch.setattr(generator.serve, "build", Mock(return_value=BuildReport(state=BuildState())))  # this test is about sockets
+    # this test is about sockets
+    monkeypatch.setattr(generator.serve, "build", Mock(return_value=BuildReport(state=BuildState())))
     with serving(small_site) as first:
         with pytest.raises(OSError):
             SiteServer(BuildOptions(site_dir=small_site), port=first.port).start()
