@@ -158,21 +158,17 @@ class SiteWriter:
 
     def keep(self, names: Iterable[str]) -> None:
         """`put` of pages as output/ holds them, by their paths as text: mostly no look at the disk.
-        Tens of thousands at a time (every page a rebuild left unvisited), so the common case, the
-        spare holding the same bytes under the same key, is one pass without a call per page."""
-        present, spare, new = self._present, self._spare_records, self._new
-        slow = []
-        kept = 0
+        Tens of thousands at a time (every page a rebuild left unvisited): the common case, the
+        spare holding the same bytes, is one pass that only records them."""
+        new, slow = self._new, []
         for name in names:
-            known = spare.get(name)
-            if known is None or name in new or known.digest != (record := present[name]).digest:
+            if name in new or (same := self._same_in_spare(name)) is None:
                 slow.append(name)
             else:
-                new[name] = known if known.key == record.key else known._replace(key=record.key)
-                kept += 1
-        self.unchanged += kept
+                new[name] = same
+                self.unchanged += 1
         for name in slow:
-            self.add(self.store(PurePosixPath(name), None, present[name].key))
+            self.add(self.store(PurePosixPath(name), None, self._present[name].key))
 
     @property
     def size(self) -> int:
