@@ -243,8 +243,11 @@ async def _until(condition) -> None:
         await asyncio.sleep(0.02)
 
 
-def test_a_saved_articles_draft_is_served_until_the_rebuild_has_published(small_site):
-    server = SiteServer(BuildOptions(site_dir=small_site), port=free_port(), poll_interval=3600)  # no watcher
+def test_a_saved_articles_draft_is_served_until_the_rebuild_has_published(small_site, monkeypatch):
+    # No watcher: without change notices and with an hourly look, only the test's own calls build.
+    quiet = generator.serve.Watcher
+    monkeypatch.setattr(generator.serve, "Watcher", lambda *args, notices, **kwargs: quiet(*args, **kwargs))
+    server = SiteServer(BuildOptions(site_dir=small_site), port=free_port(), poll_interval=3600)
     server.start()
     try:
         edit_article(small_site, ORIGINAL_WORDS, EDITED_WORDS)
