@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
-from .commands.report import print_diagnostics, print_summary, stage_times
+from .commands.report import print_diagnostics, print_new_diagnostics, print_summary, stage_times
 from .config import site_config
 from .draft import Drafts, draft_pages
 from .incremental import BuildState, held
@@ -63,6 +63,7 @@ class SiteServer:
         self.model: SiteModel | None = None  # what the last successful build grouped, for drafts
         self.drafts: Drafts = {}  # served until the build under way has finished
         self.build_seconds: float | None = None  # how long the last successful build took
+        self._printed: frozenset[Diagnostic] = frozenset()  # the last successful build's, already in the terminal
         self._built = threading.Condition()
         self._building = threading.Lock()
         self._stopping = threading.Event()
@@ -146,7 +147,8 @@ class SiteServer:
             self.problems = ()
             self.drafts = {}
         self._reload_browsers()  # first: a big site's warnings take a while to print
-        print_diagnostics(report.diagnostics)
+        print_new_diagnostics(report.diagnostics, self._printed)
+        self._printed = frozenset(report.diagnostics)
         print_summary(report, str(self.output))
         print(f"Built in {self.build_seconds:.2f} s ({stage_times(report)}).")
 

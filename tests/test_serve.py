@@ -173,6 +173,31 @@ def test_a_burst_of_saves_is_built_once(server, small_site):
     assert "كلمة4 الرئيس الصيني" in get(server.port, ARTICLE_URL)[1]
 
 
+def test_each_rebuild_prints_only_the_problems_it_brought(small_site, capfd):
+    """A big archive has hundreds of standing warnings: serve printed them all again after every save."""
+    other = small_site / "content/articles/2023-05-19-mishustin-to-visit-beijing.md"
+    other.write_text(other.read_text(encoding="utf-8").replace("date: 2023-05-19", "date: 2099-05-19"),
+                     encoding="utf-8")
+    with serving(small_site) as server:
+        standing = {line for line in capfd.readouterr().err.splitlines() if ": warning" in line}
+        assert any("2099-05-19" in line for line in standing)
+
+        edit_article(small_site, ORIGINAL_WORDS, EDITED_WORDS)
+        assert server.wait_for_builds(2, TIMEOUT) and server.problems == ()
+        printed = capfd.readouterr().err.splitlines()
+        assert not standing & set(printed)
+        assert f"{len(standing)} problem(s) printed by an earlier build still stand; " \
+               "`python -m generator check` lists them all." in printed
+
+        path = small_site / ARTICLE
+        path.write_text(path.read_text(encoding="utf-8").replace("date: 2023-03-17", "date: 2099-03-17"),
+                        encoding="utf-8")
+        assert server.wait_for_builds(3, TIMEOUT) and server.problems == ()
+        printed = capfd.readouterr().err.splitlines()
+        new = [line for line in printed if ": warning" in line]
+        assert new and all(line.startswith(ARTICLE) for line in new) and not standing & set(printed)
+
+
 async def first_message_after(server: SiteServer, action) -> dict:
     """Connect as livereload.js does, run `action` (in a thread), and return the next message the browser gets."""
     socket_ = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")

@@ -23,6 +23,16 @@ def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
         print(str(diagnostic), file=sys.stderr)
 
 
+def print_new_diagnostics(diagnostics: list[Diagnostic], printed: frozenset[Diagnostic]) -> None:
+    """Under serve: the problems a save brought, not again the 1,700 warnings of a big archive that
+    the terminal already shows (the first build prints them all; `check` lists them at any time)."""
+    new = [diagnostic for diagnostic in diagnostics if diagnostic not in printed]
+    print_diagnostics(new)
+    if standing := len(diagnostics) - len(new):
+        print(f"{standing} problem(s) printed by an earlier build still stand; "
+              "`python -m generator check` lists them all.", file=sys.stderr)
+
+
 def print_details(report: BuildReport) -> None:
     """--verbose: every removal made by the cleaning rules, every inferred field, time per stage."""
     for path, removals in sorted(report.removals.items()):
