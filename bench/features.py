@@ -38,9 +38,9 @@ _every_page = render.SiteRenderer.page_specs
 render.SiteRenderer.page_specs = lambda self: [spec for spec in _every_page(self) if spec[0] != "bilingual"]
 """
 _WITHOUT_SEARCH = """
-from generator import pipeline
+from generator import pipeline, search
 assert pipeline.search_files
-pipeline.search_files = lambda *arguments, **options: []
+pipeline.search_files = lambda *arguments, **options: search.SearchFiles(pages=[], kept=[])
 """
 VARIANTS = {
     "as built": "",
