@@ -103,7 +103,7 @@ class Watcher:
         """
         pending: set[str] = set()
         last_change = 0.0
-        settle = 0.0  # how long the burst under way must stay quiet
+        burst_polled = False  # whether a look found part of the burst under way (not notices alone)
         interval = self.poll_interval
         while True:
             noticed = self._wait(interval, stop)
@@ -112,11 +112,12 @@ class Watcher:
             looked = time.monotonic()
             polled = self.changes()
             cost = time.monotonic() - looked
+            # Notices come once a burst has been quiet for NOTICE_STEP_MS: a burst known from them
+            # alone has almost settled (NOTICE_SETTLE: 0.15 s sooner at every save under serve).
+            # A burst with a polled change waits `debounce` to settle.
+            burst_polled = burst_polled or bool(polled)
+            settle = self.debounce if burst_polled else NOTICE_SETTLE  # how long the burst must stay quiet
             if polled or noticed:
-                # Notices come once a burst has been quiet for NOTICE_STEP_MS: a burst known from them
-                # alone has almost settled (NOTICE_SETTLE: 0.15 s sooner at every save under serve).
-                # A burst with a polled change waits `debounce` to settle.
-                settle = self.debounce if polled or (pending and settle == self.debounce) else NOTICE_SETTLE
                 pending |= polled | noticed
                 last_change = time.monotonic()
             elif pending and time.monotonic() - last_change >= settle:
